@@ -1,0 +1,291 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// secret is a configuration value that is never printed or logged.
+type secret string
+
+func (s secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "<redacted>"
+}
+
+// LogValue keeps secrets out of slog output.
+func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Config is every setting of vtrbot, filled from the table in configVars.
+type Config struct {
+	DatabaseURL string
+	Marketplace string
+
+	IMAPAddr     string
+	IMAPUsername string
+	IMAPPassword secret
+	IMAPMailbox  string
+	IMAPTLS      string
+	IMAPAuth     string
+	IMAPToken    secret
+	IMAPPoll     time.Duration
+	IMAPSince    int
+	IMAPMoveTo   string
+
+	SlackBotToken        secret
+	SlackAppToken        secret
+	SlackSigningSecret   secret
+	SlackChannel         string
+	SlackAPIURL          string
+	SlackAllowedUsers    []string
+	SlackAllowedChannels []string
+	HTTPAddr             string
+
+	LogLevel slog.Level
+}
+
+// configVar declares one environment variable: its name, default, whether it
+// is secret, and how it is read into Config. The table's order is the order
+// of .env.example (a test checks it).
+type configVar struct {
+	name   string
+	def    string
+	secret bool
+	help   string
+	set    func(c *Config, v string) error
+}
+
+func configVars() []configVar {
+	str := func(f func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *f(c) = v; return nil }
+	}
+	sec := func(f func(*Config) *secret) func(*Config, string) error {
+		return func(c *Config, v string) error { *f(c) = secret(v); return nil }
+	}
+	list := func(f func(*Config) *[]string) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			*f(c) = nil
+			for _, s := range strings.Split(v, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					*f(c) = append(*f(c), s)
+				}
+			}
+			return nil
+		}
+	}
+	oneOf := func(f func(*Config) *string, allowed ...string) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			v = strings.ToLower(strings.TrimSpace(v))
+			for _, a := range allowed {
+				if v == a {
+					*f(c) = v
+					return nil
+				}
+			}
+			return fmt.Errorf("want %s, got %q", orList(allowed), v)
+		}
+	}
+	return []configVar{
+		{"DATABASE_URL", "vtrbot.db", true, "a SQLite file path (or sqlite:PATH), or postgres://user@host:5432/db", str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"VTR_MARKETPLACE", "US", false, "default marketplace code (US, UK, DE, FR, IT, ES, JP, ...)", func(c *Config, v string) error {
+			v = strings.ToUpper(strings.TrimSpace(v))
+			if !isMarketplaceCode(v) {
+				return fmt.Errorf("want a marketplace code such as US, UK, DE or JP, got %q", v)
+			}
+			c.Marketplace = v
+			return nil
+		}},
+		{"IMAP_ADDR", "", false, "host:port of the seller's mailbox (e.g. imap.gmail.com:993); empty: no mail watching", func(c *Config, v string) error {
+			if v == "" {
+				c.IMAPAddr = ""
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return fmt.Errorf("want host:port, got %q", v)
+			}
+			c.IMAPAddr = v
+			return nil
+		}},
+		{"IMAP_USERNAME", "", false, "mailbox login", str(func(c *Config) *string { return &c.IMAPUsername })},
+		{"IMAP_PASSWORD", "", true, "mailbox password (an app password for Gmail/Microsoft 365)", sec(func(c *Config) *secret { return &c.IMAPPassword })},
+		{"IMAP_MAILBOX", "INBOX", false, "folder to watch", str(func(c *Config) *string { return &c.IMAPMailbox })},
+		{"IMAP_TLS", "tls", false, "tls, starttls or none (none only for a loopback address)", oneOf(func(c *Config) *string { return &c.IMAPTLS }, "tls", "starttls", "none")},
+		{"IMAP_AUTH", "password", false, "password, xoauth2 or oauthbearer (OAuth 2 for Gmail and Microsoft 365)", oneOf(func(c *Config) *string { return &c.IMAPAuth }, "password", "xoauth2", "oauthbearer")},
+		{"IMAP_TOKEN", "", true, "OAuth 2 access token when IMAP_AUTH is xoauth2 or oauthbearer", sec(func(c *Config) *secret { return &c.IMAPToken })},
+		{"IMAP_POLL", "1m", false, "how often to poll when the server has no IDLE (Go duration: 30s, 5m)", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("want a duration of at least 1s such as 30s or 5m, got %q", v)
+			}
+			c.IMAPPoll = d
+			return nil
+		}},
+		{"IMAP_SINCE", "90", false, "on the first run, read mail of the last N days only", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("want a whole number of days of at least 1, got %q", v)
+			}
+			c.IMAPSince = n
+			return nil
+		}},
+		{"IMAP_MOVE_TO", "", false, "optional folder to move handled Amazon notices to", str(func(c *Config) *string { return &c.IMAPMoveTo })},
+		{"SLACK_BOT_TOKEN", "", true, "bot token, xoxb-...", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "xoxb-") {
+				return errors.New("want a bot token starting with xoxb-")
+			}
+			c.SlackBotToken = secret(v)
+			return nil
+		}},
+		{"SLACK_APP_TOKEN", "", true, "app-level token, xapp-...; when set, Socket Mode (no public URL needed)", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "xapp-") {
+				return errors.New("want an app-level token starting with xapp-")
+			}
+			c.SlackAppToken = secret(v)
+			return nil
+		}},
+		{"SLACK_SIGNING_SECRET", "", true, "signing secret; with HTTP_ADDR, serves /slack/commands, /slack/interactions, /slack/events", sec(func(c *Config) *secret { return &c.SlackSigningSecret })},
+		{"SLACK_CHANNEL", "", false, "channel ID (C...) that receives triage messages", str(func(c *Config) *string { return &c.SlackChannel })},
+		{"SLACK_API_URL", "https://slack.com/api/", false, "base URL of the Slack Web API (tests point it at a local server)", func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("want an http(s) URL, got %q", v)
+			}
+			// slack-go appends the method name: the base must end in "/".
+			if !strings.HasSuffix(v, "/") {
+				v += "/"
+			}
+			c.SlackAPIURL = v
+			return nil
+		}},
+		{"SLACK_ALLOWED_USERS", "", false, "comma-separated user IDs allowed to use /vtr (empty: everyone in the workspace)", list(func(c *Config) *[]string { return &c.SlackAllowedUsers })},
+		{"SLACK_ALLOWED_CHANNELS", "", false, "comma-separated channel IDs where /vtr answers (empty: any)", list(func(c *Config) *[]string { return &c.SlackAllowedChannels })},
+		{"HTTP_ADDR", "", false, "listen address for the Slack HTTP endpoints, /healthz and /metrics (e.g. :8080)", func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("want host:port or :port, got %q", v)
+				}
+			}
+			c.HTTPAddr = v
+			return nil
+		}},
+		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
+			var l slog.Level
+			if err := l.UnmarshalText([]byte(v)); err != nil {
+				return fmt.Errorf("want debug, info, warn or error, got %q", v)
+			}
+			c.LogLevel = l
+			return nil
+		}},
+	}
+}
+
+// configError is a problem with one setting: one line naming the variable.
+type configError struct {
+	Name string
+	Msg  string
+}
+
+func (e *configError) Error() string { return e.Name + ": " + e.Msg }
+
+// loadConfig reads defaults, then .env in env.Dir, then the real environment
+// (which wins). The first bad value is returned as a *configError.
+func loadConfig(env *Env) (*Config, error) {
+	file, err := godotenv.Read(filepath.Join(env.Dir, ".env"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, &configError{".env", err.Error()}
+	}
+	c := &Config{}
+	for _, v := range configVars() {
+		val := v.def
+		if s, ok := file[v.name]; ok {
+			val = s
+		}
+		if s, ok := env.Getenv(v.name); ok {
+			val = s
+		}
+		if err := v.set(c, val); err != nil {
+			return nil, &configError{v.name, err.Error()}
+		}
+	}
+	return c, nil
+}
+
+// validateIMAP checks the settings the mailbox needs, for commands that use it.
+func (c *Config) validateIMAP() error {
+	switch {
+	case c.IMAPAddr == "":
+		return &configError{"IMAP_ADDR", "not set (host:port of the mailbox)"}
+	case c.IMAPUsername == "":
+		return &configError{"IMAP_USERNAME", "not set (needed with IMAP_ADDR)"}
+	case c.IMAPAuth == "password" && c.IMAPPassword == "":
+		return &configError{"IMAP_PASSWORD", "not set (needed with IMAP_AUTH=password)"}
+	case c.IMAPAuth != "password" && c.IMAPToken == "":
+		return &configError{"IMAP_TOKEN", "not set (needed with IMAP_AUTH=" + c.IMAPAuth + ")"}
+	case c.IMAPTLS == "none" && !isLoopback(c.IMAPAddr):
+		return &configError{"IMAP_TLS", fmt.Sprintf("none is only allowed for a loopback address, not %s", c.IMAPAddr)}
+	}
+	return nil
+}
+
+// validateSlack checks the Slack settings for the daemon.
+func (c *Config) validateSlack() error {
+	switch {
+	case c.SlackBotToken == "" && (c.SlackAppToken != "" || c.SlackSigningSecret != "" || c.SlackChannel != ""):
+		return &configError{"SLACK_BOT_TOKEN", "not set (needed for any Slack setting)"}
+	case c.SlackBotToken != "" && c.SlackChannel == "":
+		return &configError{"SLACK_CHANNEL", "not set (the channel ID that receives triage messages)"}
+	case c.SlackSigningSecret != "" && c.HTTPAddr == "" && c.SlackAppToken == "":
+		return &configError{"HTTP_ADDR", "not set (SLACK_SIGNING_SECRET serves HTTP endpoints on it; or set SLACK_APP_TOKEN for Socket Mode)"}
+	case c.HTTPAddr != "" && c.SlackBotToken != "" && c.SlackSigningSecret == "":
+		return &configError{"SLACK_SIGNING_SECRET", "not set (needed to verify requests on HTTP_ADDR)"}
+	}
+	return nil
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func orList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// dbFlag adds --db to fs; the returned func applies it over DATABASE_URL.
+func dbFlag(fs *flag.FlagSet) func(*Config) {
+	db := fs.String("db", "", "database: a SQLite file or postgres://... (overrides DATABASE_URL)")
+	return func(c *Config) {
+		if *db != "" {
+			c.DatabaseURL = *db
+		}
+	}
+}
+
+func isMarketplaceCode(s string) bool {
+	_, ok := vtr.MarketplaceByCode(s)
+	return ok
+}
