@@ -66,3 +66,21 @@ var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // with &, < and > escaped, text can never become a link, a user mention or
 // @channel (Slack's "Formatting text for app surfaces", escaping section).
 func Escape(s string) string { return mrkdwnEscaper.Replace(s) }
+
+// Action is a click on a Button of a posted message.
+type Action struct {
+	User      string // who clicked (Slack user ID)
+	Channel   string // where the message is
+	MessageTS string // the clicked message's ts
+	ActionID  string // Button.ActionID
+	Value     string // Button.Value
+}
+
+// ActionResult says what to do after an Action: Update replaces the clicked
+// message (nil keeps it); Respond is shown to the clicking user only (nil:
+// nothing); Thread is posted in the message's thread (nil: nothing).
+type ActionResult struct {
+	Update  *Reply
+	Respond *Reply
+	Thread  *Reply
+}
