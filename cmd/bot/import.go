@@ -2,11 +2,194 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
+	"github.com/vtrbot/vtrbot/vtr/flatfile"
 )
 
-// cmdImport is not written yet.
+const importAbout = `Imports Amazon files, one transaction per file: a bad row stops the import with
+FILE:LINE: what is wrong, exit status 1, and nothing of that file kept. Importing
+the same file twice changes nothing.
+
+Kinds:
+  orders FILE...      All Orders report (TSV); optional columns promised-delivery-date,
+                      latest-ship-date, category
+  shipments FILE...   shipping confirmations (TSV); optional columns confirmed-at,
+                      delivered-at, first-scan-at
+  categories FILE...  sku and category columns (TSV or CSV)
+  vtr-report FILE...  Amazon's Valid Tracking report (CSV or TSV) as scan evidence
+  mail FILE...        old mail (.eml, mbox) through the watcher's store, parse and
+                      reconcile path (--post also queues Slack triage posts)`
+
 func cmdImport(ctx context.Context, env *Env, args []string) int {
-	fmt.Fprintln(env.Stderr, "bot import: not available in this build yet")
-	return exitConfig
+	fs := newFlags(env, "import", "orders|shipments|categories|vtr-report|mail FILE...", importAbout)
+	applyDB := dbFlag(fs)
+	post := fs.Bool("post", false, "mail: also queue triage posts to Slack for the imported notices")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) < 2 {
+		fs.Usage()
+		return exitConfig
+	}
+	kind, files := pos[0], pos[1:]
+	var one func(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error)
+	switch kind {
+	case "orders":
+		one = importOrders
+	case "shipments":
+		one = importShipments
+	case "categories":
+		one = importCategories
+	case "vtr-report":
+		one = importVTRReport
+	case "mail":
+		return importMail(ctx, env, applyDB, files, *post)
+	default:
+		fmt.Fprintf(env.Stderr, "bot import: unknown kind %q (want orders, shipments, categories, vtr-report or mail)\n", kind)
+		return exitConfig
+	}
+	cfg, code, ok := setup(env, applyDB)
+	if !ok {
+		return code
+	}
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return code
+	}
+	defer s.Close()
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s: cannot open: %v\n", name, errors.Unwrap(err))
+			return exitFail
+		}
+		r, done := withProgress(env, f, name)
+		msg, err := one(ctx, s, cfg, name, r)
+		done()
+		f.Close()
+		if err != nil {
+			var fe *flatfile.Error
+			if errors.As(err, &fe) {
+				fmt.Fprintln(env.Stderr, fe.Error())
+				return exitFail
+			}
+			return fail(env, fmt.Errorf("%s: %w", name, err))
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s\n", name, msg)
+	}
+	return exitOK
+}
+
+// withProgress wraps a big file in a progress bar when stderr is a terminal.
+func withProgress(env *Env, f *os.File, name string) (io.Reader, func()) {
+	st, err := f.Stat()
+	if err != nil || !isTerminal(env.Stderr) || st.Size() < 4<<20 {
+		return f, func() {}
+	}
+	bar := progressbar.DefaultBytes(st.Size(), "importing "+name)
+	r := progressbar.NewReader(f, bar)
+	return &r, func() { bar.Finish() }
+}
+
+func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
+	fr, err := flatfile.NewReader(name, r)
+	if err != nil {
+		return "", err
+	}
+	byID := map[string]*vtr.Order{}
+	var list []*vtr.Order
+	rows := 0
+	err = flatfile.ReadOrders(fr, cfg.Marketplace, func(row flatfile.OrderRow) error {
+		rows++
+		o := byID[row.Order.ID]
+		if o == nil {
+			o = &row.Order // an order's own fields come from its first row
+			byID[o.ID] = o
+			list = append(list, o)
+		}
+		o.Items = append(o.Items, row.Item)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	sum, err := s.ImportOrders(ctx, list)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("imported %d orders, %d items (%d new orders)", sum.Orders, sum.Items, sum.New), nil
+}
+
+func importShipments(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
+	fr, err := flatfile.NewReader(name, r)
+	if err != nil {
+		return "", err
+	}
+	if err := fr.Require("order-id", "ship-date", "carrier-code", "tracking-number"); err != nil {
+		return "", err
+	}
+	var p vtr.Package
+	next := func() (*vtr.Package, error) {
+		row, err := fr.Next()
+		if err != nil {
+			return nil, err
+		}
+		sr, err := flatfile.DecodeShipment(row)
+		if err != nil {
+			return nil, err
+		}
+		p = sr.Package
+		return &p, nil
+	}
+	sum, err := s.ImportShipments(ctx, next)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("imported %d shipment rows (%d new packages)", sum.Rows, sum.New), nil
+}
+
+func importCategories(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
+	fr, err := flatfile.NewReader(name, r)
+	if err != nil {
+		return "", err
+	}
+	cats := map[string]string{}
+	if err := flatfile.ReadCategories(fr, func(_ int, sku, cat string) error { cats[sku] = cat; return nil }); err != nil {
+		return "", err
+	}
+	sum, err := s.ImportCategories(ctx, cats)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("imported %d categories (%d new)", sum.Rows, sum.New), nil
+}
+
+func importVTRReport(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
+	fr, err := flatfile.NewReader(name, r)
+	if err != nil {
+		return "", err
+	}
+	var rows []flatfile.ReportRow
+	if err := flatfile.ReadVTRReport(fr, func(rr flatfile.ReportRow) error { rows = append(rows, rr); return nil }); err != nil {
+		return "", err
+	}
+	sum, err := s.ImportVTRReport(ctx, name, rows)
+	if err != nil {
+		return "", err
+	}
+	invalid := 0
+	for _, r := range rows {
+		if !r.Valid {
+			invalid++
+		}
+	}
+	return fmt.Sprintf("imported %d report rows, %d without valid tracking (%d new)", sum.Rows, invalid, sum.New), nil
 }

@@ -2,11 +2,227 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// cmdVTR is not written yet.
+const vtrAbout = `Valid Tracking Rate, recomputed from your own orders and shipments.
+
+Subcommands:
+  status      the rate for a window, account-wide and per category
+  untracked   the window's packages that do not count as valid, with their reason
+  history     the rolling N-day rate for every day of a range
+  forecast    the rate of the windows Amazon reports next, and what can still be fixed
+
+Window: --from YYYY-MM-DD --to YYYY-MM-DD (both included), or --as-of YYYY-MM-DD
+(default today, UTC) with --days N (default 30).`
+
 func cmdVTR(ctx context.Context, env *Env, args []string) int {
-	fmt.Fprintln(env.Stderr, "bot vtr: not available in this build yet")
+	if len(args) == 0 || isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "Usage: bot vtr status|untracked|history|forecast [flags]\n\n%s\n", vtrAbout)
+		if len(args) == 0 {
+			return exitConfig
+		}
+		return exitOK
+	}
+	switch args[0] {
+	case "status":
+		return vtrStatus(ctx, env, args[1:])
+	case "untracked":
+		return vtrUntracked(ctx, env, args[1:])
+	case "history":
+		return vtrHistory(ctx, env, args[1:])
+	case "forecast":
+		return vtrForecast(ctx, env, args[1:])
+	}
+	fmt.Fprintf(env.Stderr, "bot vtr: unknown subcommand %q (want status, untracked, history or forecast)\n", args[0])
 	return exitConfig
+}
+
+func vtrStatus(ctx context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "vtr status", "[window flags] [--json]", "The Valid Tracking Rate of a window, account-wide and per category.")
+	applyDB := dbFlag(fs)
+	wf := addWindowFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, code, ok := setup(env, applyDB)
+	if !ok {
+		return code
+	}
+	w, market, err := wf.window(env, cfg)
+	if err != nil {
+		return fail(env, err)
+	}
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return code
+	}
+	defer s.Close()
+	st, err := s.Status(ctx, market, w, *wf.cat)
+	if err != nil {
+		return fail(env, err)
+	}
+	if *asJSON {
+		return writeJSON(env, st)
+	}
+	printStatus(env.Stdout, st, isTerminal(env.Stdout))
+	return exitOK
+}
+
+func writeJSON(env *Env, v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fail(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "%s\n", b)
+	return exitOK
+}
+
+// printStatus writes a status as an aligned table, coloured on a terminal.
+func printStatus(w io.Writer, st vtr.Status, color bool) {
+	fmt.Fprintf(w, "Valid Tracking Rate, %s, %s to %s (target %.0f%%)\n\n", st.Marketplace, st.Window.From, st.Window.To, vtr.Target*100)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CATEGORY\tELIGIBLE\tVALID\tVERIFIED\tEXEMPT\tRATE\tSTATUS")
+	row := func(name string, c vtr.Counts) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\n", name, c.Eligible, c.Valid, c.Verified, c.Exempt, fmtRate(c.Rate()), paint(c.Status(), color))
+	}
+	for _, c := range st.Categories {
+		row(c.Category, c.Counts)
+	}
+	overall := "All categories"
+	if st.Category != "" {
+		overall = "Total (" + st.Category + ")"
+	}
+	row(overall, st.Overall)
+	tw.Flush()
+	for _, s := range st.NA {
+		fmt.Fprintf(w, "\nN/A: %s", s)
+	}
+	if len(st.NA) > 0 {
+		fmt.Fprintln(w)
+	}
+}
+
+func fmtRate(r *float64) string {
+	if r == nil {
+		return "N/A"
+	}
+	return fmt.Sprintf("%.1f%%", *r*100)
+}
+
+// paint colours a status word on a terminal.
+func paint(status string, color bool) string {
+	if !color {
+		return status
+	}
+	switch status {
+	case vtr.StatusOK:
+		return "\x1b[32m" + status + "\x1b[0m"
+	case vtr.StatusBelowTarget:
+		return "\x1b[31m" + status + "\x1b[0m"
+	}
+	return "\x1b[33m" + status + "\x1b[0m"
+}
+
+func vtrUntracked(ctx context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "vtr untracked", "[window flags] [--json|--csv]", "The packages of a window that do not count as valid, with their reason and what to fix.")
+	applyDB := dbFlag(fs)
+	wf := addWindowFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
+	asCSV := fs.Bool("csv", false, "print CSV for an appeal: order, carrier, tracking number, dates, reason, what to fix")
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, code, ok := setup(env, applyDB)
+	if !ok {
+		return code
+	}
+	w, market, err := wf.window(env, cfg)
+	if err != nil {
+		return fail(env, err)
+	}
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return code
+	}
+	defer s.Close()
+	list, err := s.Untracked(ctx, market, w, *wf.cat)
+	if err != nil {
+		return fail(env, err)
+	}
+	switch {
+	case *asJSON:
+		return writeJSON(env, untrackedJSON(w, list))
+	case *asCSV:
+		cw := csv.NewWriter(env.Stdout)
+		cw.Write([]string{"order_id", "category", "carrier", "tracking_number", "ship_date", "promised_delivery_date", "reason", "what_to_fix"})
+		for _, p := range list {
+			cw.Write([]string{p.OrderID, p.Category, p.Carrier, p.TrackingNumber, p.ShipDate.String(), p.PromisedDelivery.String(), string(p.Reason), p.Reason.Fix()})
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return fail(env, err)
+		}
+		return exitOK
+	}
+	fmt.Fprintf(env.Stdout, "Packages that do not count as valid, %s, %s to %s: %d\n\n", market, w.From, w.To, len(list))
+	if len(list) == 0 {
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ORDER\tCATEGORY\tCARRIER\tTRACKING\tSHIPPED\tDUE\tREASON")
+	for _, p := range list {
+		tn := p.TrackingNumber
+		if tn == "" {
+			tn = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.OrderID, p.Category, p.Carrier, tn, p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+type untrackedPackage struct {
+	OrderID          string  `json:"order_id"`
+	Category         string  `json:"category"`
+	ShipDate         string  `json:"ship_date"`
+	PromisedDelivery *string `json:"promised_delivery_date"`
+	Carrier          string  `json:"carrier"`
+	TrackingNumber   string  `json:"tracking_number"`
+	Reason           string  `json:"reason"`
+	Fix              string  `json:"what_to_fix,omitempty"`
+	Hint             string  `json:"hint,omitempty"`
+}
+
+func untrackedJSON(w vtr.Window, list []store.PackageInfo) any {
+	out := struct {
+		From     vtr.Date           `json:"from"`
+		To       vtr.Date           `json:"to"`
+		Packages []untrackedPackage `json:"packages"`
+	}{From: w.From, To: w.To, Packages: []untrackedPackage{}}
+	for _, p := range list {
+		u := untrackedPackage{OrderID: p.OrderID, Category: p.Category, ShipDate: p.ShipDate.String(), Carrier: p.Carrier,
+			TrackingNumber: p.TrackingNumber, Reason: string(p.Reason), Fix: p.Reason.Fix(), Hint: p.Hint}
+		if !p.PromisedDelivery.IsZero() {
+			s := p.PromisedDelivery.String()
+			u.PromisedDelivery = &s
+		}
+		out.Packages = append(out.Packages, u)
+	}
+	return out
 }

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
+	"golang.org/x/term"
+)
+
+// newFlags returns a FlagSet for a subcommand whose usage names it and
+// explains its arguments.
+func newFlags(env *Env, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: bot %s %s\n\n%s\n", name, args, about)
+		var any bool
+		fs.VisitAll(func(*flag.Flag) { any = true })
+		if any {
+			fmt.Fprintln(env.Stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args, allowing flags after positional arguments
+// (bot vtr status --json works as well as bot tracking check usps N --json).
+// It returns the exit code to use when parsing stops the command.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitConfig, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, 0, true
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), 0, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// setup loads the configuration; on error it prints one line and returns
+// the exit code.
+func setup(env *Env, applyDB func(*Config)) (*Config, int, bool) {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return nil, exitConfig, false
+	}
+	if applyDB != nil {
+		applyDB(cfg)
+	}
+	return cfg, 0, true
+}
+
+// openStore opens the configured database; on error it prints one line.
+func openStore(ctx context.Context, env *Env, cfg *Config) (*store.Store, int, bool) {
+	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
+	if err != nil {
+		if vtr.ErrorCode(err) == vtr.EINTERNAL {
+			fmt.Fprintf(env.Stderr, "DATABASE_URL: cannot open %s: %v\n", store.Redacted(cfg.DatabaseURL), oneLine(err))
+		} else {
+			fmt.Fprintln(env.Stderr, vtr.ErrorMessage(err))
+		}
+		return nil, exitFail, false
+	}
+	return s, 0, true
+}
+
+// fail prints err as one line for the user and returns exitFail.
+func fail(env *Env, err error) int {
+	if vtr.ErrorCode(err) == vtr.EINTERNAL {
+		fmt.Fprintln(env.Stderr, "error:", oneLine(err))
+	} else {
+		fmt.Fprintln(env.Stderr, vtr.ErrorMessage(err))
+	}
+	return exitFail
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+// isTerminal reports whether w is a terminal (colour and progress bars only then).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newLogger returns the process logger: text on stderr at the configured level.
+func newLogger(env *Env, cfg *Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+// windowFlags are the contract's window flags.
+type windowFlags struct {
+	from, to, asOf *string
+	days           *int
+	market, cat    *string
+}
+
+func addWindowFlags(fs *flag.FlagSet) *windowFlags {
+	return &windowFlags{
+		from:   fs.String("from", "", "first day of the window, YYYY-MM-DD (with --to)"),
+		to:     fs.String("to", "", "last day of the window, YYYY-MM-DD, included"),
+		asOf:   fs.String("as-of", "", "last day of the window when --from/--to are not given (default today, UTC)"),
+		days:   fs.Int("days", 30, "window length in days, ending at --as-of"),
+		market: fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)"),
+		cat:    fs.String("category", "", "only this category"),
+	}
+}
+
+// window resolves the flags into a window and a marketplace.
+func (wf *windowFlags) window(env *Env, cfg *Config) (vtr.Window, string, error) {
+	market := cfg.Marketplace
+	if *wf.market != "" {
+		m, ok := vtr.MarketplaceByCode(*wf.market)
+		if !ok {
+			return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--marketplace: unknown marketplace %q (want US, UK, DE, ...)", *wf.market)
+		}
+		market = m.Code
+	}
+	if *wf.from != "" || *wf.to != "" {
+		if *wf.from == "" || *wf.to == "" {
+			return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--from and --to go together")
+		}
+		from, err := parseDateFlag("from", *wf.from)
+		if err != nil {
+			return vtr.Window{}, "", err
+		}
+		to, err := parseDateFlag("to", *wf.to)
+		if err != nil {
+			return vtr.Window{}, "", err
+		}
+		w := vtr.Window{From: from, To: to}
+		return w, market, w.Validate()
+	}
+	asOf := vtr.DateOf(env.Now().UTC())
+	if *wf.asOf != "" {
+		d, err := parseDateFlag("as-of", *wf.asOf)
+		if err != nil {
+			return vtr.Window{}, "", err
+		}
+		asOf = d
+	}
+	if *wf.days < 1 || *wf.days > 3660 {
+		return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--days: want 1 to 3660, got %d", *wf.days)
+	}
+	return vtr.LastDays(asOf, *wf.days), market, nil
+}
+
+func parseDateFlag(name, s string) (vtr.Date, error) {
+	if len(s) != 10 {
+		return vtr.Date{}, vtr.Errorf(vtr.EINVALID, "--%s: %q is not a date (want YYYY-MM-DD)", name, s)
+	}
+	d, err := vtr.ParseDate(s)
+	if err != nil {
+		return d, vtr.Errorf(vtr.EINVALID, "--%s: %q is not a date (want YYYY-MM-DD)", name, s)
+	}
+	return d, nil
+}

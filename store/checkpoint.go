@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Checkpoint is how far a mailbox has been handled.
+type Checkpoint struct {
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// Checkpoint returns the checkpoint of an account's mailbox; ok is false
+// when there is none yet (the first run).
+func (s *Store) Checkpoint(ctx context.Context, account, mailbox string) (Checkpoint, bool, error) {
+	var row struct {
+		UIDValidity int64 `db:"uidvalidity"`
+		LastUID     int64 `db:"last_uid"`
+	}
+	err := s.db.GetContext(ctx, &row, s.q(`SELECT uidvalidity, last_uid FROM mailbox_checkpoints WHERE account = ? AND mailbox = ?`), account, mailbox)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Checkpoint{}, false, nil
+	} else if err != nil {
+		return Checkpoint{}, false, err
+	}
+	return Checkpoint{uint32(row.UIDValidity), uint32(row.LastUID)}, true, nil
+}
+
+// advanceCheckpoint moves the checkpoint to uid (never backwards within one
+// UIDVALIDITY; a new UIDVALIDITY starts over).
+func (s *Store) advanceCheckpoint(ctx context.Context, tx *sqlx.Tx, account, mailbox string, validity, uid uint32) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, mailbox, uidvalidity, last_uid, updated_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET
+		last_uid = CASE WHEN mailbox_checkpoints.uidvalidity = excluded.uidvalidity AND mailbox_checkpoints.last_uid > excluded.last_uid
+			THEN mailbox_checkpoints.last_uid ELSE excluded.last_uid END,
+		uidvalidity = excluded.uidvalidity, updated_at = excluded.updated_at`),
+		account, mailbox, int64(validity), int64(uid), fmtTime(s.Now()))
+	return err
+}
+
+// SetCheckpoint records a checkpoint with no message (e.g. a UIDVALIDITY
+// change, or a first run that starts at the mailbox's current end).
+func (s *Store) SetCheckpoint(ctx context.Context, account, mailbox string, cp Checkpoint) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, mailbox, uidvalidity, last_uid, updated_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+			last_uid = excluded.last_uid, updated_at = excluded.updated_at`),
+			account, mailbox, int64(cp.UIDValidity), int64(cp.LastUID), fmtTime(s.Now()))
+		return err
+	})
+}

@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// rulesVersion changes whenever classification code changes in a way that
+// stored verdicts must be recomputed; the stored rules fingerprint includes it.
+const rulesVersion = "2026-11-25.1"
+
+// refreshRules reclassifies every package when the rules differ from the
+// ones the stored verdicts were computed with.
+func (s *Store) refreshRules(ctx context.Context) error {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s|%+v", rulesVersion, s.rules))
+	want := hex.EncodeToString(h[:8])
+	var have string
+	err := s.db.GetContext(ctx, &have, s.q(`SELECT value FROM meta WHERE key = ?`), "rules")
+	if err == nil && have == want {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		var ids []string
+		if err := tx.SelectContext(ctx, &ids, `SELECT order_id FROM orders ORDER BY order_id`); err != nil {
+			return err
+		}
+		if err := s.reclassify(ctx, tx, ids); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`), "rules", want)
+		return err
+	})
+}
+
+type packageRow struct {
+	OrderID        string `db:"order_id"`
+	TrackingNumber string `db:"tracking_number"`
+	CarrierCode    string `db:"carrier_code"`
+	CarrierName    string `db:"carrier_name"`
+	ShipMethod     string `db:"ship_method"`
+	ShipDate       string `db:"ship_date"`
+	ConfirmedAt    string `db:"confirmed_at"`
+	DeliveredAt    string `db:"delivered_at"`
+	FirstScanAt    string `db:"first_scan_at"`
+	Marketplace    string `db:"marketplace"`
+	WindowDate     string `db:"window_date"`
+	Category       string `db:"category"`
+	Carrier        string `db:"carrier"`
+	Ineligible     string `db:"ineligible"`
+	Exemption      string `db:"exemption"`
+	Reason         string `db:"reason"`
+	Hint           string `db:"hint"`
+}
+
+const packageSelect = `SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
+	confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint
+	FROM packages`
+
+func (r *packageRow) pkg() vtr.Package {
+	return vtr.Package{OrderID: r.OrderID, TrackingNumber: r.TrackingNumber, CarrierCode: r.CarrierCode,
+		CarrierName: r.CarrierName, ShipMethod: r.ShipMethod, ShipDate: parseDate(r.ShipDate),
+		ConfirmedAt: parseTime(r.ConfirmedAt), DeliveredAt: parseTime(r.DeliveredAt), FirstScanAt: parseTime(r.FirstScanAt)}
+}
+
+func (r *packageRow) verdict() vtr.Verdict {
+	return vtr.Verdict{Marketplace: r.Marketplace, WindowDate: parseDate(r.WindowDate), Category: r.Category,
+		Carrier: r.Carrier, Ineligible: vtr.Ineligible(r.Ineligible), Exemption: r.Exemption,
+		Reason: vtr.Reason(r.Reason), Hint: r.Hint}
+}
+
+// reclassify recomputes the verdict of every package of the given orders and
+// writes the ones that changed.
+func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) error {
+	for _, ids := range chunks(orderIDs, 500) {
+		orders, err := s.loadOrders(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		if len(orders) == 0 {
+			continue // packages of unknown orders keep the verdict written on insert
+		}
+		var pkgs []packageRow
+		q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?)`, ids)
+		if err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &pkgs, s.q(q), args...); err != nil {
+			return fmt.Errorf("load packages: %w", err)
+		}
+		ev, err := s.loadEvidence(ctx, tx, ids, pkgs)
+		if err != nil {
+			return err
+		}
+		for i := range pkgs {
+			r := &pkgs[i]
+			p := r.pkg()
+			v := vtr.Classify(orders[r.OrderID], &p, ev[pkgKey{r.OrderID, r.TrackingNumber}], s.rules)
+			if v == r.verdict() {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE packages SET marketplace = ?, window_date = ?, category = ?, carrier = ?,
+				ineligible = ?, exemption = ?, reason = ?, hint = ? WHERE order_id = ? AND tracking_number = ?`),
+				v.Marketplace, v.WindowDate.String(), v.Category, v.Carrier, string(v.Ineligible), v.Exemption,
+				string(v.Reason), v.Hint, r.OrderID, r.TrackingNumber); err != nil {
+				return fmt.Errorf("update verdict: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type orderRow struct {
+	OrderID          string `db:"order_id"`
+	SalesChannel     string `db:"sales_channel"`
+	Marketplace      string `db:"marketplace"`
+	Status           string `db:"status"`
+	Fulfillment      string `db:"fulfillment"`
+	PurchaseDate     string `db:"purchase_date"`
+	PurchasedAt      string `db:"purchased_at"`
+	PromisedDelivery string `db:"promised_delivery"`
+	LatestShipDate   string `db:"latest_ship_date"`
+	LatestShipAt     string `db:"latest_ship_at"`
+	Currency         string `db:"currency"`
+	ShipCountry      string `db:"ship_country"`
+	BuyerCancelled   bool   `db:"buyer_cancelled"`
+}
+
+const orderSelect = `SELECT order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at,
+	promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled FROM orders`
+
+func (r *orderRow) order() *vtr.Order {
+	return &vtr.Order{ID: r.OrderID, SalesChannel: r.SalesChannel, Marketplace: r.Marketplace, Status: r.Status,
+		FulfillmentChannel: r.Fulfillment, PurchaseDate: parseDate(r.PurchaseDate), PurchasedAt: parseTime(r.PurchasedAt),
+		PromisedDelivery: parseDate(r.PromisedDelivery), LatestShipDate: parseDate(r.LatestShipDate),
+		LatestShipAt: parseTime(r.LatestShipAt), Currency: r.Currency, ShipCountry: r.ShipCountry, BuyerCancelled: r.BuyerCancelled}
+}
+
+type itemRow struct {
+	OrderID  string `db:"order_id"`
+	Line     int    `db:"line"`
+	SKU      string `db:"sku"`
+	Category string `db:"category"`
+	Quantity int    `db:"quantity"`
+	Price    int64  `db:"price"`
+	Shipping int64  `db:"shipping"`
+	Status   string `db:"status"`
+	Name     string `db:"name"`
+}
+
+// loadOrders loads orders with their items; an item's category is its own
+// column when filled, else the categories import.
+func (s *Store) loadOrders(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[string]*vtr.Order, error) {
+	out := map[string]*vtr.Order{}
+	query, args, err := sqlx.In(orderSelect+` WHERE order_id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []orderRow
+	if err := sqlx.SelectContext(ctx, q, &rows, s.q(query), args...); err != nil {
+		return nil, fmt.Errorf("load orders: %w", err)
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	for i := range rows {
+		out[rows[i].OrderID] = rows[i].order()
+	}
+	query, args, err = sqlx.In(`SELECT i.order_id, i.line, i.sku,
+		CASE WHEN i.category <> '' THEN i.category ELSE COALESCE(c.category, '') END AS category,
+		i.quantity, i.price, i.shipping, i.status, i.name
+		FROM order_items i LEFT JOIN sku_categories c ON c.sku = i.sku
+		WHERE i.order_id IN (?) ORDER BY i.order_id, i.line`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var items []itemRow
+	if err := sqlx.SelectContext(ctx, q, &items, s.q(query), args...); err != nil {
+		return nil, fmt.Errorf("load items: %w", err)
+	}
+	for _, it := range items {
+		if o := out[it.OrderID]; o != nil {
+			o.Items = append(o.Items, vtr.Item{SKU: it.SKU, Category: it.Category, Quantity: it.Quantity,
+				Price: vtr.Amount(it.Price), Shipping: vtr.Amount(it.Shipping), Status: it.Status, Name: it.Name})
+		}
+	}
+	return out, nil
+}
+
+// loadEvidence gathers Amazon's report rows and carrier events for packages.
+func (s *Store) loadEvidence(ctx context.Context, q sqlx.QueryerContext, ids []string, pkgs []packageRow) (map[pkgKey]vtr.Evidence, error) {
+	out := map[pkgKey]vtr.Evidence{}
+	query, args, err := sqlx.In(`SELECT order_id, tracking_number, valid FROM vtr_report_rows WHERE order_id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rep []struct {
+		OrderID        string `db:"order_id"`
+		TrackingNumber string `db:"tracking_number"`
+		Valid          bool   `db:"valid"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rep, s.q(query), args...); err != nil {
+		return nil, fmt.Errorf("load report rows: %w", err)
+	}
+	for _, r := range rep {
+		k := pkgKey{r.OrderID, r.TrackingNumber}
+		e := out[k]
+		if r.Valid {
+			e.ScanSeen = true
+		} else {
+			e.NoScan = true
+		}
+		out[k] = e
+	}
+	var numbers []string
+	byNumber := map[string][]pkgKey{}
+	for _, p := range pkgs {
+		if p.TrackingNumber == "" {
+			continue
+		}
+		if _, ok := byNumber[p.TrackingNumber]; !ok {
+			numbers = append(numbers, p.TrackingNumber)
+		}
+		byNumber[p.TrackingNumber] = append(byNumber[p.TrackingNumber], pkgKey{p.OrderID, p.TrackingNumber})
+	}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	sort.Strings(numbers)
+	query, args, err = sqlx.In(`SELECT tracking_number, status, at FROM carrier_events WHERE tracking_number IN (?)`, numbers)
+	if err != nil {
+		return nil, err
+	}
+	var evs []struct {
+		TrackingNumber string `db:"tracking_number"`
+		Status         string `db:"status"`
+		At             string `db:"at"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &evs, s.q(query), args...); err != nil {
+		return nil, fmt.Errorf("load carrier events: %w", err)
+	}
+	for _, ev := range evs {
+		st := vtr.EventStatus(ev.Status)
+		for _, k := range byNumber[ev.TrackingNumber] {
+			e := out[k]
+			if st.IsScan() {
+				e.ScanSeen = true
+			}
+			if at := parseTime(ev.At); st == vtr.EventDelivered && !at.IsZero() && (e.DeliveredAt.IsZero() || at.Before(e.DeliveredAt)) {
+				e.DeliveredAt = at
+			}
+			out[k] = e
+		}
+	}
+	return out, nil
+}

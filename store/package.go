@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// shipmentBatch is how many confirmation rows go into one INSERT: 12
+// columns x 400 rows stays far below SQLite's 32766 parameters.
+const shipmentBatch = 400
+
+// ImportShipments streams shipping confirmations from next (io.EOF ends
+// them) into packages, in one transaction: each (order, tracking number) is
+// one package; rows of one package merge to the earliest ship date, latest
+// confirmation, earliest delivery and first scan, and the last row's carrier
+// and ship method (docs/rules.md "Package"). Packages of known orders are
+// reclassified batch by batch. An error leaves the database as it was.
+func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
+	var sum ImportSummary
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		before, err := count(ctx, tx, "packages")
+		if err != nil {
+			return err
+		}
+		batch := newPackageBatch()
+		flush := func() error {
+			if len(batch.order) == 0 {
+				return nil
+			}
+			if err := s.upsertPackages(ctx, tx, batch); err != nil {
+				return err
+			}
+			if err := s.reclassify(ctx, tx, batch.orderIDs()); err != nil {
+				return err
+			}
+			batch.reset()
+			return nil
+		}
+		for {
+			p, err := next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				return err
+			}
+			sum.Rows++
+			batch.add(p)
+			if len(batch.order) >= shipmentBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		after, err := count(ctx, tx, "packages")
+		sum.New = after - before
+		return err
+	})
+	return sum, err
+}
+
+type pkgKey struct{ order, tracking string }
+
+// packageBatch merges the rows of one batch by package, keeping first-seen
+// order, because PostgreSQL refuses an upsert that touches a row twice.
+type packageBatch struct {
+	byKey map[pkgKey]*vtr.Package
+	order []pkgKey
+}
+
+func newPackageBatch() *packageBatch { return &packageBatch{byKey: map[pkgKey]*vtr.Package{}} }
+
+func (b *packageBatch) reset() {
+	clear(b.byKey)
+	b.order = b.order[:0]
+}
+
+func (b *packageBatch) add(p *vtr.Package) {
+	k := pkgKey{p.OrderID, p.TrackingNumber}
+	old, ok := b.byKey[k]
+	if !ok {
+		cp := *p
+		b.byKey[k] = &cp
+		b.order = append(b.order, k)
+		return
+	}
+	mergePackage(old, p)
+}
+
+func (b *packageBatch) orderIDs() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, k := range b.order {
+		if !seen[k.order] {
+			seen[k.order] = true
+			ids = append(ids, k.order)
+		}
+	}
+	return ids
+}
+
+// mergePackage folds a later row q into p (the same rule the SQL upsert
+// applies against rows already stored).
+func mergePackage(p, q *vtr.Package) {
+	p.CarrierCode, p.CarrierName, p.ShipMethod = q.CarrierCode, q.CarrierName, q.ShipMethod
+	if q.ShipDate.Before(p.ShipDate) {
+		p.ShipDate = q.ShipDate
+	}
+	if q.ConfirmedAt.After(p.ConfirmedAt) {
+		p.ConfirmedAt = q.ConfirmedAt
+	}
+	if !q.DeliveredAt.IsZero() && (p.DeliveredAt.IsZero() || q.DeliveredAt.Before(p.DeliveredAt)) {
+		p.DeliveredAt = q.DeliveredAt
+	}
+	if !q.FirstScanAt.IsZero() && (p.FirstScanAt.IsZero() || q.FirstScanAt.Before(p.FirstScanAt)) {
+		p.FirstScanAt = q.FirstScanAt
+	}
+}
+
+// packageColumns are the columns a shipment row writes; the verdict columns
+// written on insert describe a package with no known order, and are left
+// alone on conflict (reclassify sets them).
+const packageColumns = `order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
+	confirmed_at, delivered_at, first_scan_at, window_date, carrier, ineligible`
+
+const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
+	carrier_code = excluded.carrier_code, carrier_name = excluded.carrier_name, ship_method = excluded.ship_method,
+	ship_date = CASE WHEN excluded.ship_date < packages.ship_date THEN excluded.ship_date ELSE packages.ship_date END,
+	confirmed_at = CASE WHEN excluded.confirmed_at > packages.confirmed_at THEN excluded.confirmed_at ELSE packages.confirmed_at END,
+	delivered_at = CASE WHEN packages.delivered_at = '' OR (excluded.delivered_at <> '' AND excluded.delivered_at < packages.delivered_at)
+		THEN excluded.delivered_at ELSE packages.delivered_at END,
+	first_scan_at = CASE WHEN packages.first_scan_at = '' OR (excluded.first_scan_at <> '' AND excluded.first_scan_at < packages.first_scan_at)
+		THEN excluded.first_scan_at ELSE packages.first_scan_at END`
+
+func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, b *packageBatch) error {
+	const ncol = 12
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO packages (" + packageColumns + ") VALUES ")
+	args := make([]any, 0, len(b.order)*ncol)
+	row := "(" + placeholders(ncol) + ")"
+	for i, k := range b.order {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row)
+		p := b.byKey[k]
+		v := vtr.Classify(nil, p, vtr.Evidence{}, s.rules)
+		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, p.ShipDate.String(),
+			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), v.WindowDate.String(), v.Carrier, string(v.Ineligible))
+	}
+	sb.WriteString(packageConflict)
+	if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
+		return fmt.Errorf("upsert packages: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/jmoiron/sqlx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// openSQLite opens a SQLite file with WAL, a busy timeout and foreign keys on
+// every pooled connection (the pragmas are in the DSN so each new connection
+// gets them). _txlock=immediate makes every transaction take the write lock
+// at BEGIN: a deferred read→write upgrade fails with SQLITE_BUSY whatever the
+// busy timeout (tech-notes §4.2).
+func openSQLite(ctx context.Context, path string) (*sqlx.DB, error) {
+	if path == "" {
+		return nil, errors.New("empty SQLite path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	// sqlx's placeholder table knows "sqlite3", not modernc's "sqlite".
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sqlx.ConnectContext(ctx, "sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// isUniqueViolation reports a primary-key or unique constraint failure.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return isPgUniqueViolation(err)
+}

@@ -1,0 +1,228 @@
+// Package store keeps vtrbot's data in SQLite (the default, pure Go) or
+// PostgreSQL, behind one concrete *Store built on sqlx. Queries are written
+// once with ? placeholders and rebound per driver; sqlite.go and postgres.go
+// hold only what must differ (DSN, pool, error codes, bulk paths).
+//
+// The store also keeps every package's classification (vtr.Classify)
+// current: whenever an order, a shipment, a category or a piece of scan
+// evidence changes, the affected packages are classified again inside the
+// same transaction, so window queries are plain index scans. It does not
+// parse files or mail and knows nothing of IMAP or Slack.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names a database kind.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is vtrbot's database.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	rules   vtr.Rules
+	// Now is the clock used for timestamps the store writes.
+	Now func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	// Rules classify packages; zero means vtr.DefaultRules("US").
+	Rules vtr.Rules
+}
+
+// Open connects to a database URL (a SQLite path, sqlite:PATH, or
+// postgres://...), applies pending migrations and reclassifies packages when
+// the classification rules changed. A database newer than this binary is
+// refused.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	d, target := ParseURL(dsn)
+	var (
+		db  *sqlx.DB
+		err error
+	)
+	switch d {
+	case Postgres:
+		db, err = openPostgres(ctx, target)
+	default:
+		db, err = openSQLite(ctx, target)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.Rules.DefaultMarketplace == "" {
+		opts.Rules = vtr.DefaultRules("US")
+	}
+	s := &Store{db: db, dialect: d, rules: opts.Rules, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.seed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.refreshRules(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ParseURL tells which database a DATABASE_URL names and returns what the
+// driver needs: a file path for SQLite, the URL for PostgreSQL.
+func ParseURL(dsn string) (Dialect, string) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, dsn
+	case strings.HasPrefix(dsn, "sqlite://"):
+		return SQLite, strings.TrimPrefix(dsn, "sqlite://")
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return SQLite, strings.TrimPrefix(dsn, "sqlite:")
+	case strings.HasPrefix(dsn, "file:"):
+		return SQLite, strings.TrimPrefix(dsn, "file:")
+	}
+	return SQLite, dsn
+}
+
+// Redacted returns the URL safe to print: a PostgreSQL password is hidden.
+func Redacted(dsn string) string {
+	if d, _ := ParseURL(dsn); d == Postgres {
+		if u, err := url.Parse(dsn); err == nil {
+			return u.Redacted()
+		}
+		return "postgres://..."
+	}
+	return dsn
+}
+
+// Dialect returns which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers (GET /healthz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	var popts []goose.ProviderOption
+	if s.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		popts = append(popts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, s.db.DB, sub, popts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	have, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	srcs := p.ListSources()
+	if latest := srcs[len(srcs)-1].Version; have > latest {
+		return vtr.Errorf(vtr.EINVALID, "the database has schema version %d, newer than this bot (%d): upgrade vtrbot", have, latest)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) seed(ctx context.Context) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		for _, m := range vtr.Marketplaces() {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO marketplaces (code, channel, domain, currency) VALUES (?, ?, ?, ?)
+				ON CONFLICT (code) DO UPDATE SET channel = excluded.channel, domain = excluded.domain, currency = excluded.currency`),
+				m.Code, m.Channel, m.Domain, m.Currency); err != nil {
+				return fmt.Errorf("seed marketplaces: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// q rebinds a query written with ? for the store's driver.
+func (s *Store) q(query string) string { return s.db.Rebind(query) }
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// notFound maps sql.ErrNoRows to an ENOTFOUND error.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return vtr.Errorf(vtr.ENOTFOUND, format, args...)
+	}
+	return err
+}
+
+// Time formats: instants are stored as UTC RFC 3339 text.
+const instant = "2006-01-02T15:04:05Z"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(instant)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func parseDate(s string) vtr.Date {
+	d, _ := vtr.ParseDate(s)
+	return d
+}

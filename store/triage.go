@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Triage is the state of a notice's triage message in Slack.
+type Triage struct {
+	NoticeID     string `db:"notice_id"`
+	Channel      string `db:"channel"`
+	SlackTS      string `db:"slack_ts"`
+	Assignee     string `db:"assignee"`
+	SnoozedUntil string `db:"snoozed_until"`
+	HandledBy    string `db:"handled_by"`
+	HandledAt    string `db:"handled_at"`
+}
+
+// Triage actions recorded by RecordAction.
+const (
+	ActionAssign  = "assign"
+	ActionSnooze  = "snooze"
+	ActionHandled = "handled"
+	ActionReopen  = "reopen"
+)
+
+// Triage returns the triage state of a notice (empty when none recorded).
+func (s *Store) Triage(ctx context.Context, noticeID string) (Triage, error) {
+	var t Triage
+	err := s.db.GetContext(ctx, &t, s.q(`SELECT notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at
+		FROM triage WHERE notice_id = ?`), noticeID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Triage{NoticeID: noticeID}, nil
+	}
+	return t, err
+}
+
+// RecordAction applies a triage button click and logs it, in one
+// transaction, returning the new state. until is used by snooze.
+func (s *Store) RecordAction(ctx context.Context, noticeID, user, action string, until time.Time) (Triage, error) {
+	now := s.Now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage (notice_id) VALUES (?) ON CONFLICT (notice_id) DO NOTHING`), noticeID); err != nil {
+			return err
+		}
+		var q string
+		var args []any
+		switch action {
+		case ActionAssign:
+			q, args = `UPDATE triage SET assignee = ? WHERE notice_id = ?`, []any{user, noticeID}
+		case ActionSnooze:
+			q, args = `UPDATE triage SET snoozed_until = ? WHERE notice_id = ?`, []any{fmtTime(until), noticeID}
+		case ActionHandled:
+			q, args = `UPDATE triage SET handled_by = ?, handled_at = ? WHERE notice_id = ?`, []any{user, fmtTime(now), noticeID}
+		case ActionReopen:
+			q, args = `UPDATE triage SET handled_by = '', handled_at = '', snoozed_until = '' WHERE notice_id = ?`, []any{noticeID}
+		}
+		if q != "" {
+			if _, err := tx.ExecContext(ctx, s.q(q), args...); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage_actions (notice_id, at, user_id, action, value) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`), noticeID, now.UTC().Format(time.RFC3339Nano), user, action, fmtTime(until))
+		return err
+	})
+	if err != nil {
+		return Triage{}, err
+	}
+	return s.Triage(ctx, noticeID)
+}
+
+// SetTriagePosted records where a notice's triage message is.
+func (s *Store) SetTriagePosted(ctx context.Context, noticeID, channel, ts string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO triage (notice_id, channel, slack_ts) VALUES (?, ?, ?)
+		ON CONFLICT (notice_id) DO UPDATE SET channel = excluded.channel, slack_ts = excluded.slack_ts`), noticeID, channel, ts)
+	return err
+}

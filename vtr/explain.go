@@ -1,0 +1,407 @@
+package vtr
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Finding codes (docs/contract.md "bot explain", and more).
+const (
+	FindLocalRateMeetsTarget = "LOCAL_RATE_MEETS_TARGET"
+	FindLocalRateBelowTarget = "LOCAL_RATE_BELOW_TARGET"
+	FindCategoryBelowTarget  = "CATEGORY_BELOW_TARGET"
+	FindMetricNAExplained    = "METRIC_NA_EXPLAINED"
+	FindContradictsCount     = "CONTRADICTS_ORDER_COUNT"
+	FindContradictsStatus    = "CONTRADICTS_ORDER_STATUS"
+	FindIgnoreInstruction    = "IGNORE_INSTRUCTION"
+	FindExemptionClaim       = "EXEMPTION_CLAIM"
+	FindExemptPackages       = "EXEMPT_PACKAGES"
+	FindInvalidPackages      = "INVALID_PACKAGES"
+	FindUnverifiedPackages   = "UNVERIFIED_PACKAGES"
+	FindNoLocalData          = "NO_LOCAL_DATA"
+	FindNotAuthentic         = "NOT_AUTHENTIC"
+	FindNotANotice           = "NOT_A_NOTICE"
+	FindMetricMeetsTarget    = "LOCAL_METRIC_MEETS_TARGET"
+	FindMetricMissesTarget   = "LOCAL_METRIC_MISSES_TARGET"
+	FindMetricDataMissing    = "METRIC_DATA_UNAVAILABLE"
+	FindEvidenceRecorded     = "CARRIER_EVIDENCE"
+	FindUnknownTracking      = "UNKNOWN_TRACKING_NUMBERS"
+	FindNamedOrders          = "NAMED_ORDERS"
+	FindParseFailed          = "PARSE_FAILED"
+)
+
+// Severities of findings.
+const (
+	SevInfo     = "info"
+	SevWarning  = "warning"
+	SevCritical = "critical"
+)
+
+// Finding is one thing reconciliation found, with the numbers in its text.
+type Finding struct {
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	Text     string `json:"text"`
+}
+
+// NoticeWindow is the window a notice is checked against: the period it
+// names, else the calendar month ending the day before its date (a notice
+// dated 2019-11-15 covers 2019-10-15..2019-11-14, docs/domain.md §1).
+func NoticeWindow(n *Notice, today Date) Window {
+	if n.Period != nil {
+		return *n.Period
+	}
+	d := today
+	if !n.Date.IsZero() {
+		d = DateOf(n.Date.UTC())
+	}
+	end := d.AddDays(-1)
+	from := DateOf(d.Time(time.UTC).AddDate(0, -1, 0))
+	return Window{From: from, To: end}
+}
+
+// PackageRef is a package named in findings and reply drafts.
+type PackageRef struct {
+	OrderID          string
+	Category         string
+	Carrier          string
+	TrackingNumber   string
+	ShipDate         Date
+	PromisedDelivery Date
+	Reason           Reason
+	Exemption        string
+}
+
+// ReconcileInput is everything Reconcile compares a notice with. The
+// caller (commands) gathers it from the store; Reconcile does no I/O.
+type ReconcileInput struct {
+	Notice      *Notice
+	Window      Window
+	Market      string
+	Local       Status       // VTR for Window and Market
+	Invalid     []PackageRef // eligible packages that do not count
+	Exempt      []PackageRef
+	Unverified  int
+	HasData     bool         // any order or package is stored at all
+	OrderCounts *OrderTotals // orders over a claim's span, when a count or status is claimed
+	Metrics     []MetricResult
+	// Evidence for carrier updates: tracking number -> packages it matched.
+	Matched   map[string][]PackageRef
+	Unmatched []string
+}
+
+// OrderTotals are the seller's orders over a span, by status.
+type OrderTotals struct {
+	Window   Window
+	Orders   int
+	MFN      int
+	ByStatus map[string]int
+}
+
+// Explanation is the result of reconciling a notice: the local figures,
+// findings, what to do, and a drafted reply to Seller Support.
+type Explanation struct {
+	Notice   *Notice        `json:"notice"`
+	Window   Window         `json:"window"`
+	Local    Status         `json:"local"`
+	Findings []Finding      `json:"findings"`
+	Actions  []string       `json:"actions"`
+	Reply    string         `json:"reply"`
+	Metrics  []MetricResult `json:"metrics,omitempty"`
+}
+
+// MarshalJSON writes the contract's shape: notice, local, findings, reply.
+func (e Explanation) MarshalJSON() ([]byte, error) {
+	type plain Explanation
+	p := plain(e)
+	if p.Findings == nil {
+		p.Findings = []Finding{}
+	}
+	if p.Actions == nil {
+		p.Actions = []string{}
+	}
+	return json.Marshal(p)
+}
+
+// Reconcile compares what a notice says with what the records say.
+func Reconcile(in ReconcileInput) Explanation {
+	n := in.Notice
+	e := Explanation{Notice: n, Window: in.Window, Local: in.Local, Metrics: in.Metrics}
+	add := func(code, sev, format string, args ...any) {
+		e.Findings = append(e.Findings, Finding{code, sev, fmt.Sprintf(format, args...)})
+	}
+	if n.Error != "" && n.Kind == KindOther {
+		add(FindParseFailed, SevWarning, "vtrbot could not read this mail (%s); it is stored, nothing was dropped.", n.Error)
+	}
+	if !n.Authentic && n.Kind != KindOther {
+		add(FindNotAuthentic, SevCritical, "This mail is not from a verified Amazon (or carrier) address (%s). Do not act on it and do not follow its links; open Seller Central yourself.", orNone(n.AuthSummary, n.From))
+		e.Actions = append(e.Actions, "Treat the mail as phishing: do not click its links or reply with account details; check Account Health in Seller Central directly.")
+		return e
+	}
+	switch n.Kind {
+	case KindOther:
+		if n.Error == "" {
+			add(FindNotANotice, SevInfo, "This mail is not a performance notice, a Support reply or a carrier update; nothing to reconcile.")
+		}
+		return e
+	case KindCarrierUpdate:
+		reconcileCarrier(&e, in, add)
+		return e
+	}
+	if !in.HasData {
+		add(FindNoLocalData, SevWarning, "vtrbot has no orders or shipments yet, so it cannot check this notice. Import the All Orders report (bot import orders FILE) and your shipping confirmations (bot import shipments FILE) covering %s to %s.", in.Window.From, in.Window.To)
+		e.Actions = append(e.Actions, "Import your orders and shipping confirmations, then run explain again.")
+		return e
+	}
+	metric := n.Metric
+	if metric == "" || metric == MetricVTR || metric == MetricAccountHealth {
+		reconcileVTR(&e, in, add)
+	} else {
+		reconcileMetric(&e, in, add)
+	}
+	reconcileClaims(&e, in, add)
+	if len(n.OrderIDs) > 0 {
+		add(FindNamedOrders, SevInfo, "The mail names %d order(s): %s.", len(n.OrderIDs), strings.Join(n.OrderIDs, ", "))
+	}
+	e.Reply = DraftReply(e, in)
+	return e
+}
+
+func orNone(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+type addFunc func(code, sev, format string, args ...any)
+
+func reconcileVTR(e *Explanation, in ReconcileInput, add addFunc) {
+	o := in.Local.Overall
+	w := in.Window
+	switch o.Status() {
+	case StatusOK:
+		add(FindLocalRateMeetsTarget, SevInfo, "Your records give a Valid Tracking Rate of %s for %s to %s (%d of %d eligible packages valid, %d verified by a carrier scan), which meets the 95%% target.",
+			pct(o.Rate()), w.From, w.To, o.Valid, o.Eligible, o.Verified)
+	case StatusBelowTarget:
+		add(FindLocalRateBelowTarget, SevCritical, "Your records give a Valid Tracking Rate of %s for %s to %s (%d of %d eligible packages valid): below the 95%% target, as Amazon says.",
+			pct(o.Rate()), w.From, w.To, o.Valid, o.Eligible)
+	default:
+		add(FindMetricNAExplained, SevWarning, "Your records have no eligible package for %s to %s, so the rate is N/A locally too: %s.", w.From, w.To, strings.Join(in.Local.NA, "; "))
+	}
+	for _, c := range in.Local.Categories {
+		if c.Status() == StatusBelowTarget {
+			add(FindCategoryBelowTarget, SevCritical, "%s is at %s (%d of %d eligible packages valid): below 95%%. This is what \"in select categories\" means; in a small category one bad package is enough.",
+				c.Category, pct(c.Rate()), c.Valid, c.Eligible)
+			e.Actions = append(e.Actions, fmt.Sprintf("Fix or explain the %d invalid package(s) in %s before Amazon acts on the category.", c.Eligible-c.Valid, c.Category))
+		}
+	}
+	if len(in.Invalid) > 0 {
+		var parts []string
+		for _, p := range in.Invalid {
+			parts = append(parts, fmt.Sprintf("%s (%s, %s)", p.OrderID, p.Category, p.Reason))
+		}
+		add(FindInvalidPackages, SevWarning, "%d package(s) do not count as valid: %s.", len(in.Invalid), strings.Join(parts, "; "))
+		e.Actions = append(e.Actions, "List the invalid packages with `bot vtr untracked` (--csv for an appeal) and correct any that are not delivered yet; fixes after delivery never count.")
+	}
+	if len(in.Exempt) > 0 {
+		add(FindExemptPackages, SevInfo, "%d package(s) are exempt and count neither way (%s).", len(in.Exempt), exemptionNames(in.Exempt))
+	}
+	if in.Unverified > 0 {
+		add(FindUnverifiedPackages, SevInfo, "%d valid-looking package(s) have no scan evidence yet; carrier delivery mails or Amazon's Valid Tracking report would verify them.", in.Unverified)
+	}
+}
+
+func exemptionNames(p []PackageRef) string {
+	seen := map[string]int{}
+	for _, x := range p {
+		seen[x.Exemption]++
+	}
+	var parts []string
+	for k, v := range seen {
+		parts = append(parts, fmt.Sprintf("%d %s", v, k))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+func reconcileMetric(e *Explanation, in ReconcileInput, add addFunc) {
+	n := in.Notice
+	if n.Metric == MetricOrderDefect {
+		add(FindMetricDataMissing, SevWarning, "vtrbot cannot recompute the Order Defect Rate: it needs negative feedback, A-to-z claims and chargebacks, which are not in the All Orders report or the shipping confirmations. Check Account Health → Order Defect Rate in Seller Central.")
+		e.Actions = append(e.Actions, "Open each order defect in Seller Central and respond to claims and feedback within their deadlines.")
+		return
+	}
+	for _, m := range in.Metrics {
+		if m.Metric != n.Metric {
+			continue
+		}
+		cmp := "under"
+		if !m.AtMost {
+			cmp = "at least"
+		}
+		switch m.Status() {
+		case StatusOK:
+			add(FindMetricMeetsTarget, SevInfo, "Your records give a %s of %s for %s to %s (%d of %d), which meets the target (%s %s).",
+				m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
+		case StatusBelowTarget:
+			add(FindMetricMissesTarget, SevCritical, "Your records give a %s of %s for %s to %s (%d of %d): the target is %s %s.",
+				m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
+			var ids []string
+			for _, o := range m.Offenders {
+				ids = append(ids, o.OrderID+" ("+o.Why+")")
+			}
+			if len(ids) > 0 {
+				e.Actions = append(e.Actions, "Look at: "+strings.Join(ids, "; ")+".")
+			}
+		default:
+			add(FindMetricNAExplained, SevWarning, "Your records have no orders that count toward the %s for %s to %s.", m.Name, m.Window.From, m.Window.To)
+		}
+		if m.Note != "" {
+			add(FindMetricDataMissing, SevInfo, "%s.", m.Note)
+		}
+	}
+}
+
+func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
+	for _, c := range in.Notice.Claims {
+		switch c.Type {
+		case ClaimOrderCount:
+			t := in.OrderCounts
+			if t == nil || t.Orders == c.Count {
+				continue
+			}
+			add(FindContradictsCount, SevCritical, "Amazon says %d order(s) in the past %d days; your records have %d orders from %s to %s (%d merchant-fulfilled).",
+				c.Count, c.Days, t.Orders, t.Window.From, t.Window.To, t.MFN)
+		case ClaimOrderStatus:
+			t := in.OrderCounts
+			if t == nil {
+				continue
+			}
+			same := 0
+			for st, k := range t.ByStatus {
+				if strings.EqualFold(normStatus(st), normStatus(c.Text)) {
+					same += k
+				}
+			}
+			if same == t.Orders && t.Orders > 0 {
+				continue
+			}
+			add(FindContradictsStatus, SevCritical, "Amazon says the order is %q; in your records %d of %d orders from %s to %s have that status (%s). A filter on %s orders would show exactly those.",
+				c.Text, same, t.Orders, t.Window.From, t.Window.To, statusList(t.ByStatus), c.Text)
+		case ClaimMetricValue:
+			if !strings.EqualFold(strings.TrimSpace(c.Text), "N/A") {
+				continue
+			}
+			explainNA(e, in, add)
+		case ClaimIgnoreNotice:
+			add(FindIgnoreInstruction, SevWarning, "Support asks you to ignore the notice. A performance notice still counts until Amazon withdraws it in writing: ask for that, and keep the evidence.")
+			e.Actions = append(e.Actions, "Ask Seller Support to confirm in writing that the notice is withdrawn and the metric corrected.")
+		case ClaimExemption:
+			var letters int
+			for _, p := range in.Exempt {
+				if strings.Contains(p.Exemption, "letter") {
+					letters++
+				}
+			}
+			covered := 0
+			for _, p := range in.Invalid {
+				if p.Exemption != "" {
+					covered++
+				}
+			}
+			add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %d package(s); it covers %d of the %d invalid package(s) (the others are not letters under $10).",
+				in.Window.From, in.Window.To, letters, covered, len(in.Invalid))
+		}
+	}
+}
+
+// explainNA explains a metric Amazon shows as N/A.
+func explainNA(e *Explanation, in ReconcileInput, add addFunc) {
+	o := in.Local.Overall
+	w := in.Window
+	if o.Eligible == 0 {
+		add(FindMetricNAExplained, SevInfo, "Amazon shows N/A, and your records agree for %s to %s: %s.", w.From, w.To, strings.Join(in.Local.NA, "; "))
+		return
+	}
+	var causes []string
+	byReason := map[Reason]int{}
+	for _, p := range in.Invalid {
+		byReason[p.Reason]++
+	}
+	if k := byReason[CarrierOtherIntegrated]; k > 0 {
+		causes = append(causes, fmt.Sprintf("%d package(s) confirmed with carrier \"Other\" and an integrated carrier typed as its name", k))
+	}
+	if k := byReason[NoTracking]; k > 0 {
+		causes = append(causes, fmt.Sprintf("%d package(s) confirmed without a tracking number", k))
+	}
+	causes = append(causes, "promised delivery dates Amazon holds outside the window it reports (VTR is keyed on the promised delivery date)",
+		"shipments confirmed in your records but not in Amazon's (check Manage Orders for unconfirmed orders)",
+		"a reporting fault on Amazon's side: the dashboard refreshes within 72 hours of an edit")
+	add(FindMetricNAExplained, SevWarning, "Amazon shows N/A, but your records hold %d eligible package(s) for %s to %s (%d valid, rate %s). N/A means Amazon counted none; likely causes: %s.",
+		o.Eligible, w.From, w.To, o.Valid, pct(o.Rate()), strings.Join(causes, "; "))
+}
+
+func normStatus(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "canceled" {
+		return "cancelled"
+	}
+	return s
+}
+
+func statusList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func reconcileCarrier(e *Explanation, in ReconcileInput, add addFunc) {
+	n := in.Notice
+	var last EventStatus
+	if len(n.Events) > 0 {
+		last = n.Events[len(n.Events)-1].Status
+	}
+	for _, num := range n.TrackingNumbers {
+		pk := in.Matched[num]
+		if len(pk) == 0 {
+			continue
+		}
+		var ids []string
+		for _, p := range pk {
+			ids = append(ids, p.OrderID)
+		}
+		add(FindEvidenceRecorded, SevInfo, "%s %s (latest status: %s) matches order %s; its scans are recorded as evidence, so the package counts as verified.",
+			n.From, num, orNone(string(last), "unknown"), strings.Join(ids, ", "))
+	}
+	if len(in.Unmatched) > 0 {
+		add(FindUnknownTracking, SevInfo, "No imported package has tracking number %s; the events are kept and apply when the shipment is imported.", strings.Join(in.Unmatched, ", "))
+	}
+}
+
+func pct(r *float64) string {
+	if r == nil {
+		return "N/A"
+	}
+	return fmt.Sprintf("%.1f%%", *r*100)
+}
+
+func pctF(f float64) string {
+	s := fmt.Sprintf("%.1f", f*100)
+	return strings.TrimSuffix(s, ".0") + "%"
+}

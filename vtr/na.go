@@ -1,0 +1,44 @@
+package vtr
+
+import "fmt"
+
+// NAFacts are what a window with no eligible package holds instead.
+type NAFacts struct {
+	Window        Window
+	Ineligible    map[Ineligible]int // packages with a window date in the window, by cause
+	PDDOutside    int                // shipped in the window, but promised for a date outside it
+	UnknownOrders int                // confirmations shipped in the window for orders not imported
+	Unconfirmed   int                // MFN orders due in the window with no shipment confirmation
+	Orders        int                // orders purchased in the window
+}
+
+// ExplainNA says, in sentences, why a rate is N/A (docs/domain.md §1 "N/A").
+func ExplainNA(f NAFacts) []string {
+	var out []string
+	add := func(n int, format string) {
+		if n > 0 {
+			out = append(out, fmt.Sprintf(format, n, plural(n)))
+		}
+	}
+	add(f.Ineligible[Exempt], "%d package%s in the window are exempt (e.g. letters under the value limit)")
+	add(f.Ineligible[NotMFN], "%d package%s in the window belong to Amazon-fulfilled (FBA) orders, which never count")
+	add(f.Ineligible[Cancelled], "%d package%s in the window belong to cancelled orders")
+	add(f.PDDOutside, "%d package%s shipped in the window but promised for delivery outside it (VTR is keyed on the promised delivery date)")
+	add(f.UnknownOrders, "%d shipment confirmation%s in the window belong to orders that are not imported (import the All Orders report)")
+	add(f.Unconfirmed, "%d merchant-fulfilled order%s due in the window have no shipment confirmation")
+	if len(out) == 0 {
+		if f.Orders == 0 {
+			out = append(out, "no orders and no shipments in the window: import the All Orders report and the shipping confirmations")
+		} else {
+			out = append(out, fmt.Sprintf("%d order%s placed in the window, but no merchant-fulfilled package is due in it", f.Orders, plural(f.Orders)))
+		}
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
