@@ -53,3 +53,9 @@ func (s *Store) SetCheckpoint(ctx context.Context, account, mailbox string, cp C
 		return err
 	})
 }
+
+// AdvanceCheckpoint moves the checkpoint past a message that is not stored
+// (mail that does not concern the seller's performance).
+func (s *Store) AdvanceCheckpoint(ctx context.Context, account, mailbox string, validity, uid uint32) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error { return s.advanceCheckpoint(ctx, tx, account, mailbox, validity, uid) })
+}

@@ -159,31 +159,31 @@ func (s *Store) SaveParsed(ctx context.Context, id string, n *vtr.Notice, parseE
 }
 
 // SaveReconciled records the reconcile step: the case the notice belongs to
-// and the reconciliation result (JSON), and applies carrier events as
-// evidence, in one transaction.
-func (s *Store) SaveReconciled(ctx context.Context, id, caseKey string, result []byte, events []vtr.Event) error {
+// (and the "[CASE n]" reference it carries), the result so far, and carrier
+// events as evidence, in one transaction.
+func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string, result []byte, events []vtr.Event) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if len(events) > 0 {
 			if _, err := s.addCarrierEvents(ctx, tx, id, events); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, result = ? WHERE notice_id = ?`),
-			NoticeReconciled, caseKey, string(result), id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ?, result = ? WHERE notice_id = ?`),
+			NoticeReconciled, caseKey, caseRef, string(result), id)
 		return err
 	})
 }
 
-// FinishNotice queues the notice's outbox entry (if any) and marks it done,
-// in one transaction.
-func (s *Store) FinishNotice(ctx context.Context, id string, post *OutboxEntry) error {
+// FinishNotice records the reconciliation result, queues the notice's
+// outbox entry (if any) and marks it done, in one transaction.
+func (s *Store) FinishNotice(ctx context.Context, id string, result []byte, post *OutboxEntry) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if post != nil {
 			if err := s.enqueue(ctx, tx, *post); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ? WHERE notice_id = ?`), NoticeDone, id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, result = ? WHERE notice_id = ?`), NoticeDone, string(result), id)
 		return err
 	})
 }
@@ -211,4 +211,16 @@ func (s *Store) FailedNotices(ctx context.Context) ([]StoredNotice, error) {
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT notice_id, account, mailbox, uid, state, kind, parsed, parse_error,
 		case_key, result, received_at, notice_date, source FROM notices WHERE state = ? ORDER BY received_at`), NoticeParseFailed)
 	return out, err
+}
+
+// FindCaseByRef returns the case key of a stored notice (other than
+// except) that carries the same "[CASE n]" reference, or "".
+func (s *Store) FindCaseByRef(ctx context.Context, ref, except string) (string, error) {
+	var keys []string
+	err := s.db.SelectContext(ctx, &keys, s.q(`SELECT case_key FROM notices WHERE case_ref = ? AND notice_id <> ? AND case_key <> ''
+		ORDER BY received_at LIMIT 1`), ref, except)
+	if err != nil || len(keys) == 0 {
+		return "", err
+	}
+	return keys[0], nil
 }

@@ -156,13 +156,19 @@ func Reconcile(in ReconcileInput) Explanation {
 		e.Actions = append(e.Actions, "Import your orders and shipping confirmations, then run explain again.")
 		return e
 	}
+	// A Support reply is about its claims: check them first.
+	if n.Kind == KindSupportReply {
+		reconcileClaims(&e, in, add)
+	}
 	metric := n.Metric
 	if metric == "" || metric == MetricVTR || metric == MetricAccountHealth {
 		reconcileVTR(&e, in, add)
 	} else {
 		reconcileMetric(&e, in, add)
 	}
-	reconcileClaims(&e, in, add)
+	if n.Kind != KindSupportReply {
+		reconcileClaims(&e, in, add)
+	}
 	if len(n.OrderIDs) > 0 {
 		add(FindNamedOrders, SevInfo, "The mail names %d order(s): %s.", len(n.OrderIDs), strings.Join(n.OrderIDs, ", "))
 	}

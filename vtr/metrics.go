@@ -113,8 +113,12 @@ func LateShipmentRate(orders []OrderFacts, w Window, asOf Date) MetricResult {
 			late = f.FirstConfirmed.After(o.LatestShipAt)
 			why = "confirmed " + f.FirstConfirmed.UTC().Format(time.RFC3339) + ", ship by " + o.LatestShipAt.UTC().Format(time.RFC3339)
 		case !f.FirstConfirmed.IsZero():
-			late = DateOf(f.FirstConfirmed.UTC()).After(o.LatestShipDate)
-			why = "confirmed " + DateOf(f.FirstConfirmed.UTC()).String() + ", ship by " + o.LatestShipDate.String()
+			// A latest ship date without a time: on time until that day ends
+			// anywhere on earth (23:59:59 at UTC-12), since the file does not
+			// say whose midnight Amazon meant.
+			deadline := o.LatestShipDate.AddDays(1).Time(lastZone).Add(-time.Second)
+			late = f.FirstConfirmed.After(deadline)
+			why = "confirmed " + f.FirstConfirmed.UTC().Format(time.RFC3339) + ", ship by " + o.LatestShipDate.String()
 		case !f.FirstShipDate.IsZero():
 			late = f.FirstShipDate.After(o.LatestShipDate)
 			why = "shipped " + f.FirstShipDate.String() + ", ship by " + o.LatestShipDate.String()
@@ -130,6 +134,9 @@ func LateShipmentRate(orders []OrderFacts, w Window, asOf Date) MetricResult {
 	sortOffenders(m.Offenders)
 	return m
 }
+
+// lastZone is the last time zone on earth to finish a day.
+var lastZone = time.FixedZone("UTC-12", -12*3600)
 
 // CancelRate: seller-cancelled MFN orders / MFN orders purchased in w.
 // Cancellations the buyer asked for (when the orders file says so) do not

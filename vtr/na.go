@@ -15,17 +15,22 @@ type NAFacts struct {
 // ExplainNA says, in sentences, why a rate is N/A (docs/domain.md §1 "N/A").
 func ExplainNA(f NAFacts) []string {
 	var out []string
-	add := func(n int, format string) {
+	// format takes the count, the plural "s" and the verb (one, many).
+	add := func(n int, format, one, many string) {
 		if n > 0 {
-			out = append(out, fmt.Sprintf(format, n, plural(n)))
+			verb := many
+			if n == 1 {
+				verb = one
+			}
+			out = append(out, fmt.Sprintf(format, n, plural(n), verb))
 		}
 	}
-	add(f.Ineligible[Exempt], "%d package%s in the window are exempt (e.g. letters under the value limit)")
-	add(f.Ineligible[NotMFN], "%d package%s in the window belong to Amazon-fulfilled (FBA) orders, which never count")
-	add(f.Ineligible[Cancelled], "%d package%s in the window belong to cancelled orders")
-	add(f.PDDOutside, "%d package%s shipped in the window but promised for delivery outside it (VTR is keyed on the promised delivery date)")
-	add(f.UnknownOrders, "%d shipment confirmation%s in the window belong to orders that are not imported (import the All Orders report)")
-	add(f.Unconfirmed, "%d merchant-fulfilled order%s due in the window have no shipment confirmation")
+	add(f.Ineligible[Exempt], "%d package%s in the window %s exempt (e.g. letters under the value limit)", "is", "are")
+	add(f.Ineligible[NotMFN], "%d package%s in the window %s to Amazon-fulfilled (FBA) orders, which never count", "belongs", "belong")
+	add(f.Ineligible[Cancelled], "%d package%s in the window %s to cancelled orders", "belongs", "belong")
+	add(f.PDDOutside, "%d package%s %s in the window but promised for delivery outside it (VTR is keyed on the promised delivery date)", "was shipped", "were shipped")
+	add(f.UnknownOrders, "%d shipment confirmation%s in the window %s to orders that are not imported (import the All Orders report)", "belongs", "belong")
+	add(f.Unconfirmed, "%d merchant-fulfilled order%s due in the window %s no shipment confirmation", "has", "have")
 	if len(out) == 0 {
 		if f.Orders == 0 {
 			out = append(out, "no orders and no shipments in the window: import the All Orders report and the shipping confirmations")

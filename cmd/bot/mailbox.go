@@ -2,11 +2,107 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vtrbot/vtrbot/imapwatch"
 )
 
-// cmdMailbox is not written yet.
+// checkTimeout bounds `bot mailbox check`: it is a settings test, and a
+// server that accepts but never answers should not hang it.
+const checkTimeout = time.Minute
+
+// cmdMailbox is `bot mailbox check`.
 func cmdMailbox(ctx context.Context, env *Env, args []string) int {
-	fmt.Fprintln(env.Stderr, "bot mailbox: not available in this build yet")
-	return exitConfig
+	if len(args) == 0 || isHelp(args[0]) {
+		fmt.Fprintln(env.Stderr, "Usage: bot mailbox check\n\nLog in to IMAP_ADDR, open IMAP_MAILBOX read-only and show its messages,\nunseen messages and Amazon notices. Nothing is changed or marked read.")
+		if len(args) == 0 {
+			return exitConfig
+		}
+		return exitOK
+	}
+	if args[0] != "check" {
+		fmt.Fprintf(env.Stderr, "bot mailbox: unknown command %q (want check)\n", args[0])
+		return exitConfig
+	}
+	fs := newFlags(env, "mailbox check", "",
+		"Log in to IMAP_ADDR, open IMAP_MAILBOX read-only and show its messages,\nunseen messages and Amazon notices. Nothing is changed or marked read.\nExit 0 when the settings work, 2 for a setting or a refused login, 1 when\nthe server cannot be reached.")
+	pos, code, ok := parseFlags(fs, args[1:])
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(env.Stderr, "bot mailbox check: unexpected argument %q\n", pos[0])
+		return exitConfig
+	}
+	cfg, code, ok := setup(env, nil)
+	if !ok {
+		return code
+	}
+	if err := cfg.validateIMAP(); err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return exitConfig
+	}
+	wcfg := imapConfig(cfg, env, newLogger(env, cfg))
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+	info, err := imapwatch.Check(ctx, wcfg, "amazon")
+	var ce *imapwatch.ConfigError
+	var ae *imapwatch.AuthError
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintf(env.Stderr, "%s: %s\n", imapVar(ce.Field), ce.Msg)
+		return exitConfig
+	case errors.As(err, &ae):
+		name, hint := "IMAP_PASSWORD", "for Gmail or Microsoft 365, an app password"
+		if cfg.IMAPAuth != "password" {
+			name, hint = "IMAP_TOKEN", "an OAuth access token expires after about an hour"
+		}
+		fmt.Fprintf(env.Stderr, "%s: %s refused the login of %q (%s); check IMAP_USERNAME and %s (%s)\n",
+			name, cfg.IMAPAddr, cfg.IMAPUsername, ae.Reason, name, hint)
+		return exitConfig
+	case err != nil:
+		fmt.Fprintf(env.Stderr, "IMAP_ADDR: cannot use %s: %s\n", cfg.IMAPAddr, oneLine(err))
+		return exitFail
+	}
+	push := "IDLE (new mail is pushed)"
+	if !info.Idle {
+		push = "no IDLE: polling every " + cfg.IMAPPoll.String()
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "Mailbox:        %s at %s (%s, %s)\n", info.Mailbox, cfg.IMAPAddr, cfg.IMAPTLS, cfg.IMAPAuth)
+	fmt.Fprintf(w, "UIDVALIDITY:    %d\n", info.UIDValidity)
+	fmt.Fprintf(w, "Messages:       %d (%d unseen)\n", info.Messages, info.Unseen)
+	fmt.Fprintf(w, "Amazon notices: %d (%d unseen)\n", info.From, info.FromUnseen)
+	fmt.Fprintf(w, "New mail:       %s\n", push)
+	if cfg.IMAPMoveTo != "" && !info.Move {
+		fmt.Fprintf(w, "Move to:        %s (no MOVE: COPY, then delete)\n", cfg.IMAPMoveTo)
+	}
+	return exitOK
+}
+
+// imapConfig turns the IMAP settings into the watcher's Config (also for
+// `bot run`).
+func imapConfig(cfg *Config, env *Env, log *slog.Logger) imapwatch.Config {
+	return imapwatch.Config{
+		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: string(cfg.IMAPPassword),
+		TLS: cfg.IMAPTLS, Auth: cfg.IMAPAuth, Token: string(cfg.IMAPToken),
+		Mailbox: cfg.IMAPMailbox, Poll: cfg.IMAPPoll, Since: time.Duration(cfg.IMAPSince) * 24 * time.Hour,
+		MoveTo: cfg.IMAPMoveTo, Logger: log, Now: env.Now,
+	}
+}
+
+// imapVar names the variable behind an imapwatch.Config field.
+func imapVar(field string) string {
+	name, ok := map[string]string{
+		"Addr": "IMAP_ADDR", "Username": "IMAP_USERNAME", "Password": "IMAP_PASSWORD",
+		"TLS": "IMAP_TLS", "Auth": "IMAP_AUTH", "Token": "IMAP_TOKEN", "Mailbox": "IMAP_MAILBOX",
+		"Poll": "IMAP_POLL", "Since": "IMAP_SINCE", "MoveTo": "IMAP_MOVE_TO",
+	}[field]
+	if !ok {
+		return "IMAP"
+	}
+	return name
 }

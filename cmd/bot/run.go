@@ -2,13 +2,24 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/vtrbot/vtrbot/commands"
+	"github.com/vtrbot/vtrbot/commands/chart"
+	"github.com/vtrbot/vtrbot/commands/slackapp"
+	"github.com/vtrbot/vtrbot/imapwatch"
+	"github.com/vtrbot/vtrbot/store"
 )
 
 func cmdRun(ctx context.Context, env *Env, args []string) int {
-	fs := newFlags(env, "run", "[--once]", "The daemon: watch the mailbox, triage notices, serve Slack.")
+	fs := newFlags(env, "run", "[--once]",
+		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). SIGTERM finishes in-flight work and exits.")
 	applyDB := dbFlag(fs)
-	fs.Bool("once", false, "catch up with the mailbox, finish pending work, and exit (for cron)")
+	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron)")
 	if _, code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -26,6 +37,201 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
-	fmt.Fprintln(env.Stderr, "bot run: not available in this build yet")
-	return exitConfig
+	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" {
+		fmt.Fprintln(env.Stderr, "IMAP_ADDR: not set, and no Slack settings either: bot run has nothing to do (see .env.example, or try bot demo)")
+		return exitConfig
+	}
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return code
+	}
+	defer s.Close()
+	log := newLogger(env, cfg)
+	d, err := newDaemon(env, cfg, s, log)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return exitConfig
+	}
+	if *once {
+		return d.once(ctx, env)
+	}
+	log.Info("vtrbot running", "database", store.Redacted(cfg.DatabaseURL), "mailbox", cfg.IMAPAddr != "",
+		"slack_socket_mode", cfg.SlackAppToken != "", "slack_http", cfg.HTTPAddr)
+	if err := d.run(ctx); err != nil {
+		var ce *imapwatch.ConfigError
+		if errors.As(err, &ce) || errors.Is(err, imapwatch.ErrAuth) {
+			fmt.Fprintln(env.Stderr, imapError(err))
+			return exitConfig
+		}
+		log.Error("vtrbot stopped", "error", err)
+		return exitFail
+	}
+	log.Info("vtrbot stopped")
+	return exitOK
+}
+
+// daemon is bot run's parts: the watcher feeds the pipeline, the pipeline
+// queues posts, the sender delivers them, and the Slack app answers /vtr.
+type daemon struct {
+	log      *slog.Logger
+	cmds     *commands.Commands
+	pipeline *commands.Pipeline
+	sender   *commands.Sender
+	watcher  *imapwatch.Watcher // nil without IMAP_ADDR
+	app      *slackapp.App      // nil without SLACK_BOT_TOKEN
+	cfg      *Config
+}
+
+func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon, error) {
+	d := &daemon{log: log, cfg: cfg, cmds: newCommands(env, cfg, s, chart.History)}
+	if cfg.SlackBotToken != "" {
+		app, err := slackapp.New(slackapp.Config{
+			BotToken: string(cfg.SlackBotToken), AppToken: string(cfg.SlackAppToken), SigningSecret: string(cfg.SlackSigningSecret),
+			APIURL: cfg.SlackAPIURL, HTTPAddr: cfg.HTTPAddr, Channel: cfg.SlackChannel,
+			AllowedUsers: cfg.SlackAllowedUsers, AllowedChannels: cfg.SlackAllowedChannels,
+			Dispatch: d.cmds.Dispatch, Act: d.cmds.Act, Health: s.Ping, Logger: log, Now: env.Now,
+		})
+		if err != nil {
+			return nil, err
+		}
+		d.app = app
+	}
+	d.sender = commands.NewSender(&commands.Sender{Store: s, Logger: log.With("component", "outbox"), Now: env.Now,
+		Post: d.post, RetryAfter: slackapp.RetryAfter})
+	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake}
+	if d.app != nil {
+		d.pipeline.Channel = cfg.SlackChannel
+	}
+	if cfg.IMAPAddr != "" {
+		d.watcher = newWatcher(cfg, s, d.pipeline, log)
+	}
+	return d, nil
+}
+
+// post sends one outbox entry; without Slack it fails, so posts stay queued
+// until Slack is configured.
+func (d *daemon) post(ctx context.Context, channel, threadTS string, r commands.Reply) (string, error) {
+	if d.app == nil {
+		return "", errors.New("slack is not configured (SLACK_BOT_TOKEN)")
+	}
+	return d.app.Post(ctx, channel, threadTS, r)
+}
+
+// newWatcher wires the IMAP watcher to the pipeline and the store's checkpoints.
+func newWatcher(cfg *Config, s *store.Store, p *commands.Pipeline, log *slog.Logger) *imapwatch.Watcher {
+	w := &imapwatch.Watcher{Config: imapwatch.Config{
+		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: string(cfg.IMAPPassword), TLS: cfg.IMAPTLS,
+		Auth: cfg.IMAPAuth, Token: string(cfg.IMAPToken), Mailbox: cfg.IMAPMailbox, Poll: cfg.IMAPPoll,
+		Since: time.Duration(cfg.IMAPSince) * 24 * time.Hour, MoveTo: cfg.IMAPMoveTo, Logger: log,
+	}}
+	w.Handle = func(ctx context.Context, m imapwatch.Message) error {
+		_, _, err := p.Receive(ctx, store.Mail{Account: m.Account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Raw: m.Raw, Source: "imap"})
+		return err
+	}
+	w.Resume = func(ctx context.Context, account, mailbox string) (imapwatch.Checkpoint, bool, error) {
+		cp, ok, err := s.Checkpoint(ctx, account, mailbox)
+		return imapwatch.Checkpoint{UIDValidity: cp.UIDValidity, LastUID: cp.LastUID}, ok, err
+	}
+	w.MoveIf = func(m imapwatch.Message) bool { return commands.Relevant(m.Raw) }
+	return w
+}
+
+// run starts every part; the first fatal error stops the others. Intake
+// stops first (IMAP, HTTP), in-flight work finishes, the store closes last
+// (in cmdRun).
+func (d *daemon) run(ctx context.Context) error {
+	if err := d.pipeline.Drain(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	start := func(name string, f func(context.Context) error) {
+		wg.Go(func() {
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				cancel(fmt.Errorf("%s: %w", name, err))
+			}
+		})
+	}
+	start("outbox", d.sender.Run)
+	start("pipeline", d.retryLoop)
+	if d.watcher != nil {
+		start("imap", d.watcher.Run)
+	}
+	if d.app != nil && d.cfg.HTTPAddr != "" && d.cfg.SlackSigningSecret != "" {
+		start("http", d.app.ListenAndServe)
+	}
+	if d.app != nil && d.cfg.SlackAppToken != "" {
+		start("socket mode", d.app.RunSocketMode)
+	}
+	<-ctx.Done()
+	wg.Wait()
+	if d.app != nil {
+		wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		d.app.Wait(wctx)
+		wcancel()
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// retryLoop finishes notices whose pipeline failed part-way (e.g. the
+// database was briefly unavailable), every minute.
+func (d *daemon) retryLoop(ctx context.Context) error {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := d.pipeline.Drain(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("pipeline retry", "error", err)
+			}
+		}
+	}
+}
+
+// once catches up and exits (bot run --once).
+func (d *daemon) once(ctx context.Context, env *Env) int {
+	if d.watcher != nil {
+		if err := d.watcher.Once(ctx); err != nil {
+			fmt.Fprintln(env.Stderr, imapError(err))
+			var ce *imapwatch.ConfigError
+			if errors.As(err, &ce) || errors.Is(err, imapwatch.ErrAuth) {
+				return exitConfig
+			}
+			return exitFail
+		}
+	}
+	if err := d.pipeline.Drain(ctx); err != nil {
+		return fail(env, err)
+	}
+	if d.app != nil {
+		n, err := d.sender.SendDue(ctx)
+		if err != nil {
+			return fail(env, err)
+		}
+		d.log.Info("caught up", "posted", n)
+	}
+	return exitOK
+}
+
+// imapError is the one line a user sees for a mailbox problem.
+func imapError(err error) string {
+	var ce *imapwatch.ConfigError
+	switch {
+	case errors.As(err, &ce):
+		names := map[string]string{"Addr": "IMAP_ADDR", "Username": "IMAP_USERNAME", "Password": "IMAP_PASSWORD", "TLS": "IMAP_TLS",
+			"Auth": "IMAP_AUTH", "Token": "IMAP_TOKEN", "Mailbox": "IMAP_MAILBOX", "Poll": "IMAP_POLL", "Since": "IMAP_SINCE", "MoveTo": "IMAP_MOVE_TO"}
+		if n, ok := names[ce.Field]; ok {
+			return n + ": " + ce.Msg
+		}
+		return ce.Error()
+	case errors.Is(err, imapwatch.ErrAuth):
+		return "IMAP_PASSWORD: the mailbox refused the login (check IMAP_USERNAME and IMAP_PASSWORD, or IMAP_TOKEN)"
+	}
+	return "mailbox: " + oneLine(err)
 }

@@ -3,14 +3,118 @@ package main
 import (
 	"context"
 	"fmt"
+	"text/tabwriter"
+
+	"github.com/vtrbot/vtrbot/commands"
+	"github.com/vtrbot/vtrbot/vtr"
 )
 
 func vtrHistory(ctx context.Context, env *Env, args []string) int {
-	fmt.Fprintln(env.Stderr, "bot vtr history: not available in this build yet")
-	return exitConfig
+	fs := newFlags(env, "vtr history", "--from YYYY-MM-DD --to YYYY-MM-DD [--days 30] [--json]",
+		"The rolling N-day Valid Tracking Rate for every day of a range, overall and per category (the series a\nchart is drawn from). One scan of the store, whatever the range.")
+	applyDB := dbFlag(fs)
+	from := fs.String("from", "", "first day of the range (default: 90 days before --to)")
+	to := fs.String("to", "", "last day of the range (default today, UTC)")
+	days := fs.Int("days", 30, "length of the rolling window in days")
+	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
+	cat := fs.String("category", "", "only this category")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, code, ok := setup(env, applyDB)
+	if !ok {
+		return code
+	}
+	wf := &windowFlags{from: from, to: to, asOf: new(string), days: new(int), market: market, cat: cat}
+	*wf.days = 90
+	if *from == "" && *to != "" {
+		*wf.asOf, *wf.to = *to, ""
+	}
+	r, mkt, err := wf.window(env, cfg)
+	if err != nil {
+		return fail(env, err)
+	}
+	if *days < 1 || *days > 365 {
+		return fail(env, vtr.Errorf(vtr.EINVALID, "--days: want 1 to 365, got %d", *days))
+	}
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return code
+	}
+	defer s.Close()
+	pts, err := newCommands(env, cfg, s, nil).History(ctx, mkt, r, *days, *cat)
+	if err != nil {
+		return fail(env, err)
+	}
+	if *asJSON {
+		return writeJSON(env, struct {
+			Marketplace string             `json:"marketplace"`
+			From        vtr.Date           `json:"from"`
+			To          vtr.Date           `json:"to"`
+			Days        int                `json:"days"`
+			Target      float64            `json:"target"`
+			Series      []vtr.HistoryPoint `json:"series"`
+		}{mkt, r.From, r.To, *days, vtr.Target, pts})
+	}
+	fmt.Fprintf(env.Stdout, "Rolling %d-day Valid Tracking Rate, %s, %s to %s\n\n", *days, mkt, r.From, r.To)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tELIGIBLE\tVALID\tRATE\tSTATUS\tBELOW TARGET")
+	color := isTerminal(env.Stdout)
+	for _, p := range pts {
+		below := ""
+		for _, c := range p.Categories {
+			if c.Status() == vtr.StatusBelowTarget {
+				below += c.Category + " " + commands.Rate(c.Rate()) + "  "
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", p.Date, p.Overall.Eligible, p.Overall.Valid, fmtRate(p.Overall.Rate()), paint(p.Overall.Status(), color), below)
+	}
+	tw.Flush()
+	return exitOK
 }
 
 func vtrForecast(ctx context.Context, env *Env, args []string) int {
-	fmt.Fprintln(env.Stderr, "bot vtr forecast: not available in this build yet")
-	return exitConfig
+	fs := newFlags(env, "vtr forecast", "[--as-of YYYY-MM-DD] [--json]",
+		"Early warning: projects the 30-day windows Amazon reports next (today's verdicts applied to packages\nalready shipped whose promised delivery is still ahead) and lists the invalid packages that can still be\nfixed before delivery, most urgent first (a fix uploaded after delivery never counts).")
+	applyDB := dbFlag(fs)
+	asOf := fs.String("as-of", "", "today (default: today, UTC)")
+	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, code, ok := setup(env, applyDB)
+	if !ok {
+		return code
+	}
+	wf := &windowFlags{from: new(string), to: new(string), asOf: asOf, days: new(int), market: market, cat: new(string)}
+	*wf.days = 1
+	w, mkt, err := wf.window(env, cfg)
+	if err != nil {
+		return fail(env, err)
+	}
+	today := w.To
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return code
+	}
+	defer s.Close()
+	wins, urgent, err := newCommands(env, cfg, s, nil).Forecast(ctx, mkt, today, 30)
+	if err != nil {
+		return fail(env, err)
+	}
+	if *asJSON {
+		if urgent == nil {
+			urgent = []vtr.Urgent{}
+		}
+		return writeJSON(env, struct {
+			Marketplace string               `json:"marketplace"`
+			AsOf        vtr.Date             `json:"as_of"`
+			Windows     []vtr.ForecastWindow `json:"windows"`
+			Fixable     []vtr.Urgent         `json:"fixable"`
+		}{mkt, today, wins, urgent})
+	}
+	fmt.Fprint(env.Stdout, commands.Render(commands.ForecastReply(mkt, wins, urgent)))
+	return exitOK
 }

@@ -122,6 +122,7 @@ CREATE TABLE notices (
     parsed       TEXT NOT NULL DEFAULT '',
     parse_error  TEXT NOT NULL DEFAULT '',
     case_key     TEXT NOT NULL DEFAULT '',
+    case_ref     TEXT NOT NULL DEFAULT '',
     result       TEXT NOT NULL DEFAULT '',
     notice_date  TEXT NOT NULL DEFAULT '',
     source       TEXT NOT NULL DEFAULT ''

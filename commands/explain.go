@@ -1,0 +1,255 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// Explain reconciles a parsed notice against the store: the local figures
+// for the notice's window (or the window of the case it answers), findings
+// with numbers, what to do, and a drafted reply.
+func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.Window) (vtr.Explanation, error) {
+	w := vtr.NoticeWindow(n, c.today())
+	if caseWindow != nil && n.Period == nil {
+		w = *caseWindow
+	}
+	market := n.Marketplace
+	if market == "" {
+		market = c.Marketplace
+	}
+	in := vtr.ReconcileInput{Notice: n, Window: w, Market: market}
+	var err error
+	if in.HasData, err = c.Store.HasData(ctx); err != nil {
+		return vtr.Explanation{}, err
+	}
+	if in.Local, err = c.Store.Status(ctx, market, w, ""); err != nil {
+		return vtr.Explanation{}, err
+	}
+	pkgs, err := c.Store.Packages(ctx, market, w, "")
+	if err != nil {
+		return vtr.Explanation{}, err
+	}
+	for _, p := range pkgs {
+		ref := vtr.PackageRef{OrderID: p.OrderID, Category: p.Category, Carrier: p.Carrier, TrackingNumber: p.TrackingNumber,
+			ShipDate: p.ShipDate, PromisedDelivery: p.PromisedDelivery, Reason: p.Reason, Exemption: p.Exemption}
+		switch {
+		case p.Ineligible == vtr.Exempt:
+			in.Exempt = append(in.Exempt, ref)
+		case p.Ineligible != vtr.Eligible:
+		case p.Reason == vtr.Unverified:
+			in.Unverified++
+		case !p.Reason.Valid():
+			if p.Reason == vtr.NoTracking && vtr.MethodMatches("us-letter-flat", p.ShipMethod) {
+				ref.Exemption = "letter/flat (but not under $10)"
+			}
+			in.Invalid = append(in.Invalid, ref)
+		}
+	}
+	for _, cl := range n.Claims {
+		if cl.Type == vtr.ClaimOrderCount || cl.Type == vtr.ClaimOrderStatus {
+			days := 365
+			for _, x := range n.Claims {
+				if x.Type == vtr.ClaimOrderCount && x.Days > 0 {
+					days = x.Days
+				}
+			}
+			end := c.today()
+			if !n.Date.IsZero() {
+				end = vtr.DateOf(n.Date.UTC())
+			}
+			oc, err := c.Store.OrderCounts(ctx, vtr.LastDays(end, days))
+			if err != nil {
+				return vtr.Explanation{}, err
+			}
+			in.OrderCounts = &vtr.OrderTotals{Window: oc.Window, Orders: oc.Orders, MFN: oc.MFN, ByStatus: oc.ByStatus}
+			break
+		}
+	}
+	switch n.Metric {
+	case vtr.MetricLateShipment, vtr.MetricCancel, vtr.MetricOnTime:
+		if in.Metrics, err = c.metrics(ctx, market, w, n.Metric); err != nil {
+			return vtr.Explanation{}, err
+		}
+	}
+	if n.Kind == vtr.KindCarrierUpdate && len(n.TrackingNumbers) > 0 {
+		found, err := c.Store.PackagesByTracking(ctx, n.TrackingNumbers)
+		if err != nil {
+			return vtr.Explanation{}, err
+		}
+		in.Matched = map[string][]vtr.PackageRef{}
+		for _, p := range found {
+			in.Matched[p.TrackingNumber] = append(in.Matched[p.TrackingNumber], vtr.PackageRef{OrderID: p.OrderID, Category: p.Category,
+				Carrier: p.Carrier, TrackingNumber: p.TrackingNumber, Reason: p.Reason})
+		}
+		for _, num := range n.TrackingNumbers {
+			if len(in.Matched[num]) == 0 {
+				in.Unmatched = append(in.Unmatched, num)
+			}
+		}
+	}
+	return vtr.Reconcile(in), nil
+}
+
+// metrics computes the sibling metrics for a window: one metric, or all
+// when which is "".
+func (c *Commands) metrics(ctx context.Context, market string, w vtr.Window, which vtr.Metric) ([]vtr.MetricResult, error) {
+	var out []vtr.MetricResult
+	if which == "" || which == vtr.MetricLateShipment || which == vtr.MetricCancel {
+		facts, err := c.Store.OrderFacts(ctx, market, w)
+		if err != nil {
+			return nil, err
+		}
+		if which != vtr.MetricCancel {
+			out = append(out, vtr.LateShipmentRate(facts, w, c.today()))
+		}
+		if which != vtr.MetricLateShipment {
+			out = append(out, vtr.CancelRate(facts, w))
+		}
+	}
+	if which == "" || which == vtr.MetricOnTime {
+		pk, err := c.Store.PackageFacts(ctx, market, w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vtr.OnTimeDeliveryRate(pk, w))
+	}
+	return out, nil
+}
+
+// Metrics computes the sibling metrics on their standard windows ending at
+// asOf: late shipment over 10 and 30 days, cancellation over 7, on-time
+// delivery over 14 (docs/domain.md §2).
+func (c *Commands) Metrics(ctx context.Context, market string, asOf vtr.Date, custom *vtr.Window) ([]vtr.MetricResult, error) {
+	if custom != nil {
+		return c.metrics(ctx, market, *custom, "")
+	}
+	var out []vtr.MetricResult
+	for _, x := range []struct {
+		m    vtr.Metric
+		days int
+	}{{vtr.MetricLateShipment, 10}, {vtr.MetricLateShipment, 30}, {vtr.MetricCancel, 7}, {vtr.MetricOnTime, 14}} {
+		r, err := c.metrics(ctx, market, vtr.LastDays(asOf, x.days), x.m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r...)
+	}
+	return out, nil
+}
+
+func runExplain(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, error) {
+	var sn *store.StoredNotice
+	if len(a.Rest) > 0 {
+		var err error
+		if sn, err = c.Store.StoredNotice(ctx, a.Rest[0]); err != nil {
+			return Reply{}, err
+		}
+	} else {
+		list, err := c.Store.Notices(ctx, 50)
+		if err != nil {
+			return Reply{}, err
+		}
+		for i := range list {
+			if k := vtr.Kind(list[i].Kind); k == vtr.KindPerformanceWarning || k == vtr.KindDeactivation || k == vtr.KindSupportReply {
+				sn = &list[i]
+				break
+			}
+		}
+		if sn == nil {
+			return Reply{Text: "No Amazon notice is stored yet. When one arrives in the watched mailbox (or `bot import mail FILE`), `/vtr explain` reconciles it.", Ephemeral: true}, nil
+		}
+	}
+	n := sn.Notice()
+	if n == nil {
+		return Reply{}, vtr.Errorf(vtr.EINVALID, "notice %s could not be parsed: %s", sn.ID, sn.ParseError)
+	}
+	e, err := c.Explain(ctx, n, c.caseWindow(ctx, sn))
+	if err != nil {
+		return Reply{}, err
+	}
+	r := TriageReply(e, sn.ID, nil)
+	if e.Reply != "" {
+		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*Drafted reply to Seller Support:*\n```" + Escape(e.Reply) + "```"})
+	}
+	return r, nil
+}
+
+// caseWindow returns the window of the notice that opened sn's case, when
+// sn answers an earlier notice.
+func (c *Commands) caseWindow(ctx context.Context, sn *store.StoredNotice) *vtr.Window {
+	if sn.CaseKey == "" || sn.CaseKey == sn.ID {
+		return nil
+	}
+	root, err := c.Store.StoredNotice(ctx, sn.CaseKey)
+	if err != nil {
+		return nil
+	}
+	if rn := root.Notice(); rn != nil && rn.Kind != vtr.KindCarrierUpdate {
+		w := vtr.NoticeWindow(rn, c.today())
+		return &w
+	}
+	return nil
+}
+
+func runNotices(ctx context.Context, c *Commands, _ Request, _ *Args) (Reply, error) {
+	list, err := c.Store.Notices(ctx, 15)
+	if err != nil {
+		return Reply{}, err
+	}
+	r := Reply{Text: fmt.Sprintf("%d latest mail(s)", len(list))}
+	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: "Latest Amazon and carrier mail"})
+	if len(list) == 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "Nothing stored yet."})
+		return r, nil
+	}
+	var b strings.Builder
+	for _, sn := range list {
+		n := sn.Notice()
+		switch {
+		case n == nil:
+			fmt.Fprintf(&b, "• ⚠️ `%s` could not be read (%s); kept for inspection\n", Escape(sn.ID), Escape(sn.ParseError))
+		default:
+			auth := "verified sender"
+			if !n.Authentic {
+				auth = "*unverified sender*"
+			}
+			fmt.Fprintf(&b, "• %s · %s · %s · %s · _%s_ · `%s`\n", dateOf(n), kindLabel(n.Kind), Escape(n.From), auth, Escape(trunc(n.Subject, 80)), Escape(sn.ID))
+		}
+	}
+	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: b.String()},
+		Block{Kind: BlockContext, Text: "`/vtr explain NOTICE-ID` reconciles one of them."})
+	return r, nil
+}
+
+func dateOf(n *vtr.Notice) string {
+	if n.Date.IsZero() {
+		return "undated"
+	}
+	return n.Date.UTC().Format("2006-01-02")
+}
+
+func kindLabel(k vtr.Kind) string {
+	switch k {
+	case vtr.KindPerformanceWarning:
+		return "⚠️ performance warning"
+	case vtr.KindDeactivation:
+		return "⛔ deactivation"
+	case vtr.KindSupportReply:
+		return "💬 Support reply"
+	case vtr.KindCarrierUpdate:
+		return "📦 carrier update"
+	}
+	return "other"
+}
+
+func trunc(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,136 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/vtrbot/vtrbot/store"
+)
+
+// Sender delivers the outbox: every queued post is sent, retried with
+// backoff while Slack fails (honouring 429 Retry-After), and marked sent with
+// its message ts, so a restart never posts twice and nothing is lost.
+type Sender struct {
+	Store *store.Store
+	// Post sends a reply to a channel (in a thread when threadTS is set) and
+	// returns the message ts.
+	Post func(ctx context.Context, channel, threadTS string, r Reply) (ts string, err error)
+	// RetryAfter extracts a server-requested wait from a Post error.
+	RetryAfter func(err error) (time.Duration, bool)
+	Logger     *slog.Logger
+	Now        func() time.Time
+	// Every is how often the outbox is checked without a wake-up (default 2s).
+	Every time.Duration
+
+	wake chan struct{}
+}
+
+// NewSender returns a Sender; Wake and Run may then be used.
+func NewSender(s *Sender) *Sender {
+	s.wake = make(chan struct{}, 1)
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.Every <= 0 {
+		s.Every = 2 * time.Second
+	}
+	return s
+}
+
+// Wake makes Run look at the outbox now.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends due posts until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	t := time.NewTicker(s.Every)
+	defer t.Stop()
+	for {
+		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
+			s.Logger.Error("outbox", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// SendDue sends every due post once (parents before their thread replies)
+// and returns how many were sent.
+func (s *Sender) SendDue(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		due, err := s.Store.Due(ctx, s.Now(), 20)
+		if err != nil {
+			return sent, err
+		}
+		progressed := 0
+		for _, e := range due {
+			if ctx.Err() != nil {
+				return sent, nil
+			}
+			if s.send(ctx, e) {
+				sent++
+				progressed++
+			}
+		}
+		if len(due) == 0 || progressed == 0 {
+			return sent, nil
+		}
+	}
+}
+
+func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
+	var r Reply
+	if err := json.Unmarshal([]byte(e.Payload), &r); err != nil {
+		s.Logger.Error("outbox entry unreadable; dropped from sending", "outbox_id", e.ID, "error", err)
+		s.Store.MarkRetry(ctx, e.ID, s.Now().Add(24*time.Hour), "unreadable payload: "+err.Error())
+		return false
+	}
+	ts, err := s.Post(ctx, e.Channel, e.ThreadTS, r)
+	if err != nil {
+		wait := backoff(e.Attempts)
+		if s.RetryAfter != nil {
+			if d, ok := s.RetryAfter(err); ok && d > wait {
+				wait = d
+			}
+		}
+		s.Logger.Warn("slack post failed; will retry", "outbox_id", e.ID, "attempt", e.Attempts+1, "wait", wait.String(), "error", err)
+		if err := s.Store.MarkRetry(ctx, e.ID, s.Now().Add(wait), err.Error()); err != nil {
+			s.Logger.Error("outbox", "error", err)
+		}
+		return false
+	}
+	if err := s.Store.MarkSent(ctx, e.ID, e.Channel, ts); err != nil {
+		s.Logger.Error("outbox: posted but not recorded", "outbox_id", e.ID, "error", err)
+		return false
+	}
+	if e.Kind == store.OutboxTriage {
+		if err := s.Store.SetTriagePosted(ctx, e.NoticeID, e.Channel, ts); err != nil {
+			s.Logger.Error("outbox", "error", err)
+		}
+	}
+	s.Logger.Info("posted to slack", "outbox_id", e.ID, "ts", ts)
+	return true
+}
+
+// backoff is 5 s doubling per attempt to at most 10 minutes, with up to 20%
+// jitter so many failed posts do not retry in lockstep.
+func backoff(attempts int) time.Duration {
+	d := 5 * time.Second << min(attempts, 7)
+	d = min(d, 10*time.Minute)
+	return d + time.Duration(rand.Int64N(int64(d)/5+1))
+}
