@@ -75,6 +75,22 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 			return vtr.Explanation{}, err
 		}
 	}
+	if len(n.OrderIDs) > 0 && n.Kind != vtr.KindCarrierUpdate {
+		in.NamedOrders = map[string]string{}
+		for _, id := range n.OrderIDs {
+			o, err := c.Store.Order(ctx, id)
+			if vtr.ErrorCode(err) == vtr.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return vtr.Explanation{}, err
+			}
+			pk, err := c.Store.OrderPackages(ctx, id)
+			if err != nil {
+				return vtr.Explanation{}, err
+			}
+			in.NamedOrders[id] = describeOrder(o, pk)
+		}
+	}
 	if n.Kind == vtr.KindCarrierUpdate && len(n.TrackingNumbers) > 0 {
 		found, err := c.Store.PackagesByTracking(ctx, n.TrackingNumbers)
 		if err != nil {
@@ -252,4 +268,24 @@ func trunc(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// describeOrder says in a few words what the records hold of an order.
+func describeOrder(o *vtr.Order, pk []store.PackageInfo) string {
+	s := o.Status
+	if !o.LatestShipDate.IsZero() {
+		s += ", ship by " + o.LatestShipDate.String()
+	}
+	for _, p := range pk {
+		if !p.ConfirmedAt.IsZero() {
+			s += ", confirmed " + p.ConfirmedAt.UTC().Format("2006-01-02 15:04Z")
+		} else {
+			s += ", shipped " + p.ShipDate.String()
+		}
+		if p.Counted() {
+			s += " (" + string(p.Reason) + ")"
+		}
+		break
+	}
+	return s
 }

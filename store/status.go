@@ -57,7 +57,7 @@ func (s *Store) Status(ctx context.Context, market string, w vtr.Window, categor
 
 // naFacts gathers what a window holds that is not eligible.
 func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vtr.Tally) (vtr.NAFacts, error) {
-	f := vtr.NAFacts{Window: w, Ineligible: map[vtr.Ineligible]int{}}
+	f := vtr.NAFacts{Marketplace: market, Window: w, Ineligible: map[vtr.Ineligible]int{}}
 	for _, x := range t {
 		if x.Ineligible != vtr.Eligible {
 			f.Ineligible[x.Ineligible] += x.N

@@ -45,12 +45,16 @@ func Classify(o *Order, p *Package, ev Evidence, rules Rules) Verdict {
 			return v
 		}
 	}
-	v.Reason, v.Hint = reason(o.Marketplace, v.WindowDate, p, ev)
+	lists := rules.Integrated
+	if lists == nil {
+		lists = tracking.DefaultLists()
+	}
+	v.Reason, v.Hint = reason(lists, o.Marketplace, v.WindowDate, p, ev)
 	return v
 }
 
 // reason applies the reason table, first match wins.
-func reason(market string, on Date, p *Package, ev Evidence) (Reason, string) {
+func reason(lists tracking.Lists, market string, on Date, p *Package, ev Evidence) (Reason, string) {
 	if p.TrackingNumber == "" {
 		return NoTracking, ""
 	}
@@ -62,13 +66,20 @@ func reason(market string, on Date, p *Package, ev Evidence) (Reason, string) {
 		written = name
 	}
 	c, known := tracking.Lookup(written)
-	if isOther && known && tracking.Integrated(market, c.Code, day) {
+	// A marketplace with no integrated-carrier list on record: every carrier
+	// vtrbot knows counts as integrated, and nothing is flagged for it.
+	_, haveList := lists.In(market, day)
+	integrated := known && (!haveList || lists.Integrated(market, c.Code, day))
+	if isOther && known && integrated {
 		return CarrierOtherIntegrated, ""
 	}
-	if !known || !tracking.Integrated(market, c.Code, day) {
+	if haveList && !integrated {
 		return CarrierNotIntegrated, ""
 	}
-	if tracking.CoreFormats(c.Code) {
+	// The built-in format subset of docs/rules.md. Outside the US "DHL"
+	// usually names DHL Paket, whose numbers are not DHL Express's, so
+	// DHL numbers are checked in the US only.
+	if known && tracking.CoreFormats(c.Code) && (c.Code != "dhl" || market == "US") {
 		if ok, fitsOther := tracking.CoreCheck(c.Code, p.TrackingNumber); !ok {
 			if fitsOther {
 				return CarrierMismatch, ""
@@ -77,9 +88,13 @@ func reason(market string, on Date, p *Package, ev Evidence) (Reason, string) {
 		}
 	}
 	var hint string
-	if !tracking.CoreFormats(c.Code) {
+	if !known || !tracking.CoreFormats(c.Code) {
 		if other := coreFits(p.TrackingNumber); other != "" {
-			hint = "the number looks like " + other + "'s, not " + c.Name + "'s: check that the carrier named is the one that delivers (the last leg)"
+			name := c.Name
+			if !known {
+				name = written
+			}
+			hint = "the number looks like " + other + "'s, not " + name + "'s: check that the carrier named is the one that delivers (the last leg)"
 		}
 	}
 	delivered := earliest(p.DeliveredAt, ev.DeliveredAt)

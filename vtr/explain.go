@@ -88,6 +88,9 @@ type ReconcileInput struct {
 	HasData     bool         // any order or package is stored at all
 	OrderCounts *OrderTotals // orders over a claim's span, when a count or status is claimed
 	Metrics     []MetricResult
+	// NamedOrders describes, per order ID the notice names, what the
+	// records say of it ("" when the order is unknown).
+	NamedOrders map[string]string
 	// Evidence for carrier updates: tracking number -> packages it matched.
 	Matched   map[string][]PackageRef
 	Unmatched []string
@@ -170,7 +173,15 @@ func Reconcile(in ReconcileInput) Explanation {
 		reconcileClaims(&e, in, add)
 	}
 	if len(n.OrderIDs) > 0 {
-		add(FindNamedOrders, SevInfo, "The mail names %d order(s): %s.", len(n.OrderIDs), strings.Join(n.OrderIDs, ", "))
+		var parts []string
+		for _, id := range n.OrderIDs {
+			if d := in.NamedOrders[id]; d != "" {
+				parts = append(parts, id+" ("+d+")")
+			} else {
+				parts = append(parts, id+" (not in your records: import the orders of that period)")
+			}
+		}
+		add(FindNamedOrders, SevInfo, "The mail names %d order(s): %s.", len(n.OrderIDs), strings.Join(parts, "; "))
 	}
 	e.Reply = DraftReply(e, in)
 	return e
@@ -319,8 +330,13 @@ func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
 					covered++
 				}
 			}
-			add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %d package(s); it covers %d of the %d invalid package(s) (the others are not letters under $10).",
-				in.Window.From, in.Window.To, letters, covered, len(in.Invalid))
+			if len(in.Invalid) == 0 {
+				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %d package(s), and no package is invalid.",
+					in.Window.From, in.Window.To, letters)
+			} else {
+				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %d package(s); it covers %d of the %d invalid package(s) (the others are not letters under $10).",
+					in.Window.From, in.Window.To, letters, covered, len(in.Invalid))
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import "fmt"
 
 // NAFacts are what a window with no eligible package holds instead.
 type NAFacts struct {
+	Marketplace   string
 	Window        Window
 	Ineligible    map[Ineligible]int // packages with a window date in the window, by cause
 	PDDOutside    int                // shipped in the window, but promised for a date outside it
@@ -33,7 +34,7 @@ func ExplainNA(f NAFacts) []string {
 	add(f.Unconfirmed, "%d merchant-fulfilled order%s due in the window %s no shipment confirmation", "has", "have")
 	if len(out) == 0 {
 		if f.Orders == 0 {
-			out = append(out, "no orders and no shipments in the window: import the All Orders report and the shipping confirmations")
+			out = append(out, fmt.Sprintf("no %s orders and no shipments in the window: import the All Orders report and the shipping confirmations of that store", f.Marketplace))
 		} else {
 			out = append(out, fmt.Sprintf("%d order%s placed in the window, but no merchant-fulfilled package is due in it", f.Orders, plural(f.Orders)))
 		}

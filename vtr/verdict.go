@@ -1,6 +1,10 @@
 package vtr
 
-import "time"
+import (
+	"time"
+
+	"github.com/vtrbot/vtrbot/vtr/tracking"
+)
 
 // Evidence is what vtrbot knows of a package's scans beyond the shipments
 // file: Amazon's Valid Tracking report rows and carrier mails.
@@ -16,11 +20,14 @@ type Rules struct {
 	DefaultMarketplace string
 	// Exemptions; nil means DefaultExemptions.
 	Exemptions []Exemption
+	// Integrated are the integrated-carrier lists per marketplace; nil means
+	// tracking.DefaultLists.
+	Integrated tracking.Lists
 }
 
 // DefaultRules returns the rules of docs/rules.md for a default marketplace.
 func DefaultRules(market string) Rules {
-	return Rules{DefaultMarketplace: market, Exemptions: DefaultExemptions()}
+	return Rules{DefaultMarketplace: market, Exemptions: DefaultExemptions(), Integrated: tracking.DefaultLists()}
 }
 
 // Verdict is how one package counts: its marketplace, window date and

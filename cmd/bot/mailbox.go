@@ -63,6 +63,9 @@ func cmdMailbox(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "%s: %s refused the login of %q (%s); check IMAP_USERNAME and %s (%s)\n",
 			name, cfg.IMAPAddr, cfg.IMAPUsername, ae.Reason, name, hint)
 		return exitConfig
+	case errors.Is(err, imapwatch.ErrNoMailbox):
+		fmt.Fprintf(env.Stderr, "IMAP_MAILBOX: no folder %q at %s (names are as your mail client shows them, e.g. INBOX or [Gmail]/All Mail)\n", cfg.IMAPMailbox, cfg.IMAPAddr)
+		return exitConfig
 	case err != nil:
 		fmt.Fprintf(env.Stderr, "IMAP_ADDR: cannot use %s: %s\n", cfg.IMAPAddr, oneLine(err))
 		return exitFail

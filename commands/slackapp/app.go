@@ -51,6 +51,27 @@ type Config struct {
 	Now    func() time.Time // nil: time.Now; used for the 5-minute signature window and the dedupe cache
 }
 
+// LogValue keeps the tokens and the signing secret out of logs, should a
+// Config ever be logged whole.
+func (c Config) LogValue() slog.Value {
+	redact := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "<redacted>"
+	}
+	return slog.GroupValue(
+		slog.String("bot_token", redact(c.BotToken)),
+		slog.String("app_token", redact(c.AppToken)),
+		slog.String("signing_secret", redact(c.SigningSecret)),
+		slog.String("api_url", c.APIURL),
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("channel", c.Channel),
+		slog.Int("allowed_users", len(c.AllowedUsers)),
+		slog.Int("allowed_channels", len(c.AllowedChannels)),
+	)
+}
+
 // App is a configured Slack edge. Its methods are safe for concurrent use.
 type App struct {
 	cfg             Config

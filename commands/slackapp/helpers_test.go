@@ -60,7 +60,7 @@ func newHarness(t *testing.T, mod func(*Config)) *harness {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	app.ackWait = 300 * time.Millisecond
+	app.ackWait = time.Second // shorter than Slack's 3 s, long enough for a loaded CI machine
 	h.app = app
 	h.srv = httptest.NewServer(app.Handler())
 	t.Cleanup(h.srv.Close)
@@ -85,12 +85,12 @@ func (h *harness) dispatch(ctx context.Context, req commands.Request) commands.R
 	switch req.Text {
 	case "slow":
 		select {
-		case <-time.After(600 * time.Millisecond):
+		case <-time.After(1500 * time.Millisecond):
 		case <-ctx.Done():
 		}
 		return commands.Reply{Text: "slow answer", Ephemeral: true}
 	case "slow public":
-		time.Sleep(600 * time.Millisecond)
+		time.Sleep(1500 * time.Millisecond)
 		return commands.Reply{Text: "slow public answer"}
 	case "panic":
 		panic("dispatcher bug")

@@ -2,6 +2,7 @@ package slackapp
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -161,11 +162,20 @@ func TestServe_shutdown(t *testing.T) {
 	if s := <-status; s != http.StatusOK {
 		t.Errorf("in-flight command got %d, want 200", s)
 	}
-	if _, err := h.fake.WaitForResponses(1, time.Second); err != nil {
+	if _, err := h.fake.WaitForResponses(1, 2*time.Second); err != nil {
 		t.Errorf("the deferred reply was lost at shutdown: %v", err)
 	}
 	if resp, err := http.Get(url + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Error("server still answering after shutdown")
+	}
+}
+
+func TestConfig_LogValue(t *testing.T) {
+	var b strings.Builder
+	log := slog.New(slog.NewTextHandler(&b, nil))
+	log.Info("config", "slack", Config{BotToken: "xoxb-secret", AppToken: "xapp-secret", SigningSecret: "shh", Channel: "C1"})
+	if out := b.String(); strings.Contains(out, "xoxb-") || strings.Contains(out, "xapp-") || strings.Contains(out, "shh") || !strings.Contains(out, "C1") {
+		t.Errorf("logged config: %s", out)
 	}
 }

@@ -20,7 +20,9 @@ type Mail struct {
 // notice.
 func StoryMails(st Story) []Mail {
 	day := st.Today.Time(time.UTC)
-	date := func(h, m int) string { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute).Format(time.RFC1123Z) }
+	date := func(h, m int) string {
+		return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute).Format(time.RFC1123Z)
+	}
 	tag := st.Today.String()
 	warning := header(map[string]string{
 		"Authentication-Results": "mx.demo.example; dkim=pass header.d=amazon.com; spf=pass smtp.mailfrom=amazon.com; dmarc=pass header.from=amazon.com",

@@ -119,4 +119,3 @@ func storyItem(i int) int {
 	}
 	return i % 2 // CDs
 }
-

@@ -108,6 +108,7 @@ type Server struct {
 	responses  []Message
 	uploads    []Upload
 	pending    map[string]*Upload // file ID -> uploaded, not yet completed
+	seeded     map[string]bool    // "channel/ts" made updatable by PostedTS
 	ts         int64
 	ids        int
 	fail       *Failure
@@ -117,7 +118,8 @@ type Server struct {
 
 // New starts a fake Slack on 127.0.0.1. Close it when done.
 func New() *Server {
-	s := &Server{changed: make(chan struct{}), pending: map[string]*Upload{}, ts: 1700000000000000}
+	s := &Server{changed: make(chan struct{}), pending: map[string]*Upload{}, seeded: map[string]bool{},
+		ts: 1700000000000000}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.serveAPI)
 	mux.HandleFunc("POST /upload/{id}", s.serveUpload)

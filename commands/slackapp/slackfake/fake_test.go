@@ -138,3 +138,15 @@ func TestSign(t *testing.T) {
 		t.Errorf("Sign = %s, want %s", got, want)
 	}
 }
+
+func TestServer_PostedTS(t *testing.T) {
+	s := New()
+	defer s.Close()
+	s.PostedTS("C1", "1.5")
+	if status, body := post(t, s, "chat.update", url.Values{"token": {"xoxb-1"}, "channel": {"C1"}, "ts": {"1.5"}, "text": {"x"}}); status != 200 || body["ok"] != true {
+		t.Errorf("update of a seeded message: %d %v", status, body)
+	}
+	if n := len(s.Posts()); n != 0 {
+		t.Errorf("seeding recorded %d posts", n)
+	}
+}

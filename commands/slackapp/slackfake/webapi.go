@@ -131,6 +131,9 @@ func (s *Server) chat(w http.ResponseWriter, method string, form url.Values) str
 // knownTS reports whether channel/ts is a message the fake posted. The
 // caller holds s.mu.
 func (s *Server) knownTS(channel, ts string) bool {
+	if s.seeded[channel+"/"+ts] {
+		return true
+	}
 	for _, p := range s.posts {
 		if p.Channel == channel && p.TS == ts {
 			return true
@@ -145,7 +148,7 @@ func (s *Server) knownTS(channel, ts string) bool {
 func (s *Server) PostedTS(channel, ts string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.posts = append(s.posts, Message{Method: "seed", Channel: channel, TS: ts})
+	s.seeded[channel+"/"+ts] = true
 }
 
 // uploadURL answers files.getUploadURLExternal with an upload URL on the
