@@ -94,6 +94,11 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 }
 
 func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
+	// A post under way when ctx ends (SIGTERM) is finished and recorded:
+	// cut off half-way, Slack may have accepted it without the store
+	// learning its ts, and the next run would post it again.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), inFlightGrace)
+	defer cancel()
 	var r Reply
 	if err := json.Unmarshal([]byte(e.Payload), &r); err != nil {
 		s.Logger.Error("outbox entry unreadable; dropped from sending", "outbox_id", e.ID, "error", err)
@@ -126,6 +131,9 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 	s.Logger.Info("posted to slack", "outbox_id", e.ID, "ts", ts)
 	return true
 }
+
+// inFlightGrace bounds how long a post under way may delay shutdown.
+const inFlightGrace = 15 * time.Second
 
 // backoff is 5 s doubling per attempt to at most 10 minutes, with up to 20%
 // jitter so many failed posts do not retry in lockstep.

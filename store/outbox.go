@@ -7,6 +7,10 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// fineInstant orders entries queued within one second; fixed width, so
+// the text compares like the time.
+const fineInstant = "2006-01-02T15:04:05.000000Z"
+
 // Outbox kinds.
 const (
 	OutboxTriage = "triage" // a top-level triage message for a notice
@@ -38,7 +42,7 @@ func (s *Store) Enqueue(ctx context.Context, e OutboxEntry) error {
 func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, e OutboxEntry) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (outbox_id, notice_id, kind, channel, thread_of, payload, state, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (outbox_id) DO NOTHING`),
-		e.ID, e.NoticeID, e.Kind, e.Channel, e.ThreadOf, e.Payload, fmtTime(s.Now()))
+		e.ID, e.NoticeID, e.Kind, e.Channel, e.ThreadOf, e.Payload, s.Now().UTC().Format(fineInstant))
 	return err
 }
 

@@ -22,6 +22,17 @@ const shipmentBatch = 400
 // and ship method (docs/rules.md "Package"). Packages of known orders are
 // reclassified batch by batch. An error leaves the database as it was.
 func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
+	// PostgreSQL: COPY into a staging table, then one upsert (copy.go).
+	if s.dialect == Postgres {
+		return s.importShipmentsCopy(ctx, next)
+	}
+	return s.importShipmentsBatch(ctx, next)
+}
+
+// importShipmentsBatch is ImportShipments by multi-row INSERT ... ON
+// CONFLICT, batch by batch: the SQLite path, and the reference the COPY
+// path is tested against.
+func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
 	var sum ImportSummary
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		before, err := count(ctx, tx, "packages")

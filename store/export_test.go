@@ -1,0 +1,12 @@
+package store
+
+import "github.com/jmoiron/sqlx"
+
+// Hooks for the external tests of package store.
+
+// ImportShipmentsBatch is the multi-row INSERT path, which SQLite always
+// takes, so that tests can run it on PostgreSQL too.
+var ImportShipmentsBatch = (*Store).importShipmentsBatch
+
+// DB exposes the database handle for tests that compare whole tables.
+func (s *Store) DB() *sqlx.DB { return s.db }

@@ -1,0 +1,37 @@
+package notice
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse feeds the reader mutated mail: it must never panic, and every
+// result must marshal to JSON.
+func FuzzParse(f *testing.F) {
+	for _, dir := range []string{"testdata", sharedDir} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		for _, file := range files {
+			if b, err := os.ReadFile(file); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Add([]byte("From x@y Sat Jan  3 01:05:34 1996\nFrom: a@amazon.com\n\nhi\n\nFrom x@y Sat Jan  3 01:05:34 1996\n\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		n := ParseBytes(raw)
+		if _, err := json.Marshal(n); err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		for m, err := range (Options{MaxSize: 1 << 20}).Messages(bytes.NewReader(raw)) {
+			if err != nil {
+				t.Fatalf("Messages: %v", err)
+			}
+			if _, err := json.Marshal(ParseMessage(m)); err != nil {
+				t.Fatalf("marshal: %v", err)
+			}
+		}
+	})
+}
