@@ -27,9 +27,10 @@ func TestLateShipmentRate(t *testing.T) {
 		// The confirmation time counts, to the second when the ship-by time is known.
 		{Order: withAt(mfn("A-late-by-time", "2019-11-02"), "2019-11-02T23:59:59-08:00"), FirstConfirmed: at("2019-11-03T08:00:00Z")},
 		{Order: withAt(mfn("B-on-time-by-time", "2019-11-02"), "2019-11-02T23:59:59-08:00"), FirstConfirmed: at("2019-11-03T07:59:59Z")},
-		// Without a ship-by time, the confirmation's date.
-		{Order: mfn("C-late-by-date", "2019-11-03"), FirstConfirmed: at("2019-11-04T01:00:00Z"), FirstShipDate: vtr.MustDate("2019-11-03")},
-		{Order: mfn("D-same-day", "2019-11-04"), FirstConfirmed: at("2019-11-04T22:00:00Z")},
+		// Without a ship-by time, the ship-by date lasts until it ends
+		// everywhere on earth: 23:59:59 at UTC-12, 11:59:59 UTC the next day.
+		{Order: mfn("C-late-by-date", "2019-11-03"), FirstConfirmed: at("2019-11-04T12:00:00Z"), FirstShipDate: vtr.MustDate("2019-11-03")},
+		{Order: mfn("D-same-day-somewhere", "2019-11-04"), FirstConfirmed: at("2019-11-05T11:59:59Z")},
 		// Without a confirmation time, the typed ship date.
 		{Order: mfn("E-shipped-late", "2019-11-05"), FirstShipDate: vtr.MustDate("2019-11-06")},
 		{Order: mfn("F-shipped-on-time", "2019-11-05"), FirstShipDate: vtr.MustDate("2019-11-05")},

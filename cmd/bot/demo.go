@@ -273,4 +273,3 @@ func mustStatus(ctx context.Context, s *store.Store, market string, w vtr.Window
 	st, _ := s.Status(ctx, market, w, "")
 	return st
 }
-

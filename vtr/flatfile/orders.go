@@ -1,6 +1,7 @@
 package flatfile
 
 import (
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -109,7 +110,7 @@ func dateAndTime(row *Row, col string) (vtr.Date, time.Time, error) {
 	}
 	var t time.Time
 	if len(s) > 10 {
-		if t, err = time.Parse(time.RFC3339, strings.Replace(s, " ", "T", 1)); err != nil {
+		if t, err = parseInstant(strings.Replace(s, " ", "T", 1)); err != nil {
 			t = time.Time{} // a date with a time but no zone: the date part is enough
 		}
 	}
@@ -122,9 +123,23 @@ func timestamp(row *Row, col string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := parseInstant(s)
 	if err != nil {
 		return t, row.Errorf("%s %q is not a timestamp (want RFC 3339 with a zone, e.g. 2019-10-11T19:00:00-05:00)", col, s)
+	}
+	return t, nil
+}
+
+// parseInstant reads an RFC 3339 timestamp whose UTC time is within years
+// 1..9999: time.Parse accepts a zone offset of +24:00 on 0000-01-01, whose
+// UTC form (year -1) no longer sorts or marshals as a timestamp.
+func parseInstant(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, err
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, errors.New("year out of range")
 	}
 	return t, nil
 }
