@@ -75,8 +75,7 @@ func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vt
 		return f, err
 	}
 	err = s.db.GetContext(ctx, &f.Unconfirmed, s.q(`SELECT count(*) FROM orders o WHERE o.marketplace = ?
-		AND (o.fulfillment = 'Merchant' OR o.fulfillment = 'MFN' OR o.fulfillment = 'merchant' OR o.fulfillment = 'mfn')
-		AND o.status NOT IN ('Cancelled', 'Canceled')
+		AND LOWER(o.fulfillment) IN ('merchant', 'mfn') AND LOWER(o.status) NOT IN ('cancelled', 'canceled')
 		AND CASE WHEN o.promised_delivery <> '' THEN o.promised_delivery ELSE o.purchase_date END >= ?
 		AND CASE WHEN o.promised_delivery <> '' THEN o.promised_delivery ELSE o.purchase_date END <= ?
 		AND NOT EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.order_id)`), market, from, to)

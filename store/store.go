@@ -162,6 +162,13 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) seed(ctx context.Context) error {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM marketplaces`); err != nil {
+		return err
+	}
+	if n == len(vtr.Marketplaces()) {
+		return nil // no write transaction on every start
+	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, m := range vtr.Marketplaces() {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO marketplaces (code, channel, domain, currency) VALUES (?, ?, ?, ?)
