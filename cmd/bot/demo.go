@@ -135,7 +135,7 @@ func (d *demo) run(ctx context.Context, toSlack, script bool) error {
 		channel = d.cfg.SlackChannel
 	}
 	p := &commands.Pipeline{Cmds: cmds, Channel: channel}
-	w := newWatcher(&Config{IMAPAddr: srv.Addr(), IMAPUsername: "seller@demo.example", IMAPPassword: "demo-password",
+	w := newWatcher(d.env, &Config{IMAPAddr: srv.Addr(), IMAPUsername: "seller@demo.example", IMAPPassword: "demo-password",
 		IMAPTLS: "none", IMAPAuth: "password", IMAPMailbox: "INBOX", IMAPPoll: time.Second, IMAPSince: 30}, d.store, p, quiet)
 	w.Recheck = time.Second
 	wctx, stop := context.WithCancel(ctx)

@@ -103,7 +103,7 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 		d.pipeline.Channel = cfg.SlackChannel
 	}
 	if cfg.IMAPAddr != "" {
-		d.watcher = newWatcher(cfg, s, d.pipeline, log)
+		d.watcher = newWatcher(env, cfg, s, d.pipeline, log)
 	}
 	return d, nil
 }
@@ -118,12 +118,8 @@ func (d *daemon) post(ctx context.Context, channel, threadTS string, r commands.
 }
 
 // newWatcher wires the IMAP watcher to the pipeline and the store's checkpoints.
-func newWatcher(cfg *Config, s *store.Store, p *commands.Pipeline, log *slog.Logger) *imapwatch.Watcher {
-	w := &imapwatch.Watcher{Config: imapwatch.Config{
-		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: string(cfg.IMAPPassword), TLS: cfg.IMAPTLS,
-		Auth: cfg.IMAPAuth, Token: string(cfg.IMAPToken), Mailbox: cfg.IMAPMailbox, Poll: cfg.IMAPPoll,
-		Since: time.Duration(cfg.IMAPSince) * 24 * time.Hour, MoveTo: cfg.IMAPMoveTo, Logger: log,
-	}}
+func newWatcher(env *Env, cfg *Config, s *store.Store, p *commands.Pipeline, log *slog.Logger) *imapwatch.Watcher {
+	w := &imapwatch.Watcher{Config: imapConfig(cfg, env, log)}
 	w.Handle = func(ctx context.Context, m imapwatch.Message) error {
 		_, _, err := p.Receive(ctx, store.Mail{Account: m.Account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Raw: m.Raw, Source: "imap"})
 		return err
@@ -224,12 +220,7 @@ func imapError(err error) string {
 	var ce *imapwatch.ConfigError
 	switch {
 	case errors.As(err, &ce):
-		names := map[string]string{"Addr": "IMAP_ADDR", "Username": "IMAP_USERNAME", "Password": "IMAP_PASSWORD", "TLS": "IMAP_TLS",
-			"Auth": "IMAP_AUTH", "Token": "IMAP_TOKEN", "Mailbox": "IMAP_MAILBOX", "Poll": "IMAP_POLL", "Since": "IMAP_SINCE", "MoveTo": "IMAP_MOVE_TO"}
-		if n, ok := names[ce.Field]; ok {
-			return n + ": " + ce.Msg
-		}
-		return ce.Error()
+		return imapVar(ce.Field) + ": " + ce.Msg
 	case errors.Is(err, imapwatch.ErrAuth):
 		return "IMAP_PASSWORD: the mailbox refused the login (check IMAP_USERNAME and IMAP_PASSWORD, or IMAP_TOKEN)"
 	}
