@@ -176,3 +176,34 @@ func parseDateFlag(name, s string) (vtr.Date, error) {
 	}
 	return d, nil
 }
+
+// windowed is a data command with the window flags, parsed and opened.
+type windowed struct {
+	cfg    *Config
+	store  *store.Store
+	window vtr.Window
+	market string
+	cat    string
+}
+
+// openWindowed parses args with the window flags (already added to fs as
+// wf, with --db as applyDB), loads the configuration and opens the store.
+// When ok is false the command is over and code is its exit status.
+func openWindowed(ctx context.Context, env *Env, fs *flag.FlagSet, applyDB func(*Config), wf *windowFlags, args []string) (w *windowed, code int, ok bool) {
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return nil, code, false
+	}
+	cfg, code, ok := setup(env, applyDB)
+	if !ok {
+		return nil, code, false
+	}
+	win, market, err := wf.window(env, cfg)
+	if err != nil {
+		return nil, fail(env, err), false
+	}
+	s, code, ok := openStore(ctx, env, cfg)
+	if !ok {
+		return nil, code, false
+	}
+	return &windowed{cfg: cfg, store: s, window: win, market: market, cat: *wf.cat}, 0, true
+}

@@ -14,27 +14,17 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	cfg, code, ok := setup(env, applyDB)
+	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
 	}
-	w, market, err := wf.window(env, cfg)
-	if err != nil {
-		return fail(env, err)
-	}
+	defer c.store.Close()
+	w, market := c.window, c.market
 	var custom *vtr.Window
 	if *wf.from != "" {
 		custom = &w
 	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
-	}
-	defer s.Close()
-	ms, err := newCommands(env, cfg, s, nil).Metrics(ctx, market, w.To, custom)
+	ms, err := newCommands(env, c.cfg, c.store, nil).Metrics(ctx, market, w.To, custom)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -50,23 +50,12 @@ func vtrStatus(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	cfg, code, ok := setup(env, applyDB)
+	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
 	}
-	w, market, err := wf.window(env, cfg)
-	if err != nil {
-		return fail(env, err)
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
-	}
-	defer s.Close()
-	st, err := s.Status(ctx, market, w, *wf.cat)
+	defer c.store.Close()
+	st, err := c.store.Status(ctx, c.market, c.window, c.cat)
 	if err != nil {
 		return fail(env, err)
 	}
@@ -138,23 +127,13 @@ func vtrUntracked(ctx context.Context, env *Env, args []string) int {
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
 	asCSV := fs.Bool("csv", false, "print CSV for an appeal: order, carrier, tracking number, dates, reason, what to fix")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	cfg, code, ok := setup(env, applyDB)
+	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
 	}
-	w, market, err := wf.window(env, cfg)
-	if err != nil {
-		return fail(env, err)
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
-	}
-	defer s.Close()
-	list, err := s.Untracked(ctx, market, w, *wf.cat)
+	defer c.store.Close()
+	w, market := c.window, c.market
+	list, err := c.store.Untracked(ctx, market, w, c.cat)
 	if err != nil {
 		return fail(env, err)
 	}
