@@ -114,7 +114,9 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 			}
 		}
 		s.Logger.Warn("slack post failed; will retry", "outbox_id", e.ID, "attempt", e.Attempts+1, "wait", wait.String(), "error", err)
-		if err := s.Store.MarkRetry(ctx, e.ID, s.Now().Add(wait), err.Error()); err != nil {
+		// The store keeps whole seconds: round up, or a Retry-After is cut short.
+		next := s.Now().Add(wait).Truncate(time.Second).Add(time.Second)
+		if err := s.Store.MarkRetry(ctx, e.ID, next, err.Error()); err != nil {
 			s.Logger.Error("outbox", "error", err)
 		}
 		return false

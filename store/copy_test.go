@@ -190,7 +190,7 @@ func TestImportShipments_copyMatchesBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports a messy seller 15 times")
 	}
-	sl := messySeller(t, 99, 1500)
+	sl := messySeller(t, 99, 5000)
 	orders := func(t *testing.T, s *store.Store, _ shipFunc) store.ImportSummary {
 		if _, err := s.ImportOrders(t.Context(), sl.orders); err != nil {
 			t.Fatal(err)
@@ -234,7 +234,7 @@ func TestImportShipments_copyMatchesBatch(t *testing.T) {
 				return dump(t, s), sums
 			}
 			wantRows, wantSums := run("sqlite", batchPath)
-			if len(wantRows) < 1400 {
+			if len(wantRows) < 2*2000 { // more than one batch of the batch path
 				t.Fatalf("only %d packages: the comparison needs the messy file", len(wantRows))
 			}
 			for _, c := range []struct {
@@ -297,28 +297,28 @@ func TestImportShipments_mergeRule(t *testing.T) {
 // A bad row stops the import with the reader's FILE:LINE error and keeps
 // nothing of that file, on both databases (COPY on PostgreSQL).
 func TestImportShipments_badRowKeepsNothing(t *testing.T) {
-	sl := messySeller(t, 5, 1500)
+	sl := messySeller(t, 5, 5000)
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		if _, err := s.ImportOrders(t.Context(), sl.orders); err != nil {
 			t.Fatal(err)
 		}
 		half := bytes.SplitAfter(sl.shipments, []byte("\n"))
-		if _, err := s.ImportShipments(t.Context(), rows(t, "half.tsv", bytes.Join(half[:700], nil))); err != nil {
+		if _, err := s.ImportShipments(t.Context(), rows(t, "half.tsv", bytes.Join(half[:2500], nil))); err != nil {
 			t.Fatal(err)
 		}
 		before := dump(t, s)
-		// The whole file, with a bad date on line 1201: 1200 rows (more
-		// than one batch) are read before it.
+		// The whole file, with a bad date on line 4201: 4200 rows (more
+		// than two batches) are read before it.
 		bad := bytes.Join(half, nil)
 		lines := bytes.Split(bad, []byte("\n"))
-		f := bytes.Split(lines[1200], []byte("\t"))
+		f := bytes.Split(lines[4200], []byte("\t"))
 		f[3] = []byte("2025-13-01") // ship-date
-		lines[1200] = bytes.Join(f, []byte("\t"))
+		lines[4200] = bytes.Join(f, []byte("\t"))
 		bad = bytes.Join(lines, []byte("\n"))
 		_, err := s.ImportShipments(t.Context(), rows(t, "bad.tsv", bad))
 		var fe *flatfile.Error
-		if !errors.As(err, &fe) || fe.Line != 1201 || !strings.HasPrefix(err.Error(), "bad.tsv:1201: ") {
-			t.Fatalf("error = %v, want bad.tsv:1201: ...", err)
+		if !errors.As(err, &fe) || fe.Line != 4201 || !strings.HasPrefix(err.Error(), "bad.tsv:4201: ") {
+			t.Fatalf("error = %v, want bad.tsv:4201: ...", err)
 		}
 		if after := dump(t, s); !reflect.DeepEqual(after, before) {
 			t.Errorf("the failed import changed packages: %d rows before, %d after", len(before), len(after))

@@ -11,9 +11,10 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// shipmentBatch is how many confirmation rows go into one INSERT: 12
-// columns x 400 rows stays far below SQLite's 32766 parameters.
-const shipmentBatch = 400
+// shipmentBatch is how many packages go into one INSERT: 12 columns x 2000
+// rows = 24,000 parameters, under SQLite's limit of 32,766. Bigger batches
+// mean fewer statements and fewer reclassify rounds (docs/benchmarks.md).
+const shipmentBatch = 2000
 
 // ImportShipments streams shipping confirmations from next (io.EOF ends
 // them) into packages, in one transaction: each (order, tracking number) is
@@ -34,21 +35,31 @@ func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, 
 // path is tested against.
 func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
 	var sum ImportSummary
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
 		before, err := count(ctx, tx, "packages")
 		if err != nil {
 			return err
 		}
+		// With no order at all, no package of this file can be classified
+		// beyond "no order": skip the reclassify queries.
+		var anyOrders bool
+		if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
+			return err
+		}
 		batch := newPackageBatch()
+		up := &packageUpsert{}
+		defer up.close()
 		flush := func() error {
 			if len(batch.order) == 0 {
 				return nil
 			}
-			if err := s.upsertPackages(ctx, tx, batch); err != nil {
+			if err := s.upsertPackages(ctx, tx, batch, up); err != nil {
 				return err
 			}
-			if err := s.reclassify(ctx, tx, batch.orderIDs()); err != nil {
-				return err
+			if anyOrders {
+				if err := s.reclassify(ctx, tx, batch.orderIDs()); err != nil {
+					return err
+				}
 			}
 			batch.reset()
 			return nil
@@ -66,15 +77,31 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 				if err := flush(); err != nil {
 					return err
 				}
+				if bulk != nil {
+					if err := bulk.grew(ctx, sum.Rows, before); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if err := flush(); err != nil {
 			return err
 		}
+		if bulk != nil {
+			if err := bulk.finish(ctx); err != nil {
+				return err
+			}
+		}
 		after, err := count(ctx, tx, "packages")
 		sum.New = after - before
 		return err
-	})
+	}
+	var err error
+	if s.dialect == SQLite {
+		err = s.sqliteBulkTx(ctx, "packages", load) // big files: see sqlitebulk.go
+	} else {
+		err = s.tx(ctx, func(tx *sqlx.Tx) error { return load(tx, nil) })
+	}
 	return sum, err
 }
 
@@ -151,24 +178,75 @@ const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 	first_scan_at = CASE WHEN packages.first_scan_at = '' OR (excluded.first_scan_at <> '' AND excluded.first_scan_at < packages.first_scan_at)
 		THEN excluded.first_scan_at ELSE packages.first_scan_at END`
 
-func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, b *packageBatch) error {
-	const ncol = 12
+// packageUpsert keeps what one import's batches share: the statements,
+// prepared once, and the argument slice.
+type packageUpsert struct {
+	full *sqlx.Stmt // PostgreSQL: a full batch in one statement
+	one  *sqlx.Stmt // SQLite: one package
+	args []any
+}
+
+func (u *packageUpsert) close() {
+	for _, st := range []*sqlx.Stmt{u.full, u.one} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// upsertSQL is the multi-row upsert of n packages.
+func (s *Store) upsertSQL(n int) string {
 	var sb strings.Builder
+	row := "(" + placeholders(packageNcol) + ")"
+	sb.Grow(len(packageColumns) + len(packageConflict) + n*(len(row)+2) + 40)
 	sb.WriteString("INSERT INTO packages (" + packageColumns + ") VALUES ")
-	args := make([]any, 0, len(b.order)*ncol)
-	row := "(" + placeholders(ncol) + ")"
-	for i, k := range b.order {
+	for i := range n {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteString(row)
+	}
+	sb.WriteString(packageConflict)
+	return s.q(sb.String())
+}
+
+const packageNcol = 12
+
+func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, b *packageBatch, u *packageUpsert) error {
+	args := u.args[:0]
+	for _, k := range b.order {
 		p := b.byKey[k]
 		v := vtr.Classify(nil, p, vtr.Evidence{}, s.rules)
 		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, p.ShipDate.String(),
 			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), v.WindowDate.String(), v.Carrier, string(v.Ineligible))
 	}
-	sb.WriteString(packageConflict)
-	if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
+	u.args = args
+	var err error
+	if s.dialect == SQLite {
+		// One row per statement on SQLite: a multi-row INSERT inside a
+		// transaction copies every page it touches to a statement journal
+		// first (so that it can fail alone), which cost more than the
+		// inserts themselves; a one-row statement needs none.
+		if u.one == nil {
+			if u.one, err = tx.PreparexContext(ctx, s.upsertSQL(1)); err != nil {
+				return fmt.Errorf("upsert packages: %w", err)
+			}
+		}
+		for i := 0; i < len(args) && err == nil; i += packageNcol {
+			_, err = u.one.ExecContext(ctx, args[i:i+packageNcol]...)
+		}
+	} else if len(b.order) == shipmentBatch {
+		if u.full == nil {
+			if u.full, err = tx.PreparexContext(ctx, s.upsertSQL(shipmentBatch)); err != nil {
+				return fmt.Errorf("upsert packages: %w", err)
+			}
+		}
+		_, err = u.full.ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, s.upsertSQL(len(b.order)), args...)
+	}
+	clear(args) // drop references to this batch's strings
+	if err != nil {
 		return fmt.Errorf("upsert packages: %w", err)
 	}
 	return nil

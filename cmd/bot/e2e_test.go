@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,7 +165,7 @@ func startDovecot(t *testing.T) *mailServer {
 	t.Helper()
 	s := dovecot.Start(t)
 	return &mailServer{
-		name: "dovecot", addr: s.Addr(), user: dovecot.Username, pass: dovecot.Password,
+		name: "dovecot", addr: s.Addr(), user: dovecot.Username, pass: s.Password(),
 		deliver: func(t *testing.T, raw []byte) uint32 {
 			t.Helper()
 			return s.Append(t, "INBOX", raw, &imap.AppendOptions{})
@@ -379,7 +383,7 @@ func TestRun_noticeBecomesOneTriagePost(t *testing.T) {
 		vars := botVars(db, srv, fake)
 
 		bot := startBot(t, vars)
-		waitLog(t, bot, 1, 30*time.Second, "watching")
+		idleAgain(t, bot, 0)
 		srv.deliver(t, readNotice(t, "vtr-below-95-us.eml"))
 		post := waitPosts(t, fake, 1, 30*time.Second)[0]
 		waitSent(t, s, 1, 10*time.Second)
@@ -443,12 +447,9 @@ func slackOutage(t *testing.T, d time.Duration, status int) {
 	fake.Fail(slackfake.Failure{Status: status, For: d, Methods: []string{"chat.postMessage"}})
 	healed := time.Now().Add(d)
 	bot := startBot(t, vars)
-	waitLog(t, bot, 1, 30*time.Second, "watching")
 	notices := []string{"vtr-below-95-us.eml", "lsr-above-4-us.eml", "vtr-de-html-qp.eml"}
 	for i, n := range notices {
-		if i > 0 {
-			idleAgain(t, bot, i)
-		}
+		idleAgain(t, bot, i)
 		srv.deliver(t, readNotice(t, n))
 	}
 	waitCount(t, s, "outbox", len(notices), 30*time.Second)
@@ -462,6 +463,7 @@ func slackOutage(t *testing.T, d time.Duration, status int) {
 		bot = startBot(t, vars)
 	}
 	waitPosts(t, fake, len(notices), d+2*time.Minute)
+	late := time.Since(healed).Round(time.Second)
 	waitSent(t, s, len(notices), 10*time.Second)
 	time.Sleep(3 * time.Second) // a sender round or two after the posts: nothing more may come
 	checkPostedOnce(t, s, fake, len(notices))
@@ -469,7 +471,7 @@ func slackOutage(t *testing.T, d time.Duration, status int) {
 	if calls[status] == 0 || calls[200] != len(notices) {
 		t.Errorf("chat.postMessage calls by status: %v, want some %d and %d × 200", calls, status, len(notices))
 	}
-	t.Logf("chat.postMessage calls by status: %v; all posted %v after Slack healed", calls, time.Since(healed).Round(time.Second))
+	t.Logf("chat.postMessage calls by status: %v; all posted %v after Slack healed", calls, late)
 	if code := bot.stop(t); code != 0 {
 		t.Fatalf("bot run exited %d", code)
 	}
@@ -484,6 +486,7 @@ func slackOutage(t *testing.T, d time.Duration, status int) {
 // TestRun_slackDown: Slack answers 500 for a few seconds: nothing is lost,
 // nothing is posted twice.
 func TestRun_slackDown(t *testing.T) {
+	t.Parallel() // mostly waiting for the outbox
 	slackOutage(t, 3*time.Second, 500)
 }
 
@@ -495,6 +498,7 @@ func TestRun_slackDownForAMinute(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 90 s; runs without -short (CI)")
 	}
+	t.Parallel() // waits for the outbox's backoff
 	slackOutage(t, time.Minute, 500)
 }
 
@@ -502,12 +506,12 @@ func TestRun_slackDownForAMinute(t *testing.T) {
 // within the call, a long one by the outbox, which keeps the post queued
 // until then.
 func TestRun_slack429(t *testing.T) {
+	t.Parallel() // mostly waiting for the outbox
 	srv := startMemServer(t)
 	db := filepath.Join(t.TempDir(), "vtrbot.db")
 	s := openTestStore(t, db)
 	fake := newFakeSlack(t)
 	bot := startBot(t, botVars(db, srv, fake))
-	waitLog(t, bot, 1, 30*time.Second, "watching")
 
 	tests := []struct {
 		name       string
@@ -519,9 +523,7 @@ func TestRun_slack429(t *testing.T) {
 	for i, tt := range tests {
 		fake.Fail(slackfake.Failure{Status: 429, RetryAfter: tt.retryAfter, Count: 1, Methods: []string{"chat.postMessage"}})
 		before := postCalls(fake)[429]
-		if i > 0 {
-			idleAgain(t, bot, i)
-		}
+		idleAgain(t, bot, i)
 		srv.deliver(t, warningMail(i+1))
 		var limited time.Time
 		eventually(t, 30*time.Second, func() string { return "no 429 answered" }, func() bool {
@@ -557,4 +559,60 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// TestRun_sigtermFinishesInFlightPost: a SIGTERM (the context ending) while
+// a triage post is on its way to Slack lets the post finish and records
+// its ts, so the next run does not post it again. Slack is reached through
+// a proxy that holds chat.postMessage for a second and, like Slack, goes
+// on with a request whose client has gone.
+func TestRun_sigtermFinishesInFlightPost(t *testing.T) {
+	srv := startMemServer(t)
+	db := filepath.Join(t.TempDir(), "vtrbot.db")
+	s := openTestStore(t, db)
+	fake := newFakeSlack(t)
+	inFlight := make(chan struct{}, 1)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
+			select {
+			case inFlight <- struct{}{}:
+			default:
+			}
+			time.Sleep(time.Second)
+		}
+		fakeURL := strings.TrimSuffix(fake.URL(), "/api/") + r.URL.Path
+		out, _ := http.NewRequestWithContext(context.WithoutCancel(r.Context()), r.Method, fakeURL, bytes.NewReader(body))
+		out.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		maps.Copy(w.Header(), resp.Header)
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(proxy.Close)
+	vars := botVars(db, srv, fake, "SLACK_API_URL", proxy.URL+"/api/")
+
+	bot := startBot(t, vars)
+	idleAgain(t, bot, 0)
+	srv.deliver(t, warningMail(1))
+	select {
+	case <-inFlight:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no post reached Slack")
+	}
+	if code := bot.stop(t); code != 0 { // while the post is held
+		t.Fatalf("bot run exited %d", code)
+	}
+	checkPostedOnce(t, s, fake, 1)
+
+	once := startBot(t, vars, "--once")
+	if code := once.wait(t, time.Minute); code != 0 {
+		t.Fatalf("bot run --once: exit %d", code)
+	}
+	checkPostedOnce(t, s, fake, 1)
 }

@@ -207,16 +207,21 @@ func mailboxScenario(t *testing.T, srv *mailServer, killFirst func(t *testing.T,
 	}
 }
 
-// idleAgain waits until the bot's watcher has handled UID uid and had
-// time to go back into IDLE. imapmemserver queues a change that happens
-// while its client is not idling (e.g. while the bot stores the previous
-// mail) and only reports it with the next change once IDLE has started
-// (tech-notes 1.6); the bot's 4-minute recheck would find such a mail,
-// too late for a test. Dovecot has no such gap.
+// idleAgain waits until the bot's watcher has handled UID uid (0: has
+// opened the mailbox) and had time to go into IDLE. imapmemserver queues a
+// change that happens while its client is not idling (while the bot stores
+// the previous mail, or before its first IDLE) and only reports it with the
+// next change once IDLE has started (tech-notes 1.6); the bot's 4-minute
+// recheck would find such a mail, too late for a test. Dovecot has no such
+// gap.
 func idleAgain(t *testing.T, bot *botProc, uid int) {
 	t.Helper()
-	waitLog(t, bot, 1, 30*time.Second, "msg=handled", fmt.Sprintf(" uid=%d ", uid))
-	time.Sleep(100 * time.Millisecond)
+	if uid == 0 {
+		waitLog(t, bot, 1, 30*time.Second, "msg=watching")
+	} else {
+		waitLog(t, bot, 1, 30*time.Second, "msg=handled", fmt.Sprintf(" uid=%d ", uid))
+	}
+	time.Sleep(200 * time.Millisecond)
 }
 
 // startBotProcess runs `bot run` as a child process: this test binary,
