@@ -151,3 +151,25 @@ func TestImportShipments_bulkLoadRollsBack(t *testing.T) {
 		t.Errorf("a failed bulk load changed packages: %d rows before, %d after", len(wantRows), len(got))
 	}
 }
+
+// BenchmarkImportShipments imports 100,000 rows into a fresh SQLite
+// database per iteration; profile with
+// go test -run '^$' -bench ImportShipments -cpuprofile cpu.prof ./store
+func BenchmarkImportShipments(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s, err := store.Open(b.Context(), storetest.URL(b, "sqlite"), store.Options{Rules: vtr.DefaultRules("US")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := s.ImportShipments(b.Context(), bulkRows(100_000, nil)); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(100_000*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -1,0 +1,102 @@
+// Package vtrbench holds the in-process halves of bench/vtr/run.sh: Go
+// benchmarks of the store's window queries against a database the script
+// filled with about a million packages. They are skipped unless
+// VTRBOT_BENCH_DB names that database (a SQLite path or a postgres:// URL).
+//
+//	VTRBOT_BENCH_DB=bench/out/vtr/vtr.db go test -run '^$' -bench . -benchtime 300x ./bench/vtr
+package vtrbench
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// The windows the script uses; the generated data ends on 2025-06-30.
+var (
+	window30 = vtr.Window{From: vtr.MustDate("2025-05-01"), To: vtr.MustDate("2025-05-30")}
+	year     = vtr.Window{From: vtr.MustDate("2024-06-01"), To: vtr.MustDate("2025-05-31")}
+)
+
+func open(b *testing.B) *store.Store {
+	b.Helper()
+	dsn := os.Getenv("VTRBOT_BENCH_DB")
+	if dsn == "" {
+		b.Skip("VTRBOT_BENCH_DB not set: run bench/vtr/run.sh")
+	}
+	s, err := store.Open(context.Background(), dsn, store.Options{Rules: vtr.DefaultRules("US")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// timed runs fn once per b.Loop iteration and reports the median and the
+// 99th percentile of its duration, in milliseconds.
+func timed(b *testing.B, fn func() error) {
+	b.Helper()
+	b.ReportAllocs()
+	var d []time.Duration
+	for b.Loop() {
+		t := time.Now()
+		if err := fn(); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(t))
+	}
+	slices.Sort(d)
+	pct := func(p float64) float64 {
+		return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(d[len(d)-1].Microseconds())/1000, "max-ms")
+}
+
+// BenchmarkStatus is `bot vtr status` for a 30-day window, in process.
+func BenchmarkStatus(b *testing.B) {
+	s := open(b)
+	ctx := context.Background()
+	st, err := s.Status(ctx, "US", window30, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: %d eligible, %d exempt, rate %v", window30, st.Overall.Eligible, st.Overall.Exempt, *st.Overall.Rate())
+	timed(b, func() error {
+		_, err := s.Status(ctx, "US", window30, "")
+		return err
+	})
+}
+
+// BenchmarkStatusCategory is the same window for one category.
+func BenchmarkStatusCategory(b *testing.B) {
+	s := open(b)
+	ctx := context.Background()
+	timed(b, func() error {
+		_, err := s.Status(ctx, "US", window30, "Books")
+		return err
+	})
+}
+
+// BenchmarkHistory365 is `bot vtr history` over a year of 30-day windows:
+// one per-day tally query over the year plus 29 days, then vtr.History.
+func BenchmarkHistory365(b *testing.B) {
+	s := open(b)
+	ctx := context.Background()
+	timed(b, func() error {
+		t, err := s.DayTallies(ctx, "US", vtr.Window{From: year.From.AddDays(-29), To: year.To}, "")
+		if err != nil {
+			return err
+		}
+		if pts := vtr.History(30, year, t); len(pts) != year.Days() {
+			b.Fatalf("%d points, want %d", len(pts), year.Days())
+		}
+		return nil
+	})
+}
