@@ -16,9 +16,12 @@ import (
 //
 //	go run ./bench/slack -n 1 -warmup 0 && go test ./bench/slack -run '^$' -bench Tallies
 func BenchmarkTallies(b *testing.B) {
-	path := filepath.Join(os.TempDir(), "vtrbot-bench-slack.db")
+	path := os.Getenv("VTRBOT_BENCH_SLACK_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), "vtrbot-bench-slack.db")
+	}
 	if _, err := os.Stat(path); err != nil {
-		b.Skipf("%s missing: run go run ./bench/slack first", path)
+		b.Skipf("%s missing (VTRBOT_BENCH_SLACK_DB names another): run go run ./bench/slack first", path)
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
