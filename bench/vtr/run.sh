@@ -27,7 +27,7 @@ out=bench/out/vtr
 mkdir -p "$out"
 bot=$out/bot
 go build -o "$bot" ./cmd/bot
-lite=$out/vtr.db
+lite=$PWD/$out/vtr.db
 pgdb=vtrbot_bench_vtr
 pgurl=""
 if [ -n "$PG" ] && command -v psql >/dev/null && psql "$PG" -qAtc "SELECT 1" >/dev/null 2>&1; then
