@@ -75,9 +75,10 @@ func (r *packageRow) verdict() vtr.Verdict {
 		Reason: vtr.Reason(r.Reason), Hint: r.Hint}
 }
 
-// reclassify recomputes the verdict of every package of the given orders and
-// writes the ones that changed.
+// reclassify recomputes the verdict of every package of the given orders,
+// writes the ones that changed and updates package_tallies to match.
 func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) error {
+	delta := tallyDelta{}
 	for _, ids := range chunks(orderIDs, 500) {
 		orders, err := s.loadOrders(ctx, tx, ids)
 		if err != nil {
@@ -102,9 +103,11 @@ func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) 
 			r := &pkgs[i]
 			p := r.pkg()
 			v := vtr.Classify(orders[r.OrderID], &p, ev[pkgKey{r.OrderID, r.TrackingNumber}], s.rules)
-			if v == r.verdict() {
+			old := r.verdict()
+			if v == old {
 				continue
 			}
+			delta.move(old, v)
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE packages SET marketplace = ?, window_date = ?, category = ?, carrier = ?,
 				ineligible = ?, exemption = ?, reason = ?, hint = ? WHERE order_id = ? AND tracking_number = ?`),
 				v.Marketplace, v.WindowDate.String(), v.Category, v.Carrier, string(v.Ineligible), v.Exemption,
@@ -113,7 +116,7 @@ func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) 
 			}
 		}
 	}
-	return nil
+	return s.applyTallies(ctx, tx, delta)
 }
 
 type orderRow struct {

@@ -2,39 +2,16 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
 // DayTallies counts the packages of a marketplace per window date in w,
-// grouped by category and verdict: one index scan for any number of days,
-// from which vtr.History and vtr.Forecast build rolling windows.
+// grouped by category and verdict (package_tallies: a few rows per day, for
+// any number of days), from which vtr.History and vtr.Forecast build
+// rolling windows.
 func (s *Store) DayTallies(ctx context.Context, market string, w vtr.Window, category string) ([]vtr.DayTally, error) {
-	q := `SELECT window_date, category, ineligible, reason, count(*) AS n FROM packages
-		WHERE marketplace = ? AND window_date >= ? AND window_date <= ?`
-	args := []any{market, w.From.String(), w.To.String()}
-	if category != "" {
-		q += ` AND category = ?`
-		args = append(args, category)
-	}
-	q += ` GROUP BY window_date, category, ineligible, reason`
-	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("day tallies: %w", err)
-	}
-	defer rows.Close()
-	var out []vtr.DayTally
-	for rows.Next() {
-		var t vtr.DayTally
-		var day, inel, reason string
-		if err := rows.Scan(&day, &t.Category, &inel, &reason, &t.N); err != nil {
-			return nil, err
-		}
-		t.Date, t.Ineligible, t.Reason = parseDate(day), vtr.Ineligible(inel), vtr.Reason(reason)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return s.tallyRows(ctx, market, w, category, true)
 }
 
 // Pending counts, per window date in w, the eligible packages not yet

@@ -10,14 +10,31 @@ import (
 // Tallies counts the packages of a marketplace whose window date is in w,
 // grouped by category and verdict; category "" means all.
 func (s *Store) Tallies(ctx context.Context, market string, w vtr.Window, category string) ([]vtr.Tally, error) {
+	if market == "" {
+		return s.packageTallies(ctx, w, category)
+	}
+	days, err := s.tallyRows(ctx, market, w, category, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]vtr.Tally, len(days))
+	for i, d := range days {
+		out[i] = d.Tally
+	}
+	return out, nil
+}
+
+// packageTallies is Tallies of the packages with no marketplace (no known
+// order), which package_tallies does not count.
+func (s *Store) packageTallies(ctx context.Context, w vtr.Window, category string) ([]vtr.Tally, error) {
 	q := `SELECT category, ineligible, reason, count(*) AS n FROM packages
-		WHERE marketplace = ? AND window_date >= ? AND window_date <= ?`
-	args := []any{market, w.From.String(), w.To.String()}
+		WHERE marketplace = '' AND window_date >= ? AND window_date <= ?`
+	args := []any{w.From.String(), w.To.String()}
 	if category != "" {
 		q += ` AND category = ?`
 		args = append(args, category)
 	}
-	q += ` GROUP BY category, ineligible, reason`
+	q += ` GROUP BY category, ineligible, reason ORDER BY category, ineligible, reason`
 	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("tallies: %w", err)
@@ -64,21 +81,29 @@ func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vt
 		}
 	}
 	from, to := w.From.String(), w.To.String()
+	// Each count reads an index range (packages_ship, orders_promised,
+	// orders_purchase): an empty window costs nothing however much
+	// history the database holds.
 	err := s.db.GetContext(ctx, &f.PDDOutside, s.q(`SELECT count(*) FROM packages WHERE marketplace = ?
 		AND ship_date >= ? AND ship_date <= ? AND (window_date < ? OR window_date > ?)`), market, from, to, from, to)
 	if err != nil {
 		return f, err
 	}
-	err = s.db.GetContext(ctx, &f.UnknownOrders, s.q(`SELECT count(*) FROM packages WHERE ineligible = ?
-		AND ship_date >= ? AND ship_date <= ?`), string(vtr.NoOrder), from, to)
+	// A package of an unknown order has no marketplace yet.
+	err = s.db.GetContext(ctx, &f.UnknownOrders, s.q(`SELECT count(*) FROM packages WHERE marketplace = ''
+		AND ship_date >= ? AND ship_date <= ? AND ineligible = ?`), from, to, string(vtr.NoOrder))
 	if err != nil {
 		return f, err
 	}
-	err = s.db.GetContext(ctx, &f.Unconfirmed, s.q(`SELECT count(*) FROM orders o WHERE o.marketplace = ?
-		AND LOWER(o.fulfillment) IN ('merchant', 'mfn') AND LOWER(o.status) NOT IN ('cancelled', 'canceled')
-		AND CASE WHEN o.promised_delivery <> '' THEN o.promised_delivery ELSE o.purchase_date END >= ?
-		AND CASE WHEN o.promised_delivery <> '' THEN o.promised_delivery ELSE o.purchase_date END <= ?
-		AND NOT EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.order_id)`), market, from, to)
+	// Orders whose window date (promised delivery, else purchase date) is
+	// in the window, merchant-fulfilled, not cancelled, with no package.
+	// Two counts, so that each is one range of orders_promised.
+	const unconfirmed = ` AND LOWER(o.fulfillment) IN ('merchant', 'mfn') AND LOWER(o.status) NOT IN ('cancelled', 'canceled')
+		AND NOT EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.order_id)`
+	err = s.db.GetContext(ctx, &f.Unconfirmed, s.q(`SELECT
+		(SELECT count(*) FROM orders o WHERE o.marketplace = ? AND o.promised_delivery >= ? AND o.promised_delivery <= ?`+unconfirmed+`) +
+		(SELECT count(*) FROM orders o WHERE o.marketplace = ? AND o.promised_delivery = '' AND o.purchase_date >= ? AND o.purchase_date <= ?`+unconfirmed+`)`),
+		market, from, to, market, from, to)
 	if err != nil {
 		return f, err
 	}

@@ -8,6 +8,7 @@ package vtrbench
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"reflect"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
+	_ "modernc.org/sqlite"
 )
 
 // The windows the script uses; the generated data ends on 2025-06-30.
@@ -86,42 +88,51 @@ func BenchmarkStatus(b *testing.B) {
 	})
 }
 
-// BenchmarkStatusByDay is the proposed variant of Status: the same counts
-// from the per-day tally query (store.DayTallies), whose GROUP BY follows
-// the covering index packages_window (marketplace, window_date, category,
-// ineligible, reason) and so needs no sort, folded into tallies in Go.
-func BenchmarkStatusByDay(b *testing.B) {
+// BenchmarkGroupPackages is what Status cost before package_tallies: the
+// same counts grouped from the packages_window index (SQLite only). The
+// benchmark checks that both give the same tallies.
+func BenchmarkGroupPackages(b *testing.B) {
 	s := open(b)
-	ctx := context.Background()
-	want, err := s.Status(ctx, "US", window30, "")
+	d, path := store.ParseURL(dsn())
+	if d != store.SQLite {
+		b.Skip("SQLite only")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		b.Fatal(err)
 	}
-	status := func() (vtr.Status, error) {
-		days, err := s.DayTallies(ctx, "US", window30, "")
+	defer db.Close()
+	ctx := context.Background()
+	group := func() ([]vtr.Tally, error) {
+		rows, err := db.QueryContext(ctx, `SELECT category, ineligible, reason, count(*) FROM packages
+			WHERE marketplace = 'US' AND window_date >= ? AND window_date <= ?
+			GROUP BY category, ineligible, reason ORDER BY category, ineligible, reason`,
+			window30.From.String(), window30.To.String())
 		if err != nil {
-			return vtr.Status{}, err
+			return nil, err
 		}
-		type key struct {
-			cat string
-			in  vtr.Ineligible
-			r   vtr.Reason
+		defer rows.Close()
+		var out []vtr.Tally
+		for rows.Next() {
+			var t vtr.Tally
+			var inel, reason string
+			if err := rows.Scan(&t.Category, &inel, &reason, &t.N); err != nil {
+				return nil, err
+			}
+			t.Ineligible, t.Reason = vtr.Ineligible(inel), vtr.Reason(reason)
+			out = append(out, t)
 		}
-		sum := map[key]int{}
-		for _, d := range days {
-			sum[key{d.Category, d.Ineligible, d.Reason}] += d.N
-		}
-		t := make([]vtr.Tally, 0, len(sum))
-		for k, n := range sum {
-			t = append(t, vtr.Tally{Category: k.cat, Ineligible: k.in, Reason: k.r, N: n})
-		}
-		return vtr.NewStatus("US", window30, t), nil
+		return out, rows.Err()
 	}
-	if got, err := status(); err != nil || !reflect.DeepEqual(got, want) {
-		b.Fatalf("by day: %+v, %v\nwant %+v", got, err, want)
+	want, err := s.Tallies(ctx, "US", window30, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got, err := group(); err != nil || !reflect.DeepEqual(got, want) {
+		b.Fatalf("GROUP BY packages: %+v, %v\npackage_tallies: %+v", got, err, want)
 	}
 	timed(b, func() error {
-		_, err := status()
+		_, err := group()
 		return err
 	})
 }

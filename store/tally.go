@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// Package tallies (migration 00002): package_tallies holds, per
+// marketplace, window date, category and verdict, how many packages there
+// are. Status and History read it instead of grouping packages: a 30-day
+// window is a few hundred rows however many packages it holds.
+//
+// It stays exact because verdicts change in one place. Shipment imports
+// write new packages with no marketplace (no known order yet), which the
+// table does not count, and leave the verdict of stored packages alone;
+// reclassify is the only statement that gives a package a marketplace or
+// changes its verdict, and it adds the difference here in the same
+// transaction. Tests compare the table with a GROUP BY of packages after
+// every kind of write (tally_test.go).
+
+// tallyKey is one row of package_tallies.
+type tallyKey struct {
+	market, day, category, ineligible, reason string
+}
+
+func verdictKey(v vtr.Verdict) tallyKey {
+	return tallyKey{v.Marketplace, v.WindowDate.String(), v.Category, string(v.Ineligible), string(v.Reason)}
+}
+
+// tallyDelta collects the changes of one reclassify round.
+type tallyDelta map[tallyKey]int
+
+// move records a package leaving verdict from for verdict to.
+func (d tallyDelta) move(from, to vtr.Verdict) {
+	if from.Marketplace != "" {
+		d[verdictKey(from)]--
+	}
+	if to.Marketplace != "" {
+		d[verdictKey(to)]++
+	}
+}
+
+// apply adds the delta to package_tallies and removes the rows it brings to
+// zero. Keys go in sorted order, so concurrent transactions on PostgreSQL
+// lock tally rows in the same order.
+func (s *Store) applyTallies(ctx context.Context, tx *sqlx.Tx, d tallyDelta) error {
+	keys := make([]tallyKey, 0, len(d))
+	for k, n := range d {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.market != b.market {
+			return a.market < b.market
+		}
+		if a.day != b.day {
+			return a.day < b.day
+		}
+		if a.category != b.category {
+			return a.category < b.category
+		}
+		if a.ineligible != b.ineligible {
+			return a.ineligible < b.ineligible
+		}
+		return a.reason < b.reason
+	})
+	const where = ` WHERE marketplace = ? AND window_date = ? AND category = ? AND ineligible = ? AND reason = ?`
+	add := s.q(`INSERT INTO package_tallies (marketplace, window_date, category, ineligible, reason, n)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (marketplace, window_date, category, ineligible, reason)
+		DO UPDATE SET n = package_tallies.n + excluded.n`)
+	drop := s.q(`DELETE FROM package_tallies` + where + ` AND n = 0`)
+	for _, k := range keys {
+		n := d[k]
+		if _, err := tx.ExecContext(ctx, add, k.market, k.day, k.category, k.ineligible, k.reason, n); err != nil {
+			return fmt.Errorf("package tallies: %w", err)
+		}
+		if n < 0 {
+			if _, err := tx.ExecContext(ctx, drop, k.market, k.day, k.category, k.ineligible, k.reason); err != nil {
+				return fmt.Errorf("package tallies: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// tallyRows reads package_tallies for a window; byDay keeps the window
+// date, else the counts of all days are summed.
+func (s *Store) tallyRows(ctx context.Context, market string, w vtr.Window, category string, byDay bool) ([]vtr.DayTally, error) {
+	cols := `category, ineligible, reason`
+	if byDay {
+		cols = `window_date, ` + cols
+	}
+	q := `SELECT ` + cols + `, sum(n) FROM package_tallies WHERE marketplace = ? AND window_date >= ? AND window_date <= ?`
+	args := []any{market, w.From.String(), w.To.String()}
+	if category != "" {
+		q += ` AND category = ?`
+		args = append(args, category)
+	}
+	q += ` GROUP BY ` + cols + ` ORDER BY ` + cols
+	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("tallies: %w", err)
+	}
+	defer rows.Close()
+	var out []vtr.DayTally
+	for rows.Next() {
+		var t vtr.DayTally
+		var day, inel, reason string
+		dest := []any{&t.Category, &inel, &reason, &t.N}
+		if byDay {
+			dest = append([]any{&day}, dest...)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		t.Ineligible, t.Reason = vtr.Ineligible(inel), vtr.Reason(reason)
+		if byDay {
+			t.Date = parseDate(day)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

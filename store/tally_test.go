@@ -1,0 +1,162 @@
+package store_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/store/storetest"
+	"github.com/vtrbot/vtrbot/vtr"
+	"github.com/vtrbot/vtrbot/vtr/flatfile"
+)
+
+// tallyDump is package_tallies, or the same counts grouped from packages,
+// one "marketplace|day|category|ineligible|reason|n" line per row in key
+// order.
+func tallyDump(t *testing.T, s *store.Store, fromPackages bool) []string {
+	t.Helper()
+	q := `SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies
+		ORDER BY marketplace, window_date, category, ineligible, reason`
+	if fromPackages {
+		q = `SELECT marketplace, window_date, category, ineligible, reason, count(*) AS n FROM packages
+			WHERE marketplace <> '' GROUP BY marketplace, window_date, category, ineligible, reason
+			ORDER BY marketplace, window_date, category, ineligible, reason`
+	}
+	return dumpQuery(t, s, q)
+}
+
+func dumpQuery(t *testing.T, s *store.Store, q string) []string {
+	t.Helper()
+	rs, err := s.DB().QueryxContext(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	var out []string
+	for rs.Next() {
+		vals, err := rs.SliceScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := ""
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			if i > 0 {
+				line += "|"
+			}
+			line += fmt.Sprint(v)
+		}
+		out = append(out, line)
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// package_tallies equals a GROUP BY of packages after every kind of write
+// that can change a verdict: shipments before and after their orders,
+// categories, a re-upload, an Amazon report, carrier mails, and a change of
+// the classification rules (which reclassifies everything on open).
+func TestPackageTallies_matchPackages(t *testing.T) {
+	sl := messySeller(t, 11, 400)
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			url := storetest.URL(t, db)
+			s, err := store.Open(t.Context(), url, store.Options{Rules: vtr.DefaultRules("US")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				if s != nil {
+					s.Close()
+				}
+			}()
+			check := func(step string) {
+				t.Helper()
+				got, want := tallyDump(t, s, false), tallyDump(t, s, true)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("after %s: package_tallies\n%v\nwant (GROUP BY packages)\n%v", step, got, want)
+				}
+				if step != "shipments of unknown orders" && len(want) == 0 {
+					t.Fatalf("after %s: no tallies at all: the test data classifies nothing", step)
+				}
+			}
+			half := len(sl.orders) / 2
+			if _, err := s.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+				t.Fatal(err)
+			}
+			check("shipments of unknown orders")
+			if _, err := s.ImportOrders(t.Context(), sl.orders[:half]); err != nil {
+				t.Fatal(err)
+			}
+			check("half of the orders")
+			if _, err := s.ImportCategories(t.Context(), sl.categories); err != nil {
+				t.Fatal(err)
+			}
+			check("categories")
+			if _, err := s.ImportOrders(t.Context(), sl.orders[half:]); err != nil {
+				t.Fatal(err)
+			}
+			check("the other orders")
+			if _, err := s.ImportShipments(t.Context(), rows(t, "again.tsv", reupload(sl.shipments))); err != nil {
+				t.Fatal(err)
+			}
+			check("a re-upload")
+
+			// Amazon's report and carrier mails about some invalid packages.
+			invalid := dumpQuery(t, s, `SELECT order_id, tracking_number FROM packages
+				WHERE ineligible = '' AND reason <> 'VERIFIED' AND tracking_number <> '' ORDER BY order_id LIMIT 20`)
+			if len(invalid) < 4 {
+				t.Fatalf("only %d invalid packages with a tracking number: %v", len(invalid), invalid)
+			}
+			var report []flatfile.ReportRow
+			var events []vtr.Event
+			for i, kv := range invalid {
+				order, number, _ := strings.Cut(kv, "|")
+				if i%2 == 0 {
+					report = append(report, flatfile.ReportRow{Line: i + 2, OrderID: order, TrackingNumber: number, Valid: i%4 == 0})
+				} else {
+					events = append(events, vtr.Event{TrackingNumber: number, Status: vtr.EventDelivered,
+						At: time.Date(2025, 3, 1, 15, 0, 0, 0, time.UTC)})
+				}
+			}
+			if _, err := s.ImportVTRReport(t.Context(), "report.csv", report); err != nil {
+				t.Fatal(err)
+			}
+			check("an Amazon VTR report")
+			if _, err := s.AddCarrierEvents(t.Context(), "", events); err != nil {
+				t.Fatal(err)
+			}
+			check("carrier events")
+
+			// Other rules (no exemptions): opening the store reclassifies all.
+			s.Close()
+			rules := vtr.DefaultRules("US")
+			rules.Exemptions = nil
+			if s, err = store.Open(t.Context(), url, store.Options{Rules: rules}); err != nil {
+				t.Fatal(err)
+			}
+			check("a change of rules")
+
+			// A database made before package_tallies existed: migration 2
+			// fills it from packages.
+			for _, q := range []string{`DROP TABLE package_tallies`, `DROP INDEX packages_ship`, `DROP INDEX orders_promised`,
+				`DROP INDEX orders_market_purchase`, `DELETE FROM goose_db_version WHERE version_id = 2`} {
+				if _, err := s.DB().ExecContext(t.Context(), q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			if s, err = store.Open(t.Context(), url, store.Options{Rules: rules}); err != nil {
+				t.Fatal(err)
+			}
+			check("migration 2 on an older database")
+		})
+	}
+}
