@@ -56,6 +56,14 @@ func (s *Store) packageTallies(ctx context.Context, w vtr.Window, category strin
 // Status computes the Valid Tracking Rate of a marketplace for a window,
 // overall and per category, with the causes of an N/A rate.
 func (s *Store) Status(ctx context.Context, market string, w vtr.Window, category string) (vtr.Status, error) {
+	key := statusKey{market: market, category: category, window: w}
+	gen, err := s.tallyGen(ctx)
+	if err != nil {
+		return vtr.Status{}, err
+	}
+	if st, ok := s.cache.get(gen, key); ok {
+		return st, nil
+	}
 	t, err := s.Tallies(ctx, market, w, category)
 	if err != nil {
 		return vtr.Status{}, err
@@ -68,6 +76,10 @@ func (s *Store) Status(ctx context.Context, market string, w vtr.Window, categor
 			return st, err
 		}
 		st.NA = vtr.ExplainNA(facts)
+		return st, nil
+	}
+	if market != "" { // packages with no marketplace are not in package_tallies
+		s.cache.put(gen, key, st)
 	}
 	return st, nil
 }

@@ -44,6 +44,7 @@ type Store struct {
 	db      *sqlx.DB
 	dialect Dialect
 	rules   vtr.Rules
+	cache   statusCache // statuscache.go
 	// Now is the clock used for timestamps the store writes.
 	Now func() time.Time
 }

@@ -70,6 +70,12 @@ func (s *Store) applyTallies(ctx context.Context, tx *sqlx.Tx, d tallyDelta) err
 		}
 		return a.reason < b.reason
 	})
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := s.newTallyGen(ctx, tx); err != nil {
+		return fmt.Errorf("package tallies: %w", err)
+	}
 	const where = ` WHERE marketplace = ? AND window_date = ? AND category = ? AND ineligible = ? AND reason = ?`
 	add := s.q(`INSERT INTO package_tallies (marketplace, window_date, category, ineligible, reason, n)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (marketplace, window_date, category, ineligible, reason)

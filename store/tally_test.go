@@ -77,11 +77,42 @@ func TestPackageTallies_matchPackages(t *testing.T) {
 					s.Close()
 				}
 			}()
+			// reader stands for a long-running bot beside the importing
+			// CLI: its status cache must see every change (statuscache.go).
+			reader, err := store.Open(t.Context(), url, store.Options{Rules: vtr.DefaultRules("US")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer reader.Close()
+			windows := []vtr.Window{
+				{From: vtr.MustDate("2025-03-01"), To: vtr.MustDate("2025-03-30")},
+				{From: vtr.MustDate("2024-10-01"), To: vtr.MustDate("2025-06-30")},
+			}
 			check := func(step string) {
 				t.Helper()
 				got, want := tallyDump(t, s, false), tallyDump(t, s, true)
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("after %s: package_tallies\n%v\nwant (GROUP BY packages)\n%v", step, got, want)
+				}
+				fresh, err := store.Open(t.Context(), url, store.Options{Rules: vtr.DefaultRules("US")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer fresh.Close()
+				for _, w := range windows {
+					for _, cat := range []string{"", "Books"} {
+						want, err := fresh.Status(t.Context(), "US", w, cat)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got, err := reader.Status(t.Context(), "US", w, cat)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !reflect.DeepEqual(got, want) {
+							t.Fatalf("after %s: the reader's status of %s %q\n%+v\nwant (a fresh store)\n%+v", step, w, cat, got, want)
+						}
+					}
 				}
 				if step != "shipments of unknown orders" && len(want) == 0 {
 					t.Fatalf("after %s: no tallies at all: the test data classifies nothing", step)

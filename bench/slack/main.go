@@ -53,19 +53,36 @@ func main() {
 	dur := flag.Duration("duration", 20*time.Second, "stop after this long")
 	maxReq := flag.Int("n", 5000, "stop after this many requests")
 	text := flag.String("text", "status 2019-10-15..2019-11-14", "the /vtr command text")
+	vary := flag.Int("vary", 0, "if N > 0: request i asks `status` for the 30 days starting i mod N days after the -text window's first day,\nso that no two requests in a row share a window (the store's status cache misses)")
 	warm := flag.Int("warmup", 20, "requests sent one at a time before the measurement")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured phase to this file")
 	flag.Parse()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := benchmark(ctx, *db, *orders, *days, *conc, *dur, *maxReq, *text, *warm, *cpuprofile); err != nil {
+	if err := benchmark(ctx, *db, *orders, *days, *conc, *dur, *maxReq, *text, *vary, *warm, *cpuprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/slack:", err)
 		os.Exit(1)
 	}
 }
 
-func benchmark(ctx context.Context, db string, orders, days, conc int, dur time.Duration, maxReq int, text string, warm int, cpuprofile string) error {
+func benchmark(ctx context.Context, db string, orders, days, conc int, dur time.Duration, maxReq int, text string, vary, warm int, cpuprofile string) error {
+	textOf := func(int64) string { return text }
+	if vary > 0 {
+		var first vtr.Date
+		for _, f := range strings.Fields(text) {
+			if d, _, ok := strings.Cut(f, ".."); ok {
+				first, _ = vtr.ParseDate(d)
+			}
+		}
+		if first.IsZero() {
+			return fmt.Errorf("-vary needs a window in -text (status FROM..TO): %q", text)
+		}
+		textOf = func(i int64) string {
+			from := first.AddDays(int(i % int64(vary)))
+			return fmt.Sprintf("status %s..%s", from, from.AddDays(29))
+		}
+	}
 	s, err := store.Open(ctx, db, store.Options{})
 	if err != nil {
 		return err
@@ -103,8 +120,9 @@ func benchmark(ctx context.Context, db string, orders, days, conc int, dur time.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * conc, MaxIdleConnsPerHost: 2 * conc}, Timeout: time.Minute}
 	var seq atomic.Int64
 	one := func() (time.Duration, string, error) {
-		body := slackfake.SlashCommand{Text: text, UserID: "U0BENCH", ChannelID: "C0BENCH",
-			TriggerID: fmt.Sprintf("bench-%d", seq.Add(1)), ResponseURL: fake.ResponseURL()}.Form()
+		i := seq.Add(1)
+		body := slackfake.SlashCommand{Text: textOf(i), UserID: "U0BENCH", ChannelID: "C0BENCH",
+			TriggerID: fmt.Sprintf("bench-%d", i), ResponseURL: fake.ResponseURL()}.Form()
 		req, err := slackfake.NewSignedRequest(ctx, url, secret, time.Now(), slackfake.FormContent, body)
 		if err != nil {
 			return 0, "", err

@@ -7,7 +7,8 @@
 -- few hundred rows instead of tens of thousands of index entries, and a
 -- year of history a few thousand. Packages with no marketplace yet (no known
 -- order) are not counted: no marketplace's status includes them.
--- The PostgreSQL file of the same number must stay equivalent.
+-- The SQLite file of the same number must stay equivalent (there the table
+-- is WITHOUT ROWID: rows stored in key order).
 
 -- +goose Up
 CREATE TABLE package_tallies (
