@@ -1,6 +1,9 @@
 package vtr
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // NAFacts are what a window with no eligible package holds instead.
 type NAFacts struct {
@@ -34,7 +37,7 @@ func ExplainNA(f NAFacts) []string {
 	add(f.Unconfirmed, "%d merchant-fulfilled order%s due in the window %s no shipment confirmation", "has", "have")
 	if len(out) == 0 {
 		if f.Orders == 0 {
-			out = append(out, fmt.Sprintf("no %s orders and no shipments in the window: import the All Orders report and the shipping confirmations of that store", f.Marketplace))
+			out = append(out, strings.TrimSpace("no "+f.Marketplace)+" orders and no shipments in the window: import the All Orders report and the shipping confirmations of that store")
 		} else {
 			out = append(out, fmt.Sprintf("%d order%s placed in the window, but no merchant-fulfilled package is due in it", f.Orders, plural(f.Orders)))
 		}

@@ -104,6 +104,8 @@ func TestExplainNA(t *testing.T) {
 	}{
 		{"nothing at all", vtr.NAFacts{Marketplace: "US", Window: w},
 			[]string{"no US orders and no shipments in the window"}},
+		{"nothing, no marketplace", vtr.NAFacts{Window: w},
+			[]string{"no orders and no shipments in the window"}},
 		{"orders but nothing due", vtr.NAFacts{Window: w, Orders: 1},
 			[]string{"1 order placed in the window, but no merchant-fulfilled package is due in it"}},
 		{"all exempt", vtr.NAFacts{Window: w, Ineligible: map[vtr.Ineligible]int{vtr.Exempt: 3}},
