@@ -11,9 +11,10 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// shipmentBatch is how many packages go into one INSERT: 12 columns x 2000
-// rows = 24,000 parameters, under SQLite's limit of 32,766. Bigger batches
-// mean fewer statements and fewer reclassify rounds (docs/benchmarks.md).
+// shipmentBatch is how many packages are upserted, then reclassified, at a
+// time; on PostgreSQL in one INSERT: 12 columns x 2000 rows = 24,000
+// parameters. Bigger batches mean fewer reclassify rounds
+// (docs/benchmarks.md).
 const shipmentBatch = 2000
 
 // ImportShipments streams shipping confirmations from next (io.EOF ends
@@ -30,11 +31,33 @@ func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, 
 	return s.importShipmentsBatch(ctx, next)
 }
 
-// importShipmentsBatch is ImportShipments by multi-row INSERT ... ON
-// CONFLICT, batch by batch: the SQLite path, and the reference the COPY
-// path is tested against.
+// importShipmentsBatch is ImportShipments by INSERT ... ON CONFLICT in
+// primary-key order: the SQLite path, and the reference the COPY path is
+// tested against. The whole file is read first, the rows of each package
+// merged and sorted by (order, tracking number) in Go (shipmentSorter,
+// sqlitebulk.go); then one transaction upserts the packages in that order,
+// batch by batch, reclassifying the packages of known orders. A bad row
+// stops the import before the transaction begins.
 func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
 	var sum ImportSummary
+	srt := newShipmentSorter(sortChunkBytes)
+	defer srt.close()
+	for {
+		p, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return sum, err
+		}
+		sum.Rows++
+		if err := srt.add(p); err != nil {
+			return sum, err
+		}
+	}
+	pkgs, err := srt.sorted()
+	if err != nil {
+		return sum, err
+	}
 	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
 		before, err := count(ctx, tx, "packages")
 		if err != nil {
@@ -46,46 +69,38 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
 			return err
 		}
-		batch := newPackageBatch()
+		if bulk != nil && sum.Rows >= bulkMinRows {
+			share, err := bulk.newShare(ctx, srt.sample)
+			if err != nil {
+				return err
+			}
+			if err := bulk.expect(ctx, int(share*float64(sum.Rows)), before); err != nil {
+				return err
+			}
+		}
+		// Batches are prepared (merged, classified, formatted) by a
+		// goroutine while the previous one is written: on SQLite the
+		// statements keep one core busy, the preparation another.
+		batches, stop := s.prepareBatches(pkgs)
+		defer stop()
 		up := &packageUpsert{}
 		defer up.close()
-		flush := func() error {
-			if len(batch.order) == 0 {
-				return nil
+		for b := range batches {
+			if b.err != nil {
+				return b.err
 			}
-			if err := s.upsertPackages(ctx, tx, batch, up); err != nil {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.upsertPackages(ctx, tx, b.args, len(b.pkgs), up); err != nil {
 				return err
 			}
 			if anyOrders {
-				if err := s.reclassify(ctx, tx, batch.orderIDs()); err != nil {
+				if err := s.reclassify(ctx, tx, orderIDs(b.pkgs)); err != nil {
 					return err
 				}
 			}
-			batch.reset()
-			return nil
-		}
-		for {
-			p, err := next()
-			if errors.Is(err, io.EOF) {
-				break
-			} else if err != nil {
-				return err
-			}
-			sum.Rows++
-			batch.add(p)
-			if len(batch.order) >= shipmentBatch {
-				if err := flush(); err != nil {
-					return err
-				}
-				if bulk != nil {
-					if err := bulk.grew(ctx, sum.Rows, before); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		if err := flush(); err != nil {
-			return err
+			b.done()
 		}
 		if bulk != nil {
 			if err := bulk.finish(ctx); err != nil {
@@ -96,7 +111,6 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		sum.New = after - before
 		return err
 	}
-	var err error
 	if s.dialect == SQLite {
 		err = s.sqliteBulkTx(ctx, "packages", load) // big files: see sqlitebulk.go
 	} else {
@@ -107,39 +121,76 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 
 type pkgKey struct{ order, tracking string }
 
-// packageBatch merges the rows of one batch by package, keeping first-seen
-// order, because PostgreSQL refuses an upsert that touches a row twice.
-type packageBatch struct {
-	byKey map[pkgKey]*vtr.Package
-	order []pkgKey
+// shipBatch is up to shipmentBatch packages and the arguments that write them.
+type shipBatch struct {
+	pkgs []vtr.Package
+	args []any
+	err  error
+	free chan<- *shipBatch
 }
 
-func newPackageBatch() *packageBatch { return &packageBatch{byKey: map[pkgKey]*vtr.Package{}} }
-
-func (b *packageBatch) reset() {
-	clear(b.byKey)
-	b.order = b.order[:0]
+// done hands the batch back for reuse.
+func (b *shipBatch) done() {
+	clear(b.pkgs) // drop references to this batch's strings
+	clear(b.args)
+	b.free <- b
 }
 
-func (b *packageBatch) add(p *vtr.Package) {
-	k := pkgKey{p.OrderID, p.TrackingNumber}
-	old, ok := b.byKey[k]
-	if !ok {
-		cp := *p
-		b.byKey[k] = &cp
-		b.order = append(b.order, k)
-		return
+// prepareBatches reads pkgs batch by batch in a goroutine, two batches
+// ahead at most. A batch with err set is the last. stop ends the goroutine
+// and waits for it.
+func (s *Store) prepareBatches(pkgs *sortedShipments) (<-chan *shipBatch, func()) {
+	out := make(chan *shipBatch)
+	free := make(chan *shipBatch, 2)
+	for range 2 {
+		free <- &shipBatch{pkgs: make([]vtr.Package, 0, shipmentBatch), free: free}
 	}
-	mergePackage(old, p)
+	quit, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		defer close(out)
+		for {
+			var b *shipBatch
+			select {
+			case b = <-free:
+			case <-quit:
+				return
+			}
+			b.pkgs, b.args = b.pkgs[:0], b.args[:0]
+			for len(b.pkgs) < shipmentBatch && b.err == nil {
+				b.pkgs = append(b.pkgs, vtr.Package{})
+				ok, err := pkgs.next(&b.pkgs[len(b.pkgs)-1])
+				if !ok || err != nil {
+					b.pkgs, b.err = b.pkgs[:len(b.pkgs)-1], err
+					break
+				}
+			}
+			if len(b.pkgs) == 0 && b.err == nil {
+				return
+			}
+			b.args = s.packageArgs(b.args, b.pkgs)
+			select {
+			case out <- b:
+			case <-quit:
+				return
+			}
+			if b.err != nil || len(b.pkgs) < shipmentBatch {
+				return
+			}
+		}
+	}()
+	return out, func() {
+		close(quit)
+		<-exited
+	}
 }
 
-func (b *packageBatch) orderIDs() []string {
-	seen := map[string]bool{}
+// orderIDs lists the orders of packages sorted by order.
+func orderIDs(pkgs []vtr.Package) []string {
 	var ids []string
-	for _, k := range b.order {
-		if !seen[k.order] {
-			seen[k.order] = true
-			ids = append(ids, k.order)
+	for i := range pkgs {
+		if id := pkgs[i].OrderID; len(ids) == 0 || ids[len(ids)-1] != id {
+			ids = append(ids, id)
 		}
 	}
 	return ids
@@ -165,7 +216,9 @@ func mergePackage(p, q *vtr.Package) {
 
 // packageColumns are the columns a shipment row writes; the verdict columns
 // written on insert describe a package with no known order, and are left
-// alone on conflict (reclassify sets them).
+// alone on conflict (reclassify sets them). A stored package the row would
+// not change is not written at all (the WHERE): re-importing a file writes
+// no page, no index entry, no dead tuple on PostgreSQL.
 const packageColumns = `order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
 	confirmed_at, delivered_at, first_scan_at, window_date, carrier, ineligible`
 
@@ -176,18 +229,23 @@ const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 	delivered_at = CASE WHEN packages.delivered_at = '' OR (excluded.delivered_at <> '' AND excluded.delivered_at < packages.delivered_at)
 		THEN excluded.delivered_at ELSE packages.delivered_at END,
 	first_scan_at = CASE WHEN packages.first_scan_at = '' OR (excluded.first_scan_at <> '' AND excluded.first_scan_at < packages.first_scan_at)
-		THEN excluded.first_scan_at ELSE packages.first_scan_at END`
+		THEN excluded.first_scan_at ELSE packages.first_scan_at END
+	WHERE excluded.carrier_code <> packages.carrier_code OR excluded.carrier_name <> packages.carrier_name
+		OR excluded.ship_method <> packages.ship_method OR excluded.ship_date < packages.ship_date
+		OR excluded.confirmed_at > packages.confirmed_at
+		OR (excluded.delivered_at <> '' AND (packages.delivered_at = '' OR excluded.delivered_at < packages.delivered_at))
+		OR (excluded.first_scan_at <> '' AND (packages.first_scan_at = '' OR excluded.first_scan_at < packages.first_scan_at))`
 
 // packageUpsert keeps what one import's batches share: the statements,
-// prepared once, and the argument slice.
+// prepared once.
 type packageUpsert struct {
-	full *sqlx.Stmt // PostgreSQL: a full batch in one statement
-	one  *sqlx.Stmt // SQLite: one package
-	args []any
+	full  *sqlx.Stmt // PostgreSQL: a full batch in one statement
+	multi *sqlx.Stmt // SQLite: sqliteUpsertRows packages
+	one   *sqlx.Stmt // SQLite: one package
 }
 
 func (u *packageUpsert) close() {
-	for _, st := range []*sqlx.Stmt{u.full, u.one} {
+	for _, st := range []*sqlx.Stmt{u.full, u.multi, u.one} {
 		if st != nil {
 			st.Close()
 		}
@@ -212,42 +270,93 @@ func (s *Store) upsertSQL(n int) string {
 
 const packageNcol = 12
 
-func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, b *packageBatch, u *packageUpsert) error {
-	args := u.args[:0]
-	for _, k := range b.order {
-		p := b.byKey[k]
-		v := vtr.Classify(nil, p, vtr.Evidence{}, s.rules)
-		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, p.ShipDate.String(),
-			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), v.WindowDate.String(), v.Carrier, string(v.Ineligible))
+// sqliteUpsertRows is how many packages one SQLite statement writes. A
+// statement of several rows inside a transaction first copies every page
+// it changes that existed before it to a statement journal (so that it can
+// fail alone). In file order, a 2000-row statement touched ~2000 scattered
+// pages and the journal cost more than the inserts (docs/benchmarks.md);
+// in key order a few rows share each page, and 32 rows a statement saved a
+// third of the statement overhead of one row a statement (and more rows
+// saved little more).
+const sqliteUpsertRows = 32
+
+func (u *packageUpsert) prepare(ctx context.Context, tx *sqlx.Tx, st **sqlx.Stmt, q string) error {
+	if *st != nil {
+		return nil
 	}
-	u.args = args
 	var err error
-	if s.dialect == SQLite {
-		// One row per statement on SQLite: a multi-row INSERT inside a
-		// transaction copies every page it touches to a statement journal
-		// first (so that it can fail alone), which cost more than the
-		// inserts themselves; a one-row statement needs none.
-		if u.one == nil {
-			if u.one, err = tx.PreparexContext(ctx, s.upsertSQL(1)); err != nil {
-				return fmt.Errorf("upsert packages: %w", err)
+	if *st, err = tx.PreparexContext(ctx, q); err != nil {
+		return fmt.Errorf("upsert packages: %w", err)
+	}
+	return nil
+}
+
+// packageArgs appends the upsert arguments of pkgs to args.
+func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
+	for i := range pkgs {
+		p := &pkgs[i]
+		v := vtr.Classify(nil, p, vtr.Evidence{}, s.rules)
+		ship := dateString(p.ShipDate)
+		window := ship
+		if v.WindowDate != p.ShipDate {
+			window = dateString(v.WindowDate)
+		}
+		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, ship,
+			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), window, v.Carrier, string(v.Ineligible))
+	}
+	return args
+}
+
+// upsertPackages writes n packages of distinct keys (in key order on
+// SQLite: see sqlitebulk.go) from their packageArgs.
+func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, args []any, n int, u *packageUpsert) error {
+	var err error
+	switch {
+	case s.dialect == SQLite:
+		// The driver watches a cancellable context with a goroutine per
+		// statement: importShipmentsBatch checks ctx between batches.
+		ctx := context.WithoutCancel(ctx)
+		const m = sqliteUpsertRows * packageNcol
+		i := 0
+		if len(args) >= m {
+			if err := u.prepare(ctx, tx, &u.multi, s.upsertSQL(sqliteUpsertRows)); err != nil {
+				return err
+			}
+			for ; i+m <= len(args) && err == nil; i += m {
+				_, err = u.multi.ExecContext(ctx, args[i:i+m]...)
 			}
 		}
-		for i := 0; i < len(args) && err == nil; i += packageNcol {
+		if i < len(args) && err == nil {
+			if err := u.prepare(ctx, tx, &u.one, s.upsertSQL(1)); err != nil {
+				return err
+			}
+		}
+		for ; i < len(args) && err == nil; i += packageNcol {
 			_, err = u.one.ExecContext(ctx, args[i:i+packageNcol]...)
 		}
-	} else if len(b.order) == shipmentBatch {
-		if u.full == nil {
-			if u.full, err = tx.PreparexContext(ctx, s.upsertSQL(shipmentBatch)); err != nil {
-				return fmt.Errorf("upsert packages: %w", err)
-			}
+	case n == shipmentBatch:
+		if err := u.prepare(ctx, tx, &u.full, s.upsertSQL(shipmentBatch)); err != nil {
+			return err
 		}
 		_, err = u.full.ExecContext(ctx, args...)
-	} else {
-		_, err = tx.ExecContext(ctx, s.upsertSQL(len(b.order)), args...)
+	default:
+		_, err = tx.ExecContext(ctx, s.upsertSQL(n), args...)
 	}
-	clear(args) // drop references to this batch's strings
 	if err != nil {
 		return fmt.Errorf("upsert packages: %w", err)
 	}
 	return nil
+}
+
+// dateString is d.String() without fmt, for years 0 to 9999.
+func dateString(d vtr.Date) string {
+	if d.IsZero() || d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 99 {
+		return d.String()
+	}
+	var b [10]byte
+	y, m := d.Year, int(d.Month)
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5], b[6] = '-', byte('0'+m/10), byte('0'+m%10)
+	b[7], b[8], b[9] = '-', byte('0'+d.Day/10), byte('0'+d.Day%10)
+	return string(b[:])
 }
