@@ -7,7 +7,7 @@
 #   - the in-process (*store.Store).Status call: Go benchmark, p50/p99;
 #   - history: one per-day tally query over 365+29 days plus vtr.History
 #     (Go benchmark), and `bot vtr history` for 365 days as a process;
-#   - the query plans of the window queries (covering index packages_window).
+#   - the query plan of store.Tallies (package_tallies, store/tally.go).
 #
 #   bash bench/vtr/run.sh
 #   PG= bash bench/vtr/run.sh        # SQLite only
@@ -97,7 +97,7 @@ for kind in sqlite postgres; do
 	VTRBOT_BENCH_DB=$db go test -run '^$' -bench . -benchtime 300x ./bench/vtr | grep -E "^Benchmark|status_test"
 done
 
-q="SELECT category, ineligible, reason, count(*) AS n FROM packages WHERE marketplace = 'US' AND window_date >= '$FROM' AND window_date <= '$TO' GROUP BY category, ineligible, reason"
+q="SELECT category, ineligible, reason, sum(n) FROM package_tallies WHERE marketplace = 'US' AND window_date >= '$FROM' AND window_date <= '$TO' GROUP BY category, ineligible, reason ORDER BY category, ineligible, reason"
 echo
 echo "== query plans (store.Tallies)"
 echo "sqlite: $(sqlite3 "$lite" "EXPLAIN QUERY PLAN $q" | tr '\n' ' ')"
