@@ -156,7 +156,7 @@ func (s *Store) prepareBatches(pkgs *sortedShipments) (<-chan *shipBatch, func()
 			case <-quit:
 				return
 			}
-			b.pkgs, b.args = b.pkgs[:0], b.args[:0]
+			b.pkgs, b.args, b.err = b.pkgs[:0], b.args[:0], nil
 			for len(b.pkgs) < shipmentBatch && b.err == nil {
 				b.pkgs = append(b.pkgs, vtr.Package{})
 				ok, err := pkgs.next(&b.pkgs[len(b.pkgs)-1])

@@ -178,9 +178,13 @@ func (b *sqliteBulk) newShare(ctx context.Context, sample []pkgKey) (float64, er
 // for a file that fits). Memory stays about two arenas whatever the file's
 // size.
 
-// sortChunkBytes is each arena of shipmentSorter: about 120,000 encoded
-// rows. Two 16 MB arenas peaked at 140 MB, two 8 MB at 125 MB on the
-// million-row file (one 32 MB arena: 175 MB, the GC's doing).
+// sortChunkBytes is each arena of shipmentSorter: about 85,000 encoded
+// rows (about 95 bytes a row in the benchmark's file). The arenas make most of
+// the live Go heap while the file is read, and the GC lets the heap grow
+// to twice that: one 32 MB arena peaked at 175 MB on the million-row file,
+// one of 16 MB at 122 MB, two of 8 MB at 128 MB (72 MB with the smaller
+// page cache of appendCacheKiB). The runs go to os.TempDir (SQLite's own
+// temporary files go there too): less than the file's size.
 const sortChunkBytes = 8 << 20
 
 type recSpan struct {

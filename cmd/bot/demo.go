@@ -21,6 +21,11 @@ import (
 	"github.com/vtrbot/vtrbot/vtr/sample"
 )
 
+// demoPace is the pause between the story's mails: enough to see each post
+// arrive, short enough that the story, first build included, fits in a
+// minute (issue 9).
+const demoPace = time.Second
+
 const demoAbout = `The whole bot on embedded defaults, no account needed: creates a SQLite file with a
 sample seller modelled on the story that started vtrbot (about 90 orders over two months),
 imports it through the same import code, starts a local IMAP server holding a sample
@@ -37,7 +42,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 	reset := fs.Bool("reset", false, "delete the demo database first and start over")
 	script := fs.Bool("script", false, "run the whole story and a fixed list of commands without a prompt, then exit")
 	toSlack := fs.Bool("slack", false, "post the triage messages to the real workspace of the SLACK_* settings instead of the terminal")
-	pace := fs.Duration("pace", 1500*time.Millisecond, "pause between the sample mails")
+	pace := fs.Duration("pace", demoPace, "pause between the sample mails")
 	if _, code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -46,7 +51,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	cfg.DatabaseURL = *db
-	if *script && *pace == 1500*time.Millisecond {
+	if *script && *pace == demoPace {
 		*pace = 0
 	}
 	if d, _ := store.ParseURL(*db); d != store.SQLite {
