@@ -192,3 +192,37 @@ func TestImportShipments_bigFile(t *testing.T) {
 		}
 	})
 }
+
+// Rows of one package thousands of rows apart (more than one batch) merge
+// before the package is written: with no order known, its window date is
+// the earliest ship date and its carrier the last row's, on both databases
+// (the SQLite path used to keep the first batch's window date and carrier).
+func TestImportShipments_farRowsMergeVerdict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		day := vtr.MustDate("2025-01-10")
+		i := 0
+		next := func() (*vtr.Package, error) {
+			i++
+			switch {
+			case i == 1:
+				return &vtr.Package{OrderID: "X", TrackingNumber: "1Z999", CarrierCode: "UPS", ShipDate: day}, nil
+			case i == 5000:
+				return &vtr.Package{OrderID: "X", TrackingNumber: "1Z999", CarrierCode: "USPS", ShipDate: day.AddDays(-5)}, nil
+			case i > 5000:
+				return nil, io.EOF
+			}
+			return &vtr.Package{OrderID: fmt.Sprint("O-", i), TrackingNumber: "T", CarrierCode: "UPS", ShipDate: day}, nil
+		}
+		if _, err := s.ImportShipments(t.Context(), next); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		if err := s.DB().SelectContext(t.Context(), &got, s.DB().Rebind(`SELECT ship_date || '|' || window_date || '|' || carrier_code || '|' || carrier
+			FROM packages WHERE order_id = ?`), "X"); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"2025-01-05|2025-01-05|USPS|USPS"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("package X: %q, want %q", got, want)
+		}
+	})
+}

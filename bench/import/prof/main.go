@@ -1,0 +1,100 @@
+// Command prof imports a shipments file into a fresh SQLite database the
+// way `bot import shipments` does, with an optional CPU profile of the
+// import (bench/import/run.sh times the bot itself):
+//
+//	go run ./bench/import/prof -cpuprofile cpu.prof bench/out/import/shipments-1000000.tsv
+//	go tool pprof -top cpu.prof
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
+	"github.com/vtrbot/vtrbot/vtr/flatfile"
+)
+
+func main() {
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the import to this file")
+	db := flag.String("db", "", "database (default: a fresh SQLite file in a temporary directory)")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: prof [-cpuprofile FILE] [-db DB] SHIPMENTS.tsv")
+		os.Exit(2)
+	}
+	if err := run(*cpuprofile, *db, flag.Arg(0)); err != nil {
+		fmt.Fprintln(os.Stderr, "prof:", err)
+		os.Exit(1)
+	}
+}
+
+func run(cpuprofile, db, name string) error {
+	// As the bot does: a context that a signal cancels (the driver then
+	// watches it during every statement).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if db == "" {
+		dir, err := os.MkdirTemp("", "vtrbot-prof")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		db = filepath.Join(dir, "fresh.db")
+	}
+	s, err := store.Open(ctx, db, store.Options{Rules: vtr.DefaultRules("US")})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fr, err := flatfile.NewReader(name, f)
+	if err != nil {
+		return err
+	}
+	if err := fr.Require("order-id", "ship-date", "carrier-code", "tracking-number"); err != nil {
+		return err
+	}
+	var p vtr.Package
+	next := func() (*vtr.Package, error) {
+		row, err := fr.Next()
+		if err != nil {
+			return nil, err
+		}
+		sr, err := flatfile.DecodeShipment(row)
+		if err != nil {
+			return nil, err
+		}
+		p = sr.Package
+		return &p, nil
+	}
+	if cpuprofile != "" {
+		pf, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	sum, err := s.ImportShipments(ctx, next)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d rows, %d new packages in %.2fs\n", sum.Rows, sum.New, time.Since(start).Seconds())
+	return nil
+}
