@@ -140,30 +140,7 @@ func dump(t *testing.T, s *store.Store) []string {
 
 func dumpColumns(t *testing.T, s *store.Store, cols string) []string {
 	t.Helper()
-	rs, err := s.DB().QueryxContext(t.Context(), "SELECT "+cols+" FROM packages ORDER BY order_id, tracking_number")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	var out []string
-	for rs.Next() {
-		vals, err := rs.SliceScan()
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := make([]string, len(vals))
-		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			f[i] = fmt.Sprint(v)
-		}
-		out = append(out, strings.Join(f, "|"))
-	}
-	if err := rs.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return dumpQuery(t, s, "SELECT "+cols+" FROM packages ORDER BY order_id, tracking_number")
 }
 
 // shipFunc imports a shipments file by one of the two paths.

@@ -28,6 +28,7 @@ func tallyDump(t *testing.T, s *store.Store, fromPackages bool) []string {
 	return dumpQuery(t, s, q)
 }
 
+// dumpQuery returns the rows of q, each as its values joined by "|".
 func dumpQuery(t *testing.T, s *store.Store, q string) []string {
 	t.Helper()
 	rs, err := s.DB().QueryxContext(t.Context(), q)
