@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -13,11 +14,24 @@ import (
 // Sender delivers the outbox: every queued post is sent, retried with
 // backoff while Slack fails (honouring 429 Retry-After), and marked sent with
 // its message ts, so a restart never posts twice and nothing is lost.
+//
+// A post can reach Slack without the Sender learning it: the answer is lost
+// (a timeout, a 5xx from a proxy after Slack accepted it) or the process
+// dies before recording the ts. So every attempt is counted before it is
+// made, every post carries its entry's ID (Reply.Key), and an entry that
+// was attempted before is first looked for in the channel (Find); only if
+// it is not there is it posted again.
 type Sender struct {
 	Store *store.Store
 	// Post sends a reply to a channel (in a thread when threadTS is set) and
 	// returns the message ts.
 	Post func(ctx context.Context, channel, threadTS string, r Reply) (ts string, err error)
+	// Find returns the ts of the post named key in channel (in the thread
+	// of threadTS when set) made since since, or "" when there is none.
+	// ErrCannotFind means it cannot look (e.g. a missing scope): the entry
+	// is then posted again, at least once rather than at most once. Nil
+	// means the same.
+	Find func(ctx context.Context, channel, threadTS, key string, since time.Time) (ts string, err error)
 	// RetryAfter extracts a server-requested wait from a Post error.
 	RetryAfter func(err error) (time.Duration, bool)
 	Logger     *slog.Logger
@@ -105,7 +119,13 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 		s.Store.MarkRetry(ctx, e.ID, s.Now().Add(24*time.Hour), "unreadable payload: "+err.Error())
 		return false
 	}
-	ts, err := s.Post(ctx, e.Channel, e.ThreadTS, r)
+	r.Key = e.ID
+	ts, err := s.find(ctx, e)
+	if err == nil && ts == "" {
+		if err = s.Store.MarkAttempt(ctx, e.ID); err == nil {
+			ts, err = s.Post(ctx, e.Channel, e.ThreadTS, r)
+		}
+	}
 	if err != nil {
 		wait := backoff(e.Attempts)
 		if s.RetryAfter != nil {
@@ -132,6 +152,35 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 	}
 	s.Logger.Info("posted to slack", "outbox_id", e.ID, "ts", ts)
 	return true
+}
+
+// ErrCannotFind is what Sender.Find returns when it cannot look for a post.
+var ErrCannotFind = errors.New("cannot look for an earlier post")
+
+// find looks for an earlier attempt's post of e: "" when e was never
+// attempted, or its post is not in Slack.
+func (s *Sender) find(ctx context.Context, e store.OutboxEntry) (string, error) {
+	if e.Attempts == 0 || s.Find == nil {
+		return "", nil
+	}
+	// Slack's clock and ours differ a little: look from a minute before
+	// the entry was queued.
+	since, err := time.Parse(time.RFC3339Nano, e.CreatedAt)
+	if err != nil {
+		since = s.Now().Add(-7 * 24 * time.Hour)
+	}
+	ts, err := s.Find(ctx, e.Channel, e.ThreadTS, e.ID, since.Add(-time.Minute))
+	if errors.Is(err, ErrCannotFind) {
+		s.Logger.Warn("cannot look for an earlier attempt's post; posting again", "outbox_id", e.ID, "error", err)
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if ts != "" {
+		s.Logger.Info("an earlier attempt had reached slack", "outbox_id", e.ID, "ts", ts)
+	}
+	return ts, nil
 }
 
 // inFlightGrace bounds how long a post under way may delay shutdown.

@@ -21,6 +21,10 @@ type Reply struct {
 	Blocks    []Block // may be empty: then Text is the message
 	Ephemeral bool    // only the asking user sees it (Slack)
 	Files     []File  // e.g. the /vtr history chart
+	// Key names a post so that it can be found again (Slack: message
+	// metadata): the outbox sets it to the entry's ID, and looks for it
+	// before posting again after an attempt whose outcome it did not learn.
+	Key string `json:",omitempty"`
 }
 
 // BlockKind is the kind of a Block.

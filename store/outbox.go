@@ -32,6 +32,7 @@ type OutboxEntry struct {
 	LastError     string `db:"last_error"`
 	SlackTS       string `db:"slack_ts"`
 	ThreadTS      string `db:"thread_ts"` // filled by Due: the parent's ts
+	CreatedAt     string `db:"created_at"`
 }
 
 // Enqueue queues an entry unless one with its ID exists.
@@ -51,23 +52,31 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, e OutboxEntry) error {
 func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT o.outbox_id, o.notice_id, o.kind, o.channel, o.thread_of, o.payload,
-		o.state, o.attempts, o.next_attempt_at, o.last_error, o.slack_ts, COALESCE(p.slack_ts, '') AS thread_ts
+		o.state, o.attempts, o.next_attempt_at, o.last_error, o.slack_ts, COALESCE(p.slack_ts, '') AS thread_ts, o.created_at
 		FROM outbox o LEFT JOIN outbox p ON p.outbox_id = o.thread_of
 		WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.thread_of = '' OR p.state = 'sent')
 		ORDER BY o.created_at, o.outbox_id LIMIT ?`), fmtTime(now), limit)
 	return out, err
 }
 
+// MarkAttempt counts an attempt before it is made: should the process die
+// before learning the outcome, the next run knows that the post may have
+// reached Slack.
+func (s *Store) MarkAttempt(ctx context.Context, id string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1 WHERE outbox_id = ?`), id)
+	return err
+}
+
 // MarkSent records a successful post and its Slack ts.
 func (s *Store) MarkSent(ctx context.Context, id, channel, ts string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET state = 'sent', slack_ts = ?, channel = ?, sent_at = ?, attempts = attempts + 1,
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET state = 'sent', slack_ts = ?, channel = ?, sent_at = ?,
 		last_error = '' WHERE outbox_id = ?`), ts, channel, fmtTime(s.Now()), id)
 	return err
 }
 
-// MarkRetry records a failed attempt and when to try again.
+// MarkRetry records why an attempt failed and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id string, next time.Time, errText string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE outbox_id = ?`),
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE outbox_id = ?`),
 		fmtTime(next), errText, id)
 	return err
 }
@@ -76,7 +85,7 @@ func (s *Store) MarkRetry(ctx context.Context, id string, next time.Time, errTex
 func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.SelectContext(ctx, &out, `SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
-		next_attempt_at, last_error, slack_ts, '' AS thread_ts FROM outbox ORDER BY created_at, outbox_id`)
+		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at FROM outbox ORDER BY created_at, outbox_id`)
 	return out, err
 }
 
@@ -84,7 +93,7 @@ func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 func (s *Store) OutboxEntry(ctx context.Context, id string) (*OutboxEntry, error) {
 	var e OutboxEntry
 	err := s.db.GetContext(ctx, &e, s.q(`SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
-		next_attempt_at, last_error, slack_ts, '' AS thread_ts FROM outbox WHERE outbox_id = ?`), id)
+		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at FROM outbox WHERE outbox_id = ?`), id)
 	if err != nil {
 		return nil, notFound(err, "outbox entry %s not found", id)
 	}

@@ -127,14 +127,15 @@ func (d *demo) run(ctx context.Context, toSlack, script bool) error {
 	defer srv.Close()
 	quiet := slog.New(slog.DiscardHandler)
 	post := d.printPost
+	var find func(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error)
 	if toSlack {
 		app, err := slackapp.New(slackapp.Config{BotToken: string(d.cfg.SlackBotToken), APIURL: d.cfg.SlackAPIURL, Channel: d.cfg.SlackChannel, Logger: quiet})
 		if err != nil {
 			return err
 		}
-		post = app.Post
+		post, find = app.Post, app.Find
 	}
-	sender := commands.NewSender(&commands.Sender{Store: d.store, Post: post, RetryAfter: slackapp.RetryAfter, Logger: quiet, Now: d.env.Now})
+	sender := commands.NewSender(&commands.Sender{Store: d.store, Post: post, Find: find, RetryAfter: slackapp.RetryAfter, Logger: quiet, Now: d.env.Now})
 	channel := "C0DEMOTRIAGE"
 	if toSlack {
 		channel = d.cfg.SlackChannel

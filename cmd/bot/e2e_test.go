@@ -483,6 +483,46 @@ func slackOutage(t *testing.T, d time.Duration, status int) {
 	checkPostedOnce(t, s, fake, len(notices))
 }
 
+// TestRun_slackAnswerLost: Slack takes the post but its answer is lost (a
+// 500 after the message was posted, as a proxy or a timeout would give).
+// The bot cannot know; it finds its earlier post by the key in the message
+// metadata before trying again, so nothing is posted twice.
+func TestRun_slackAnswerLost(t *testing.T) {
+	t.Parallel() // mostly waiting for the outbox
+	srv := startMemServer(t)
+	db := filepath.Join(t.TempDir(), "vtrbot.db")
+	s := openTestStore(t, db)
+	fake := newFakeSlack(t)
+	fake.Fail(slackfake.Failure{Status: 500, Count: 2, Methods: []string{"chat.postMessage"}, AnswerLost: true})
+	bot := startBot(t, botVars(db, srv, fake))
+	notices := []string{"vtr-below-95-us.eml", "lsr-above-4-us.eml"}
+	for i, n := range notices {
+		idleAgain(t, bot, i)
+		srv.deliver(t, readNotice(t, n))
+	}
+	waitSent(t, s, len(notices), time.Minute)
+	time.Sleep(3 * time.Second) // a sender round or two more: nothing more may come
+	entries := checkPostedOnce(t, s, fake, len(notices))
+	looked := 0
+	for _, c := range fake.Calls() {
+		if c.Method == "conversations.history" {
+			looked++
+		}
+	}
+	if calls := postCalls(fake); calls[500] != 2 || looked < 2 {
+		t.Errorf("chat.postMessage calls by status %v and %d conversations.history calls; want 2 × 500 (posted, answer lost) and a look for each",
+			calls, looked)
+	}
+	for _, e := range entries {
+		if e.Attempts != 1 {
+			t.Errorf("outbox entry %s: %d attempts, want 1 (found, not posted again)", e.ID, e.Attempts)
+		}
+	}
+	if code := bot.stop(t); code != 0 {
+		t.Fatalf("bot run exited %d", code)
+	}
+}
+
 // TestRun_slackDown: Slack answers 500 for a few seconds: nothing is lost,
 // nothing is posted twice.
 func TestRun_slackDown(t *testing.T) {

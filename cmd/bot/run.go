@@ -97,7 +97,7 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 		d.app = app
 	}
 	d.sender = commands.NewSender(&commands.Sender{Store: s, Logger: log.With("component", "outbox"), Now: env.Now,
-		Post: d.post, RetryAfter: slackapp.RetryAfter})
+		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
 	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake}
 	if d.app != nil {
 		d.pipeline.Channel = cfg.SlackChannel
@@ -115,6 +115,13 @@ func (d *daemon) post(ctx context.Context, channel, threadTS string, r commands.
 		return "", errors.New("slack is not configured (SLACK_BOT_TOKEN)")
 	}
 	return d.app.Post(ctx, channel, threadTS, r)
+}
+
+func (d *daemon) find(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
+	if d.app == nil {
+		return "", commands.ErrCannotFind
+	}
+	return d.app.Find(ctx, channel, threadTS, key, since)
 }
 
 // newWatcher wires the IMAP watcher to the pipeline and the store's checkpoints.

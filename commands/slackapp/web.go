@@ -36,11 +36,25 @@ func retryConfig() slack.RetryConfig {
 	cfg.BackoffMax = 2 * time.Second
 	cfg.BackoffJitter = 100 * time.Millisecond
 	cfg.Handlers = []slack.RetryHandler{
-		slack.NewConnectionErrorRetryHandler(),
+		notAPost{slack.NewConnectionErrorRetryHandler()},
 		cappedRetry{slack.NewRateLimitErrorRetryHandler(cfg)},
-		slack.NewServerErrorRetryHandler(cfg),
+		notAPost{slack.NewServerErrorRetryHandler(cfg)},
 	}
 	return cfg
+}
+
+// notAPost keeps a retry handler off chat.postMessage. A 5xx or a broken
+// connection does not say whether Slack took the message, and posting again
+// blindly would post it twice; the outbox looks for it first (its key is in
+// the message metadata: App.Find) and retries itself. A 429 is safe to
+// repeat: Slack did not take the call.
+type notAPost struct{ slack.RetryHandler }
+
+func (n notAPost) ShouldRetry(state *slack.RetryState, req *http.Request, resp *http.Response, err error) (bool, time.Duration) {
+	if req != nil && strings.HasSuffix(req.URL.Path, "/chat.postMessage") {
+		return false, 0
+	}
+	return n.RetryHandler.ShouldRetry(state, req, resp, err)
 }
 
 // cappedRetry gives up on a 429 whose wait is longer than
@@ -73,12 +87,74 @@ func (a *App) Post(ctx context.Context, channel, threadTS string, r commands.Rep
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
+	if r.Key != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: postKeyEvent,
+			EventPayload: map[string]any{"key": r.Key}}))
+	}
 	_, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
 	a.count("chat.postMessage", err)
 	if err != nil {
 		return "", fmt.Errorf("chat.postMessage %s: %w", channel, err)
 	}
 	return ts, nil
+}
+
+// postKeyEvent is the metadata event type of posts that carry a Reply.Key.
+const postKeyEvent = "vtrbot_post"
+
+// findPages bounds how many pages of history Find reads (200 messages each).
+const findPages = 10
+
+// Find returns the ts of the message posted with Reply.Key key in channel
+// ("" means Config.Channel) since since — in the thread of threadTS when it
+// is set — or "" when there is none. It reads conversations.history or
+// conversations.replies with their metadata (scopes channels:history,
+// groups:history); without them it returns commands.ErrCannotFind.
+func (a *App) Find(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
+	if channel == "" {
+		channel = a.cfg.Channel
+	}
+	oldest := fmt.Sprintf("%d.000000", since.Unix())
+	cursor := ""
+	for range findPages {
+		var (
+			msgs []slack.Message
+			next string
+			err  error
+		)
+		method := "conversations.history"
+		if threadTS != "" {
+			method = "conversations.replies"
+			msgs, _, next, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Inclusive: true, Limit: 200,
+				Cursor: cursor, IncludeAllMetadata: true})
+		} else {
+			var h *slack.GetConversationHistoryResponse
+			h, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Inclusive: true, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
+			if h != nil {
+				msgs, next = h.Messages, h.ResponseMetaData.NextCursor
+			}
+		}
+		a.count(method, err)
+		if err != nil {
+			var se slack.SlackErrorResponse
+			if errors.As(err, &se) && (se.Err == "missing_scope" || se.Err == "not_in_channel" || se.Err == "channel_not_found") {
+				return "", fmt.Errorf("%s %s: %w: %w", method, channel, commands.ErrCannotFind, err)
+			}
+			return "", fmt.Errorf("%s %s: %w", method, channel, err)
+		}
+		for _, m := range msgs {
+			if m.Metadata.EventType == postKeyEvent && m.Metadata.EventPayload["key"] == key {
+				return m.Timestamp, nil
+			}
+		}
+		if next == "" {
+			return "", nil
+		}
+		cursor = next
+	}
+	return "", nil
 }
 
 // Update replaces the message channel/ts with r (chat.update).

@@ -86,13 +86,16 @@ type Call struct {
 // Failure makes the Web API fail: with Status (429 or 5xx) for the next
 // Count calls, or for every call until For has passed (one of the two).
 // Retry-After is sent with 429 when RetryAfter > 0. Methods limits it to
-// those Web API methods; empty means all.
+// those Web API methods; empty means all. With AnswerLost the call is
+// carried out and recorded as if it succeeded, and only the answer is
+// replaced by Status: the client cannot know that it took effect.
 type Failure struct {
 	Status     int
 	RetryAfter time.Duration
 	Count      int
 	For        time.Duration
 	Methods    []string
+	AnswerLost bool
 }
 
 // Server is the fake. Its methods are safe for concurrent use.
@@ -215,9 +218,10 @@ func (s *Server) record(f func()) {
 	s.mu.Unlock()
 }
 
-// nextTS returns a fresh message ts, "1700000000.000001" style.
+// nextTS returns a fresh message ts, "1700000000.000001" style: like
+// Slack's, the time of posting in microseconds, and increasing.
 func (s *Server) nextTS() string {
-	s.ts++
+	s.ts = max(s.ts+1, time.Now().UnixMicro())
 	return fmt.Sprintf("%d.%06d", s.ts/1000000, s.ts%1000000)
 }
 

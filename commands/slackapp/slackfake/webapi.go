@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,10 +18,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
 	s.mu.Lock()
 	f, fail := s.failing(method)
-	if fail {
+	if fail && !f.AnswerLost {
 		s.calls = append(s.calls, Call{Method: method, Status: f.Status})
 	}
 	s.mu.Unlock()
+	answered := http.StatusOK
+	if fail && f.AnswerLost {
+		// Carry the call out, then answer as if it had failed.
+		answered = f.Status
+		defer http.Error(w, http.StatusText(answered), answered)
+		w = httptest.NewRecorder()
+		fail = false
+	}
 	if fail {
 		if f.Status == http.StatusTooManyRequests && f.RetryAfter > 0 {
 			secs := int((f.RetryAfter + 999_999_999) / 1_000_000_000) // round up to whole seconds
@@ -39,7 +49,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	code := ""
 	defer func() {
-		s.record(func() { s.calls = append(s.calls, Call{Method: method, Status: http.StatusOK, Error: code}) })
+		s.record(func() { s.calls = append(s.calls, Call{Method: method, Status: answered, Error: code}) })
 	}()
 	if token == "" {
 		code = "not_authed"
@@ -61,6 +71,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/ws"})
 	case "chat.postMessage", "chat.update", "chat.postEphemeral":
 		code = s.chat(w, method, form)
+	case "conversations.history", "conversations.replies":
+		code = s.history(w, method, form)
 	case "files.getUploadURLExternal":
 		code = s.uploadURL(w, form)
 	case "files.completeUploadExternal":
@@ -126,6 +138,57 @@ func (s *Server) chat(w http.ResponseWriter, method string, form url.Values) str
 	writeJSON(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS,
 		"message": map[string]any{"text": m.Text, "ts": m.TS, "thread_ts": m.ThreadTS}})
 	return ""
+}
+
+// history answers conversations.history (the channel's top-level posts
+// since oldest, newest first) and conversations.replies (a thread: its
+// parent, then the replies), with each post's metadata when
+// include_all_metadata is set. One page holds everything.
+func (s *Server) history(w http.ResponseWriter, method string, form url.Values) string {
+	channel, oldest, thread := form.Get("channel"), form.Get("oldest"), form.Get("ts")
+	if channel == "" || (method == "conversations.replies" && thread == "") {
+		slackError(w, "channel_not_found")
+		return "channel_not_found"
+	}
+	s.mu.Lock()
+	var msgs []map[string]any
+	for _, p := range s.posts {
+		in := p.ThreadTS == "" && tsAtLeast(p.TS, oldest)
+		if method == "conversations.replies" {
+			in = p.TS == thread || p.ThreadTS == thread
+		}
+		if p.Channel != channel || !in {
+			continue
+		}
+		m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text}
+		if p.ThreadTS != "" {
+			m["thread_ts"] = p.ThreadTS
+		}
+		if md := p.Form.Get("metadata"); md != "" && form.Get("include_all_metadata") == "1" {
+			m["metadata"] = json.RawMessage(md)
+		}
+		msgs = append(msgs, m)
+	}
+	s.mu.Unlock()
+	if method == "conversations.history" {
+		slices.Reverse(msgs)
+	}
+	if msgs == nil {
+		msgs = []map[string]any{}
+	}
+	writeJSON(w, map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	return ""
+}
+
+// tsAtLeast compares two Slack timestamps ("seconds.micros"); an empty
+// bound is no bound.
+func tsAtLeast(ts, bound string) bool {
+	if bound == "" {
+		return true
+	}
+	a, errA := strconv.ParseFloat(ts, 64)
+	b, errB := strconv.ParseFloat(bound, 64)
+	return errA == nil && errB == nil && a >= b
 }
 
 // knownTS reports whether channel/ts is a message the fake posted. The
