@@ -67,20 +67,11 @@ func rows(t *testing.T, name string, file []byte) func() (*vtr.Package, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Require("order-id", "ship-date", "carrier-code", "tracking-number"); err != nil {
+	next, err := flatfile.Packages(r)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return func() (*vtr.Package, error) {
-		row, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		sr, err := flatfile.DecodeShipment(row)
-		if err != nil {
-			return nil, err
-		}
-		return &sr.Package, nil
-	}
+	return next
 }
 
 // reupload rewrites a shipments file the way a seller's second upload

@@ -330,18 +330,9 @@ func importShipments(ctx context.Context, s *store.Store, r io.Reader) (string, 
 	if err != nil {
 		return "", err
 	}
-	var p vtr.Package
-	next := func() (*vtr.Package, error) {
-		row, err := fr.Next()
-		if err != nil {
-			return nil, err
-		}
-		sr, err := flatfile.DecodeShipment(row)
-		if err != nil {
-			return nil, err
-		}
-		p = sr.Package
-		return &p, nil
+	next, err := flatfile.Packages(fr)
+	if err != nil {
+		return "", err
 	}
 	sum, err := s.ImportShipments(ctx, next)
 	if err != nil {

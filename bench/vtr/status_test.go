@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
 	_ "modernc.org/sqlite"
@@ -106,25 +107,25 @@ func BenchmarkStatusUncached(b *testing.B) {
 }
 
 // BenchmarkGroupPackages is what Status cost before package_tallies: the
-// same counts grouped from the packages_window index (SQLite only). The
-// benchmark checks that both give the same tallies.
+// same counts grouped from the packages_window index. The benchmark checks
+// that both give the same tallies.
 func BenchmarkGroupPackages(b *testing.B) {
 	s := open(b)
-	d, path := store.ParseURL(dsn())
-	if d != store.SQLite {
-		b.Skip("SQLite only")
+	driver, source, from, to := "pgx", dsn(), "$1", "$2"
+	if d, path := store.ParseURL(dsn()); d == store.SQLite {
+		driver, source, from, to = "sqlite", "file:"+path+"?mode=ro", "?", "?"
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	q := `SELECT category, ineligible, reason, count(*) FROM packages
+		WHERE marketplace = 'US' AND window_date >= ` + from + ` AND window_date <= ` + to + `
+		GROUP BY category, ineligible, reason ORDER BY category, ineligible, reason`
+	db, err := sql.Open(driver, source)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
 	ctx := context.Background()
 	group := func() ([]vtr.Tally, error) {
-		rows, err := db.QueryContext(ctx, `SELECT category, ineligible, reason, count(*) FROM packages
-			WHERE marketplace = 'US' AND window_date >= ? AND window_date <= ?
-			GROUP BY category, ineligible, reason ORDER BY category, ineligible, reason`,
-			window30.From.String(), window30.To.String())
+		rows, err := db.QueryContext(ctx, q, window30.From.String(), window30.To.String())
 		if err != nil {
 			return nil, err
 		}

@@ -133,21 +133,9 @@ func importShipments(ctx context.Context, s *store.Store, cfg *Config, name stri
 	if err != nil {
 		return "", err
 	}
-	if err := fr.Require("order-id", "ship-date", "carrier-code", "tracking-number"); err != nil {
+	next, err := flatfile.Packages(fr)
+	if err != nil {
 		return "", err
-	}
-	var p vtr.Package
-	next := func() (*vtr.Package, error) {
-		row, err := fr.Next()
-		if err != nil {
-			return nil, err
-		}
-		sr, err := flatfile.DecodeShipment(row)
-		if err != nil {
-			return nil, err
-		}
-		p = sr.Package
-		return &p, nil
 	}
 	sum, err := s.ImportShipments(ctx, next)
 	if err != nil {

@@ -1,7 +1,10 @@
 package flatfile_test
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -206,6 +209,46 @@ func TestReadShipments(t *testing.T) {
 			!g.Package.DeliveredAt.Equal(w.Package.DeliveredAt) || !g.Package.FirstScanAt.Equal(w.Package.FirstScanAt) {
 			t.Errorf("row %d:\n got  %+v\n want %+v", i, g, w)
 		}
+	}
+}
+
+// Packages streams the same packages as ReadShipments, then io.EOF; a
+// missing column or a bad row is the reader's FILE:LINE error.
+func TestPackages(t *testing.T) {
+	const head = "order-id\tship-date\tcarrier-code\ttracking-number\n"
+	tests := []struct {
+		name, text string
+		want       []string // order-id|ship-date per package
+		wantErr    string
+	}{
+		{"two rows", head + "111-1\t2019-10-25\tUSPS\t9400\n111-2\t2019-10-26\tUPS\t1Z\n",
+			[]string{"111-1|2019-10-25", "111-2|2019-10-26"}, ""},
+		{"header only", head, nil, ""},
+		{"missing column", "order-id\tship-date\n", nil, "s.tsv:1: "},
+		{"bad date on line 3", head + "111-1\t2019-10-25\tUSPS\t9400\n111-2\t2019-13-01\tUSPS\t9401\n",
+			[]string{"111-1|2019-10-25"}, "s.tsv:3: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := flatfile.NewReader("s.tsv", strings.NewReader(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			next, err := flatfile.Packages(r)
+			for err == nil {
+				var p *vtr.Package
+				if p, err = next(); err == nil {
+					got = append(got, p.OrderID+"|"+p.ShipDate.String())
+				}
+			}
+			if tt.wantErr == "" && !errors.Is(err, io.EOF) || tt.wantErr != "" && !strings.HasPrefix(fmt.Sprint(err), tt.wantErr) {
+				t.Errorf("error %v, want %q", err, cmp.Or(tt.wantErr, "io.EOF"))
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("packages %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

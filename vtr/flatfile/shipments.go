@@ -36,6 +36,29 @@ func ReadShipments(r *Reader, fn func(ShipmentRow) error) error {
 	}
 }
 
+// Packages checks the columns of a shipping-confirmation file and returns
+// a function that decodes its next row, as store.ImportShipments streams
+// them: the package (valid until the next call) or io.EOF after the last
+// row. Nothing is read ahead, so a million-row file is never in memory.
+func Packages(r *Reader) (next func() (*vtr.Package, error), err error) {
+	if err := r.Require(shipmentColumns...); err != nil {
+		return nil, err
+	}
+	var p vtr.Package
+	return func() (*vtr.Package, error) {
+		row, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		s, err := DecodeShipment(row)
+		if err != nil {
+			return nil, err
+		}
+		p = s.Package
+		return &p, nil
+	}, nil
+}
+
 // DecodeShipment decodes one row of a reader whose columns were checked
 // with Require; ReadShipments is the simple way.
 func DecodeShipment(row *Row) (ShipmentRow, error) {
