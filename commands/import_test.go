@@ -29,18 +29,8 @@ func importFiles(t *testing.T, s *store.Store, dir string) {
 		}
 		return r
 	}
-	byID := map[string]*vtr.Order{}
-	var orders []*vtr.Order
-	if err := flatfile.ReadOrders(reader("o.tsv"), "US", func(row flatfile.OrderRow) error {
-		o := byID[row.Order.ID]
-		if o == nil {
-			o = &row.Order
-			byID[o.ID] = o
-			orders = append(orders, o)
-		}
-		o.Items = append(o.Items, row.Item)
-		return nil
-	}); err != nil {
+	orders, err := flatfile.Orders(reader("o.tsv"), "US")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ImportOrders(ctx, orders); err != nil {

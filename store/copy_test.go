@@ -36,18 +36,7 @@ func messySeller(t *testing.T, seed uint64, n int) seller {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]*vtr.Order{}
-	err = flatfile.ReadOrders(r, "US", func(row flatfile.OrderRow) error {
-		ord := byID[row.Order.ID]
-		if ord == nil {
-			ord = &row.Order
-			byID[ord.ID] = ord
-			sl.orders = append(sl.orders, ord)
-		}
-		ord.Items = append(ord.Items, row.Item)
-		return nil
-	})
-	if err != nil {
+	if sl.orders, err = flatfile.Orders(r, "US"); err != nil {
 		t.Fatal(err)
 	}
 	r, err = flatfile.NewReader("categories.tsv", &c)

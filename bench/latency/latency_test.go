@@ -154,18 +154,7 @@ func importTraxtar(b *testing.B, ctx context.Context, s *store.Store) {
 	if _, err := s.ImportCategories(ctx, cats); err != nil {
 		b.Fatal(err)
 	}
-	byID := map[string]*vtr.Order{}
-	var list []*vtr.Order
-	err := flatfile.ReadOrders(open("orders.tsv"), "US", func(row flatfile.OrderRow) error {
-		o := byID[row.Order.ID]
-		if o == nil {
-			o = &row.Order
-			byID[o.ID] = o
-			list = append(list, o)
-		}
-		o.Items = append(o.Items, row.Item)
-		return nil
-	})
+	list, err := flatfile.Orders(open("orders.tsv"), "US")
 	if err != nil {
 		b.Fatal(err)
 	}

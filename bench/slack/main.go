@@ -303,18 +303,7 @@ func importOrders(ctx context.Context, s *store.Store, r io.Reader) (string, err
 	if err != nil {
 		return "", err
 	}
-	byID := map[string]*vtr.Order{}
-	var list []*vtr.Order
-	err = flatfile.ReadOrders(fr, "US", func(row flatfile.OrderRow) error {
-		o := byID[row.Order.ID]
-		if o == nil {
-			o = &row.Order
-			byID[o.ID] = o
-			list = append(list, o)
-		}
-		o.Items = append(o.Items, row.Item)
-		return nil
-	})
+	list, err := flatfile.Orders(fr, "US")
 	if err != nil {
 		return "", err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/vtrbot/vtrbot/store"
-	"github.com/vtrbot/vtrbot/vtr"
 	"github.com/vtrbot/vtrbot/vtr/flatfile"
 )
 
@@ -104,20 +103,7 @@ func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string,
 	if err != nil {
 		return "", err
 	}
-	byID := map[string]*vtr.Order{}
-	var list []*vtr.Order
-	rows := 0
-	err = flatfile.ReadOrders(fr, cfg.Marketplace, func(row flatfile.OrderRow) error {
-		rows++
-		o := byID[row.Order.ID]
-		if o == nil {
-			o = &row.Order // an order's own fields come from its first row
-			byID[o.ID] = o
-			list = append(list, o)
-		}
-		o.Items = append(o.Items, row.Item)
-		return nil
-	})
+	list, err := flatfile.Orders(fr, cfg.Marketplace)
 	if err != nil {
 		return "", err
 	}

@@ -22,6 +22,26 @@ type OrderRow struct {
 // OrderColumns are the columns an orders file must have.
 var orderColumns = []string{"amazon-order-id", "order-status", "fulfillment-channel", "sku", "item-price"}
 
+// Orders reads a whole All Orders report as orders with their items, in
+// the order they first appear: a report has one row per item, and an
+// order's own fields come from its first row. defMarket is as for
+// ReadOrders.
+func Orders(r *Reader, defMarket string) ([]*vtr.Order, error) {
+	byID := map[string]*vtr.Order{}
+	var list []*vtr.Order
+	err := ReadOrders(r, defMarket, func(row OrderRow) error {
+		o := byID[row.Order.ID]
+		if o == nil {
+			o = &row.Order
+			byID[o.ID] = o
+			list = append(list, o)
+		}
+		o.Items = append(o.Items, row.Item)
+		return nil
+	})
+	return list, err
+}
+
 // ReadOrders calls fn for each row of an All Orders report (plus the
 // optional columns promised-delivery-date, latest-ship-date, category).
 // defMarket is the marketplace of rows with an empty sales-channel.

@@ -369,3 +369,32 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+// Orders groups a report's rows (one per item) into orders, in the order
+// they first appear; an order's own fields come from its first row.
+func TestOrders_groupsItems(t *testing.T) {
+	text := "amazon-order-id\torder-status\tfulfillment-channel\tsales-channel\tsku\titem-price\n" +
+		"111-2\tShipped\tMerchant\tAmazon.com\tCD-1\t9.99\n" +
+		"111-1\tShipped\tMerchant\tAmazon.com\tBK-1\t12.00\n" +
+		"111-2\tCancelled\tMerchant\tAmazon.com\tCD-2\t5.00\n"
+	r, err := flatfile.NewReader("orders.tsv", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders, err := flatfile.Orders(r, "US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range orders {
+		skus := make([]string, len(o.Items))
+		for i, it := range o.Items {
+			skus[i] = it.SKU
+		}
+		got = append(got, o.ID+" "+o.Status+" "+strings.Join(skus, ","))
+	}
+	want := []string{"111-2 Shipped CD-1,CD-2", "111-1 Shipped BK-1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("orders %q, want %q", got, want)
+	}
+}
