@@ -57,7 +57,8 @@ type dateHit struct {
 	date       vtr.Date // year 0 when the text gave none
 }
 
-// findDates returns the dates in low (lower case, white space collapsed).
+// findDates returns the dates in low (lower case, white space collapsed), in
+// text order and never overlapping.
 // Slash dates are month first when monthFirst, else day first.
 func findDates(low string, monthFirst bool) []dateHit {
 	var out []dateHit
@@ -104,10 +105,11 @@ func digitWindows(low string) []span {
 func appendDates(out []dateHit, low string, base int, monthFirst bool) []dateHit {
 	n0 := len(out)
 	out = appendMonthDates(out, low, base)
-	if !maybeNumericDate(low) {
-		return out
+	var numeric [][]int
+	if maybeNumericDate(low) {
+		numeric = numericDateRe.FindAllStringSubmatchIndex(low, -1)
 	}
-	for _, m := range numericDateRe.FindAllStringSubmatchIndex(low, -1) {
+	for _, m := range numeric {
 		g := func(i int) string {
 			if m[2*i] < 0 {
 				return ""
@@ -143,7 +145,18 @@ func appendDates(out []dateHit, low string, base int, monthFirst bool) []dateHit
 	}
 	added := out[n0:]
 	slices.SortStableFunc(added, func(a, b dateHit) int { return a.start - b.start })
-	return out
+	// Two readings can share characters ("1 oct 2019-10-15", "1st may 1
+	// 2000"): keep the first, so hits never overlap and the text between
+	// two of them is always low[a.end:b.start].
+	kept := n0
+	for _, h := range added {
+		if kept > n0 && h.start < out[kept-1].end {
+			continue
+		}
+		out[kept] = h
+		kept++
+	}
+	return out[:kept]
 }
 
 // maybeNumericDate reports whether low has a digit followed by '/', '.',

@@ -158,6 +158,8 @@ func TestFindDates(t *testing.T) {
 		{"1 de marzo de 2024", "2024-03-01"},
 		{"2019年10月15日", "2019-10-15"},
 		{"31/02/2019", ""},
+		{"1 oct 2019-10-15", "2019-10-01"}, // two readings share "2019": the first one stands
+		{"1nd may 1 2000", "0000-05-01"},   // two month-name readings share "may"
 	}
 	for _, tt := range tests {
 		hits := findDates(tt.in, true)
@@ -168,5 +170,18 @@ func TestFindDates(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("findDates(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+		for i := 1; i < len(hits); i++ {
+			if hits[i].start < hits[i-1].end {
+				t.Errorf("findDates(%q): hits %v and %v overlap", tt.in, hits[i-1], hits[i])
+			}
+		}
+	}
+}
+
+// Overlapping dates once sent findPeriod out of bounds (found by FuzzParse).
+func TestFindPeriod_overlappingDates(t *testing.T) {
+	for _, in := range []string{"1 oct 2019-10-15", "from 1 oct 2019-10-15 to 2019-10-20", "oct 1 2019/10/15/2019", "between may 1 1nd may 1 2000"} {
+		_ = findPeriod(in, true)
+		_ = findPeriod(in, false)
 	}
 }
