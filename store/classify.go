@@ -79,6 +79,8 @@ func (r *packageRow) verdict() vtr.Verdict {
 // writes the ones that changed and updates package_tallies to match.
 func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) error {
 	delta := tallyDelta{}
+	w := verdictWriter{s: s, tx: tx}
+	defer w.close()
 	for _, ids := range chunks(orderIDs, 500) {
 		orders, err := s.loadOrders(ctx, tx, ids)
 		if err != nil {
@@ -108,15 +110,82 @@ func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) 
 				continue
 			}
 			delta.move(old, v)
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE packages SET marketplace = ?, window_date = ?, category = ?, carrier = ?,
-				ineligible = ?, exemption = ?, reason = ?, hint = ? WHERE order_id = ? AND tracking_number = ?`),
-				v.Marketplace, v.WindowDate.String(), v.Category, v.Carrier, string(v.Ineligible), v.Exemption,
-				string(v.Reason), v.Hint, r.OrderID, r.TrackingNumber); err != nil {
-				return fmt.Errorf("update verdict: %w", err)
+			if err := w.add(ctx, r.OrderID, r.TrackingNumber, v); err != nil {
+				return err
 			}
+		}
+		// Written before the next chunk reads packages: an id can come
+		// twice (an order with skus in two chunks of ImportCategories), and
+		// must then find its new verdict, or its move is counted twice.
+		if err := w.flush(ctx); err != nil {
+			return err
 		}
 	}
 	return s.applyTallies(ctx, tx, delta)
+}
+
+// verdictRows is how many verdicts one UPDATE writes. Every package of a
+// shipments file whose orders are known gets its first verdict: written
+// one statement each, PostgreSQL spent most of such an import on round
+// trips (docs/benchmarks.md).
+const verdictRows = 100
+
+const verdictNcol = 10
+
+// verdictWriter writes changed verdicts verdictRows at a time.
+type verdictWriter struct {
+	s    *Store
+	tx   *sqlx.Tx
+	args []any
+	full *sqlx.Stmt // the statement of verdictRows rows, prepared once
+}
+
+// verdictSQL updates the packages of n (order id, tracking number,
+// verdict) rows, in one statement both databases read the same way.
+func (s *Store) verdictSQL(n int) string {
+	return s.q(`WITH v (order_id, tracking_number, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint)
+		AS (VALUES ` + valueRows(n, verdictNcol) + `)
+		UPDATE packages SET marketplace = v.marketplace, window_date = v.window_date, category = v.category,
+			carrier = v.carrier, ineligible = v.ineligible, exemption = v.exemption, reason = v.reason, hint = v.hint
+		FROM v WHERE packages.order_id = v.order_id AND packages.tracking_number = v.tracking_number`)
+}
+
+func (w *verdictWriter) add(ctx context.Context, orderID, tracking string, v vtr.Verdict) error {
+	w.args = append(w.args, orderID, tracking, v.Marketplace, dateString(v.WindowDate), v.Category, v.Carrier,
+		string(v.Ineligible), v.Exemption, string(v.Reason), v.Hint)
+	if len(w.args) < verdictRows*verdictNcol {
+		return nil
+	}
+	return w.flush(ctx)
+}
+
+func (w *verdictWriter) flush(ctx context.Context) error {
+	n := len(w.args) / verdictNcol
+	if n == 0 {
+		return nil
+	}
+	var err error
+	if n == verdictRows {
+		if w.full == nil {
+			if w.full, err = w.tx.PreparexContext(ctx, w.s.verdictSQL(n)); err != nil {
+				return fmt.Errorf("update verdicts: %w", err)
+			}
+		}
+		_, err = w.full.ExecContext(ctx, w.args...)
+	} else {
+		_, err = w.tx.ExecContext(ctx, w.s.verdictSQL(n), w.args...)
+	}
+	w.args = w.args[:0]
+	if err != nil {
+		return fmt.Errorf("update verdicts: %w", err)
+	}
+	return nil
+}
+
+func (w *verdictWriter) close() {
+	if w.full != nil {
+		w.full.Close()
+	}
 }
 
 type orderRow struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -254,18 +253,7 @@ func (u *packageUpsert) close() {
 
 // upsertSQL is the multi-row upsert of n packages.
 func (s *Store) upsertSQL(n int) string {
-	var sb strings.Builder
-	row := "(" + placeholders(packageNcol) + ")"
-	sb.Grow(len(packageColumns) + len(packageConflict) + n*(len(row)+2) + 40)
-	sb.WriteString("INSERT INTO packages (" + packageColumns + ") VALUES ")
-	for i := range n {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(row)
-	}
-	sb.WriteString(packageConflict)
-	return s.q(sb.String())
+	return s.q("INSERT INTO packages (" + packageColumns + ") VALUES " + valueRows(n, packageNcol) + packageConflict)
 }
 
 const packageNcol = 12

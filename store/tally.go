@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/jmoiron/sqlx"
@@ -76,24 +77,37 @@ func (s *Store) applyTallies(ctx context.Context, tx *sqlx.Tx, d tallyDelta) err
 	if err := s.newTallyGen(ctx, tx); err != nil {
 		return fmt.Errorf("package tallies: %w", err)
 	}
-	const where = ` WHERE marketplace = ? AND window_date = ? AND category = ? AND ineligible = ? AND reason = ?`
-	add := s.q(`INSERT INTO package_tallies (marketplace, window_date, category, ineligible, reason, n)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (marketplace, window_date, category, ineligible, reason)
-		DO UPDATE SET n = package_tallies.n + excluded.n`)
-	drop := s.q(`DELETE FROM package_tallies` + where + ` AND n = 0`)
-	for _, k := range keys {
-		n := d[k]
-		if _, err := tx.ExecContext(ctx, add, k.market, k.day, k.category, k.ineligible, k.reason, n); err != nil {
+	// A batch of keys a statement: a shipments import of a two-year
+	// seller moves thousands of keys, and one statement each took seconds
+	// of round trips on PostgreSQL.
+	for batch := range slices.Chunk(keys, tallyBatch) {
+		args := make([]any, 0, len(batch)*6)
+		var gone []any
+		for _, k := range batch {
+			n := d[k]
+			args = append(args, k.market, k.day, k.category, k.ineligible, k.reason, n)
+			if n < 0 {
+				gone = append(gone, k.market, k.day, k.category, k.ineligible, k.reason)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO package_tallies (marketplace, window_date, category, ineligible, reason, n)
+			VALUES `+valueRows(len(batch), 6)+` ON CONFLICT (marketplace, window_date, category, ineligible, reason)
+			DO UPDATE SET n = package_tallies.n + excluded.n`), args...); err != nil {
 			return fmt.Errorf("package tallies: %w", err)
 		}
-		if n < 0 {
-			if _, err := tx.ExecContext(ctx, drop, k.market, k.day, k.category, k.ineligible, k.reason); err != nil {
-				return fmt.Errorf("package tallies: %w", err)
-			}
+		if len(gone) == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM package_tallies WHERE n = 0
+			AND (marketplace, window_date, category, ineligible, reason) IN (VALUES `+valueRows(len(gone)/5, 5)+`)`), gone...); err != nil {
+			return fmt.Errorf("package tallies: %w", err)
 		}
 	}
 	return nil
 }
+
+// tallyBatch is how many package_tallies keys one statement writes.
+const tallyBatch = 200
 
 // tallyRows reads package_tallies for a window; byDay keeps the window
 // date, else the counts of all days are summed.

@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/store/storetest"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// An orders import writes whole orders a batch per statement: every order
+// and item must arrive whatever the batch boundaries, a second import
+// replaces an order and its items, and of one id given twice the later
+// order stands.
+func TestImportOrders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		order := func(i int, status string, skus ...string) *vtr.Order {
+			o := &vtr.Order{ID: fmt.Sprintf("111-%07d-0000000", i), SalesChannel: "Amazon.com", Marketplace: "US",
+				Status: status, FulfillmentChannel: "Merchant", PurchaseDate: vtr.Date{Year: 2025, Month: 5, Day: 1 + i%28},
+				PurchasedAt: time.Date(2025, 5, 1+i%28, 14, 30, 0, 0, time.UTC), LatestShipDate: vtr.Date{Year: 2025, Month: 5, Day: 3 + i%28},
+				Currency: "USD", ShipCountry: "US"}
+			for _, sku := range skus {
+				o.Items = append(o.Items, vtr.Item{SKU: sku, Quantity: 1, Price: 1299, Status: status, Name: "it's a \"thing\""})
+			}
+			return o
+		}
+		// 613 orders with 1 to 3 items: several full batches on either
+		// database and a remainder, given in no particular order.
+		var first []*vtr.Order
+		items := 0
+		for i := range 613 {
+			j := (i * 7919) % 613
+			skus := []string{"A", "B", "C"}[:1+j%3]
+			items += len(skus)
+			first = append(first, order(j, "Shipped", skus...))
+		}
+		sum, err := s.ImportOrders(ctx, first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (store.ImportSummary{Orders: 613, Items: items, New: 613}); sum != want {
+			t.Errorf("first import: %+v, want %+v", sum, want)
+		}
+		counts, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["orders"] != 613 || counts["order_items"] != items {
+			t.Errorf("after the first import: %d orders, %d items; want 613, %d", counts["orders"], counts["order_items"], items)
+		}
+
+		// Order 5 is cancelled and loses items, 7 comes twice, 900 is new.
+		second := []*vtr.Order{order(7, "Shipped", "EARLIER"), order(5, "Cancelled", "Z"), order(900, "Pending", "N", "M"), order(7, "Shipped", "LATER", "X")}
+		sum, err = s.ImportOrders(ctx, second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (store.ImportSummary{Orders: 3, Items: 5, New: 1}); sum != want {
+			t.Errorf("second import: %+v, want %+v", sum, want)
+		}
+		got := dumpQuery(t, s, `SELECT o.order_id, o.status, o.purchase_date, o.purchased_at, o.latest_ship_date, i.line, i.sku, i.price, i.name
+			FROM orders o JOIN order_items i ON i.order_id = o.order_id
+			WHERE o.order_id IN ('111-0000005-0000000', '111-0000007-0000000', '111-0000900-0000000', '111-0000008-0000000')
+			ORDER BY o.order_id, i.line`)
+		want := []string{
+			`111-0000005-0000000|Cancelled|2025-05-06|2025-05-06T14:30:00Z|2025-05-08|1|Z|1299|it's a "thing"`,
+			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|1|LATER|1299|it's a "thing"`,
+			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|2|X|1299|it's a "thing"`,
+			`111-0000008-0000000|Shipped|2025-05-09|2025-05-09T14:30:00Z|2025-05-11|1|A|1299|it's a "thing"`,
+			`111-0000008-0000000|Shipped|2025-05-09|2025-05-09T14:30:00Z|2025-05-11|2|B|1299|it's a "thing"`,
+			`111-0000008-0000000|Shipped|2025-05-09|2025-05-09T14:30:00Z|2025-05-11|3|C|1299|it's a "thing"`,
+			`111-0000900-0000000|Pending|2025-05-05|2025-05-05T14:30:00Z|2025-05-07|1|N|1299|it's a "thing"`,
+			`111-0000900-0000000|Pending|2025-05-05|2025-05-05T14:30:00Z|2025-05-07|2|M|1299|it's a "thing"`,
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("after the second import:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		counts, err = s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantItems := items - itemsOf(first, 5) - itemsOf(first, 7) + 1 + 2 + 2
+		if counts["orders"] != 614 || counts["order_items"] != wantItems {
+			t.Errorf("after the second import: %d orders, %d items; want 614, %d", counts["orders"], counts["order_items"], wantItems)
+		}
+	})
+}
+
+// itemsOf is the number of items of order i in orders.
+func itemsOf(orders []*vtr.Order, i int) int {
+	id := fmt.Sprintf("111-%07d-0000000", i)
+	for _, o := range orders {
+		if o.ID == id {
+			return len(o.Items)
+		}
+	}
+	return 0
+}
+
+// A categories import reclassifies the orders of its skus, 500 skus a
+// query: an order with skus in two such chunks comes twice, and its
+// package's move must be counted once in package_tallies.
+func TestImportCategories_orderInTwoChunks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		const n = 600
+		var orders []*vtr.Order
+		var pkgs []*vtr.Package
+		cats := map[string]string{}
+		sku := func(i int) string { return fmt.Sprintf("SKU-%04d", i) }
+		for i := range n {
+			id := fmt.Sprintf("112-%07d-0000000", i)
+			day := vtr.Date{Year: 2025, Month: 5, Day: 1 + i%28}
+			orders = append(orders, &vtr.Order{ID: id, SalesChannel: "Amazon.com", Marketplace: "US", Status: "Shipped",
+				FulfillmentChannel: "Merchant", PurchaseDate: day, Currency: "USD", ShipCountry: "US",
+				Items: []vtr.Item{{SKU: sku(i), Quantity: 1, Price: 2500}, {SKU: sku(i + n), Quantity: 1, Price: 2500}}})
+			pkgs = append(pkgs, &vtr.Package{OrderID: id, TrackingNumber: fmt.Sprintf("1Z999AA1%010d", i), CarrierCode: "UPS",
+				ShipMethod: "Ground", ShipDate: day})
+			if i%7 == 0 { // so that verdicts are not written in whole batches only
+				pkgs = append(pkgs, &vtr.Package{OrderID: id, TrackingNumber: fmt.Sprintf("1Z999AA2%010d", i), CarrierCode: "UPS",
+					ShipMethod: "Ground", ShipDate: day})
+			}
+			cats[sku(i)], cats[sku(i+n)] = "Toys", "Toys"
+		}
+		if _, err := s.ImportOrders(ctx, orders); err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		if _, err := s.ImportShipments(ctx, func() (*vtr.Package, error) {
+			if i == len(pkgs) {
+				return nil, io.EOF
+			}
+			i++
+			return pkgs[i-1], nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportCategories(ctx, cats); err != nil {
+			t.Fatal(err)
+		}
+		if got := dumpQuery(t, s, `SELECT category, count(*) FROM packages GROUP BY category`); !slices.Equal(got, []string{"Toys|686"}) {
+			t.Errorf("categories of packages: %v, want [Toys|686]", got)
+		}
+		if got, want := tallyDump(t, s, false), tallyDump(t, s, true); !slices.Equal(got, want) {
+			t.Errorf("package_tallies\n%s\nwant (GROUP BY packages)\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
