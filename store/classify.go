@@ -79,8 +79,8 @@ func (r *packageRow) verdict() vtr.Verdict {
 // writes the ones that changed and updates package_tallies to match.
 func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) error {
 	delta := tallyDelta{}
-	w := verdictWriter{s: s, tx: tx}
-	defer w.close()
+	w := verdictWriter{s: s, stmts: batchStmts{tx: tx}}
+	defer w.stmts.close()
 	for _, ids := range chunks(orderIDs, 500) {
 		orders, err := s.loadOrders(ctx, tx, ids)
 		if err != nil {
@@ -134,10 +134,9 @@ const verdictNcol = 10
 
 // verdictWriter writes changed verdicts verdictRows at a time.
 type verdictWriter struct {
-	s    *Store
-	tx   *sqlx.Tx
-	args []any
-	full *sqlx.Stmt // the statement of verdictRows rows, prepared once
+	s     *Store
+	stmts batchStmts
+	args  []any
 }
 
 // verdictSQL updates the packages of n (order id, tracking number,
@@ -164,28 +163,12 @@ func (w *verdictWriter) flush(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	var err error
-	if n == verdictRows {
-		if w.full == nil {
-			if w.full, err = w.tx.PreparexContext(ctx, w.s.verdictSQL(n)); err != nil {
-				return fmt.Errorf("update verdicts: %w", err)
-			}
-		}
-		_, err = w.full.ExecContext(ctx, w.args...)
-	} else {
-		_, err = w.tx.ExecContext(ctx, w.s.verdictSQL(n), w.args...)
-	}
+	err := w.stmts.exec(ctx, "verdicts", n == verdictRows, func() string { return w.s.verdictSQL(n) }, w.args)
 	w.args = w.args[:0]
 	if err != nil {
 		return fmt.Errorf("update verdicts: %w", err)
 	}
 	return nil
-}
-
-func (w *verdictWriter) close() {
-	if w.full != nil {
-		w.full.Close()
-	}
 }
 
 type orderRow struct {

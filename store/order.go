@@ -32,8 +32,8 @@ func (s *Store) ImportOrders(ctx context.Context, orders []*vtr.Order) (ImportSu
 		if err != nil {
 			return err
 		}
-		w := orderWriter{s: s, tx: tx}
-		defer w.close()
+		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
+		defer w.stmts.close()
 		ids := make([]string, 0, len(orders))
 		for chunk := range slices.Chunk(orders, w.batch()) {
 			if err := w.write(ctx, chunk); err != nil {
@@ -105,12 +105,10 @@ const (
 
 // orderWriter upserts orders a batch at a time: one statement for the
 // orders, one deleting their items, one (or a few) inserting the new items.
-// The statements of a full batch are prepared once.
 type orderWriter struct {
-	s        *Store
-	tx       *sqlx.Tx
-	prepared map[string]*sqlx.Stmt
-	args     []any
+	s     *Store
+	stmts batchStmts
+	args  []any
 }
 
 func (w *orderWriter) batch() int {
@@ -120,56 +118,34 @@ func (w *orderWriter) batch() int {
 	return sqliteOrderRows
 }
 
-func (w *orderWriter) close() {
-	for _, st := range w.prepared {
-		st.Close()
-	}
-}
-
-// exec runs q, prepared once when full says it is the statement of a full
-// batch (the one run again and again).
-func (w *orderWriter) exec(ctx context.Context, q string, full bool, args []any) error {
-	if !full {
-		_, err := w.tx.ExecContext(ctx, q, args...)
-		return err
-	}
-	st := w.prepared[q]
-	if st == nil {
-		var err error
-		if st, err = w.tx.PreparexContext(ctx, q); err != nil {
-			return err
-		}
-		if w.prepared == nil {
-			w.prepared = map[string]*sqlx.Stmt{}
-		}
-		w.prepared[q] = st
-	}
-	_, err := st.ExecContext(ctx, args...)
-	return err
-}
-
 // write upserts orders (distinct ids) and replaces their items.
 func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 	full := len(orders) == w.batch()
+	span := func() string {
+		if len(orders) == 1 {
+			return "order " + orders[0].ID
+		}
+		return fmt.Sprintf("orders %s to %s", orders[0].ID, orders[len(orders)-1].ID)
+	}
 	args := w.args[:0]
 	for _, o := range orders {
 		args = append(args, o.ID, o.SalesChannel, o.Marketplace, o.Status, o.FulfillmentChannel, dateString(o.PurchaseDate),
 			fmtTime(o.PurchasedAt), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt),
 			o.Currency, o.ShipCountry, o.BuyerCancelled)
 	}
-	span := fmt.Sprintf("orders %s to %s", orders[0].ID, orders[len(orders)-1].ID)
-	if len(orders) == 1 {
-		span = "order " + orders[0].ID
-	}
-	if err := w.exec(ctx, w.s.q(`INSERT INTO orders (`+orderColumns+`) VALUES `+valueRows(len(orders), orderNcol)+orderConflict), full, args); err != nil {
-		return fmt.Errorf("%s: %w", span, err)
+	if err := w.stmts.exec(ctx, "orders", full, func() string {
+		return w.s.q(`INSERT INTO orders (` + orderColumns + `) VALUES ` + valueRows(len(orders), orderNcol) + orderConflict)
+	}, args); err != nil {
+		return fmt.Errorf("%s: %w", span(), err)
 	}
 	args = args[:0]
 	for _, o := range orders {
 		args = append(args, o.ID)
 	}
-	if err := w.exec(ctx, w.s.q(`DELETE FROM order_items WHERE order_id IN (`+placeholders(len(orders))+`)`), full, args); err != nil {
-		return fmt.Errorf("%s: delete items: %w", span, err)
+	if err := w.stmts.exec(ctx, "delete items", full, func() string {
+		return w.s.q(`DELETE FROM order_items WHERE order_id IN (` + placeholders(len(orders)) + `)`)
+	}, args); err != nil {
+		return fmt.Errorf("%s: delete items: %w", span(), err)
 	}
 	// Items go in statements of up to one batch's worth of rows.
 	args, n := args[:0], 0
@@ -177,10 +153,12 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 		if n == 0 {
 			return nil
 		}
-		err := w.exec(ctx, w.s.q(`INSERT INTO order_items (`+itemColumns+`) VALUES `+valueRows(n, itemNcol)), n == w.batch(), args)
+		err := w.stmts.exec(ctx, "items", n == w.batch(), func() string {
+			return w.s.q(`INSERT INTO order_items (` + itemColumns + `) VALUES ` + valueRows(n, itemNcol))
+		}, args)
 		args, n = args[:0], 0
 		if err != nil {
-			return fmt.Errorf("%s: insert items: %w", span, err)
+			return fmt.Errorf("%s: insert items: %w", span(), err)
 		}
 		return nil
 	}
@@ -307,10 +285,4 @@ func chunks(s []string, n int) [][]string {
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-// valueRows is the VALUES list of n rows of ncol placeholders each.
-func valueRows(n, ncol int) string {
-	row := "(" + placeholders(ncol) + ")"
-	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }

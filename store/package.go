@@ -82,7 +82,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		// statements keep one core busy, the preparation another.
 		batches, stop := s.prepareBatches(pkgs)
 		defer stop()
-		up := &packageUpsert{}
+		up := &batchStmts{tx: tx}
 		defer up.close()
 		for b := range batches {
 			if b.err != nil {
@@ -91,7 +91,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := s.upsertPackages(ctx, tx, b.args, len(b.pkgs), up); err != nil {
+			if err := s.upsertPackages(ctx, b.args, len(b.pkgs), up); err != nil {
 				return err
 			}
 			if anyOrders {
@@ -235,22 +235,6 @@ const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 		OR (excluded.delivered_at <> '' AND (packages.delivered_at = '' OR excluded.delivered_at < packages.delivered_at))
 		OR (excluded.first_scan_at <> '' AND (packages.first_scan_at = '' OR excluded.first_scan_at < packages.first_scan_at))`
 
-// packageUpsert keeps what one import's batches share: the statements,
-// prepared once.
-type packageUpsert struct {
-	full  *sqlx.Stmt // PostgreSQL: a full batch in one statement
-	multi *sqlx.Stmt // SQLite: sqliteUpsertRows packages
-	one   *sqlx.Stmt // SQLite: one package
-}
-
-func (u *packageUpsert) close() {
-	for _, st := range []*sqlx.Stmt{u.full, u.multi, u.one} {
-		if st != nil {
-			st.Close()
-		}
-	}
-}
-
 // upsertSQL is the multi-row upsert of n packages.
 func (s *Store) upsertSQL(n int) string {
 	return s.q("INSERT INTO packages (" + packageColumns + ") VALUES " + valueRows(n, packageNcol) + packageConflict)
@@ -267,17 +251,6 @@ const packageNcol = 12
 // third of the statement overhead of one row a statement (and more rows
 // saved little more).
 const sqliteUpsertRows = 32
-
-func (u *packageUpsert) prepare(ctx context.Context, tx *sqlx.Tx, st **sqlx.Stmt, q string) error {
-	if *st != nil {
-		return nil
-	}
-	var err error
-	if *st, err = tx.PreparexContext(ctx, q); err != nil {
-		return fmt.Errorf("upsert packages: %w", err)
-	}
-	return nil
-}
 
 // packageArgs appends the upsert arguments of pkgs to args.
 func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
@@ -297,7 +270,7 @@ func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
 
 // upsertPackages writes n packages of distinct keys (in key order on
 // SQLite: see sqlitebulk.go) from their packageArgs.
-func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, args []any, n int, u *packageUpsert) error {
+func (s *Store) upsertPackages(ctx context.Context, args []any, n int, up *batchStmts) error {
 	var err error
 	switch {
 	case s.dialect == SQLite:
@@ -306,29 +279,14 @@ func (s *Store) upsertPackages(ctx context.Context, tx *sqlx.Tx, args []any, n i
 		ctx := context.WithoutCancel(ctx)
 		const m = sqliteUpsertRows * packageNcol
 		i := 0
-		if len(args) >= m {
-			if err := u.prepare(ctx, tx, &u.multi, s.upsertSQL(sqliteUpsertRows)); err != nil {
-				return err
-			}
-			for ; i+m <= len(args) && err == nil; i += m {
-				_, err = u.multi.ExecContext(ctx, args[i:i+m]...)
-			}
-		}
-		if i < len(args) && err == nil {
-			if err := u.prepare(ctx, tx, &u.one, s.upsertSQL(1)); err != nil {
-				return err
-			}
+		for ; i+m <= len(args) && err == nil; i += m {
+			err = up.exec(ctx, "packages", true, func() string { return s.upsertSQL(sqliteUpsertRows) }, args[i:i+m])
 		}
 		for ; i < len(args) && err == nil; i += packageNcol {
-			_, err = u.one.ExecContext(ctx, args[i:i+packageNcol]...)
+			err = up.exec(ctx, "package", true, func() string { return s.upsertSQL(1) }, args[i:i+packageNcol])
 		}
-	case n == shipmentBatch:
-		if err := u.prepare(ctx, tx, &u.full, s.upsertSQL(shipmentBatch)); err != nil {
-			return err
-		}
-		_, err = u.full.ExecContext(ctx, args...)
 	default:
-		_, err = tx.ExecContext(ctx, s.upsertSQL(n), args...)
+		err = up.exec(ctx, "packages", n == shipmentBatch, func() string { return s.upsertSQL(n) }, args)
 	}
 	if err != nil {
 		return fmt.Errorf("upsert packages: %w", err)
