@@ -22,6 +22,7 @@ type seller struct {
 	orders     []*vtr.Order
 	categories map[string]string
 	shipments  []byte // the shipments file
+	ordersFile []byte // the All Orders report
 }
 
 func messySeller(t *testing.T, seed uint64, n int) seller {
@@ -31,7 +32,7 @@ func messySeller(t *testing.T, seed uint64, n int) seller {
 	if err := sample.Generate(opt, sample.Files{Orders: &o, Shipments: &s, Categories: &c}); err != nil {
 		t.Fatal(err)
 	}
-	sl := seller{categories: map[string]string{}, shipments: s.Bytes()}
+	sl := seller{categories: map[string]string{}, shipments: s.Bytes(), ordersFile: bytes.Clone(o.Bytes())}
 	r, err := flatfile.NewReader("orders.tsv", &o)
 	if err != nil {
 		t.Fatal(err)

@@ -10,3 +10,11 @@ var ImportShipmentsBatch = (*Store).importShipmentsBatch
 
 // DB exposes the database handle for tests that compare whole tables.
 func (s *Store) DB() *sqlx.DB { return s.db }
+
+// SetOrdersPending sets how many orders ImportOrderRows holds before
+// writing, until the test ends.
+func SetOrdersPending(t interface{ Cleanup(func()) }, n int) {
+	old := ordersPending
+	ordersPending = n
+	t.Cleanup(func() { ordersPending = old })
+}

@@ -11,12 +11,12 @@ import (
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/store/storetest"
 	"github.com/vtrbot/vtrbot/vtr"
+	"github.com/vtrbot/vtrbot/vtr/flatfile"
 )
 
 // An orders import writes whole orders a batch per statement: every order
 // and item must arrive whatever the batch boundaries, a second import
-// replaces an order and its items, and of one id given twice the later
-// order stands.
+// replaces an order and its items, and the rows of one order add up.
 func TestImportOrders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -44,7 +44,7 @@ func TestImportOrders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := (store.ImportSummary{Orders: 613, Items: items, New: 613}); sum != want {
+		if want := (store.ImportSummary{Rows: 613, Orders: 613, Items: items, New: 613}); sum != want {
 			t.Errorf("first import: %+v, want %+v", sum, want)
 		}
 		counts, err := s.Counts(ctx)
@@ -55,13 +55,14 @@ func TestImportOrders(t *testing.T) {
 			t.Errorf("after the first import: %d orders, %d items; want 613, %d", counts["orders"], counts["order_items"], items)
 		}
 
-		// Order 5 is cancelled and loses items, 7 comes twice, 900 is new.
-		second := []*vtr.Order{order(7, "Shipped", "EARLIER"), order(5, "Cancelled", "Z"), order(900, "Pending", "N", "M"), order(7, "Shipped", "LATER", "X")}
+		// Order 5 is cancelled and loses items, 900 is new, 7 comes twice:
+		// its rows add up, its own fields are the first row's.
+		second := []*vtr.Order{order(7, "Shipped", "EARLIER"), order(5, "Cancelled", "Z"), order(900, "Pending", "N", "M"), order(7, "Cancelled", "LATER", "X")}
 		sum, err = s.ImportOrders(ctx, second)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := (store.ImportSummary{Orders: 3, Items: 5, New: 1}); sum != want {
+		if want := (store.ImportSummary{Rows: 4, Orders: 3, Items: 6, New: 1}); sum != want {
 			t.Errorf("second import: %+v, want %+v", sum, want)
 		}
 		got := dumpQuery(t, s, `SELECT o.order_id, o.status, o.purchase_date, o.purchased_at, o.latest_ship_date, i.line, i.sku, i.price, i.name
@@ -70,8 +71,9 @@ func TestImportOrders(t *testing.T) {
 			ORDER BY o.order_id, i.line`)
 		want := []string{
 			`111-0000005-0000000|Cancelled|2025-05-06|2025-05-06T14:30:00Z|2025-05-08|1|Z|1299|it's a "thing"`,
-			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|1|LATER|1299|it's a "thing"`,
-			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|2|X|1299|it's a "thing"`,
+			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|1|EARLIER|1299|it's a "thing"`,
+			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|2|LATER|1299|it's a "thing"`,
+			`111-0000007-0000000|Shipped|2025-05-08|2025-05-08T14:30:00Z|2025-05-10|3|X|1299|it's a "thing"`,
 			`111-0000008-0000000|Shipped|2025-05-09|2025-05-09T14:30:00Z|2025-05-11|1|A|1299|it's a "thing"`,
 			`111-0000008-0000000|Shipped|2025-05-09|2025-05-09T14:30:00Z|2025-05-11|2|B|1299|it's a "thing"`,
 			`111-0000008-0000000|Shipped|2025-05-09|2025-05-09T14:30:00Z|2025-05-11|3|C|1299|it's a "thing"`,
@@ -85,7 +87,7 @@ func TestImportOrders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantItems := items - itemsOf(first, 5) - itemsOf(first, 7) + 1 + 2 + 2
+		wantItems := items - itemsOf(first, 5) - itemsOf(first, 7) + 1 + 2 + 3
 		if counts["orders"] != 614 || counts["order_items"] != wantItems {
 			t.Errorf("after the second import: %d orders, %d items; want 614, %d", counts["orders"], counts["order_items"], wantItems)
 		}
@@ -151,4 +153,90 @@ func TestImportCategories_orderInTwoChunks(t *testing.T) {
 			t.Errorf("package_tallies\n%s\nwant (GROUP BY packages)\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
+}
+
+// Streaming a report whose orders' rows are far apart, a few orders held
+// at a time, stores what importing the whole file grouped stores: the
+// same orders, items in the same lines, the same verdicts and tallies.
+func TestImportOrderRows_rowsFarApart(t *testing.T) {
+	sl := messySeller(t, 5, 300)
+	// Every order's first row in file order, then all their other rows.
+	lines := strings.SplitAfter(string(sl.ordersFile), "\n")
+	head, firsts, others := lines[0], []string{}, []string{}
+	seen := map[string]bool{}
+	for _, l := range lines[1:] {
+		if l == "" {
+			continue
+		}
+		id, _, _ := strings.Cut(l, "\t")
+		if seen[id] {
+			others = append(others, l)
+		} else {
+			firsts = append(firsts, l)
+		}
+		seen[id] = true
+	}
+	if len(others) < 20 {
+		t.Fatalf("only %d orders of several rows: the test needs more", len(others))
+	}
+	apart := head + strings.Join(firsts, "") + strings.Join(others, "")
+
+	dump := func(s *store.Store) []string {
+		var out []string
+		for _, q := range []string{
+			`SELECT ` + strings.ReplaceAll(`order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at,
+				promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled`, "\n", " ") + ` FROM orders ORDER BY order_id`,
+			`SELECT order_id, line, sku, category, quantity, price, shipping, status, name FROM order_items ORDER BY order_id, line`,
+			`SELECT order_id, tracking_number, marketplace, window_date, category, ineligible, reason FROM packages ORDER BY order_id, tracking_number`,
+			`SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies ORDER BY 1, 2, 3, 4, 5`,
+		} {
+			out = append(out, dumpQuery(t, s, q)...)
+		}
+		return out
+	}
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			open := func() *store.Store {
+				s, err := store.Open(t.Context(), storetest.URL(t, db), store.Options{Rules: vtr.DefaultRules("US")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				if _, err := s.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			whole := open()
+			if _, err := whole.ImportOrders(t.Context(), sl.orders); err != nil {
+				t.Fatal(err)
+			}
+			streamed := open()
+			store.SetOrdersPending(t, 7)
+			r, err := flatfile.NewReader("apart.tsv", strings.NewReader(apart))
+			if err != nil {
+				t.Fatal(err)
+			}
+			next, err := flatfile.OrderRows(r, "US")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := streamed.ImportOrderRows(t.Context(), next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Orders != len(sl.orders) || sum.Rows != len(firsts)+len(others) {
+				t.Errorf("summary %+v: want %d orders, %d rows", sum, len(sl.orders), len(firsts)+len(others))
+			}
+			got, want := dump(streamed), dump(whole)
+			if !slices.Equal(got, want) {
+				for i := range min(len(got), len(want)) {
+					if got[i] != want[i] {
+						t.Fatalf("streamed import differs at row %d:\n%s\nwant\n%s", i, got[i], want[i])
+					}
+				}
+				t.Fatalf("streamed import: %d rows, want %d", len(got), len(want))
+			}
+		})
+	}
 }

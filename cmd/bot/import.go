@@ -103,11 +103,11 @@ func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string,
 	if err != nil {
 		return "", err
 	}
-	list, err := flatfile.Orders(fr, cfg.Marketplace)
+	next, err := flatfile.OrderRows(fr, cfg.Marketplace)
 	if err != nil {
 		return "", err
 	}
-	sum, err := s.ImportOrders(ctx, list)
+	sum, err := s.ImportOrderRows(ctx, next)
 	if err != nil {
 		return "", err
 	}

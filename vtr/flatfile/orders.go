@@ -42,6 +42,29 @@ func Orders(r *Reader, defMarket string) ([]*vtr.Order, error) {
 	return list, err
 }
 
+// OrderRows streams an All Orders report a row at a time: each call of next
+// returns the row's order with the row's one item (an order of several
+// items comes again for each of its rows), and io.EOF at the end. It is
+// the input of store.ImportOrderRows, which groups the rows without holding
+// the whole file. defMarket is as for ReadOrders.
+func OrderRows(r *Reader, defMarket string) (next func() (*vtr.Order, error), err error) {
+	if err := r.Require(orderColumns...); err != nil {
+		return nil, err
+	}
+	return func() (*vtr.Order, error) {
+		row, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		o, err := decodeOrderRow(row, defMarket)
+		if err != nil {
+			return nil, err
+		}
+		o.Order.Items = []vtr.Item{o.Item}
+		return &o.Order, nil
+	}, nil
+}
+
 // ReadOrders calls fn for each row of an All Orders report (plus the
 // optional columns promised-delivery-date, latest-ship-date, category).
 // defMarket is the marketplace of rows with an empty sales-channel.

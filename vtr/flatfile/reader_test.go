@@ -398,3 +398,41 @@ func TestOrders_groupsItems(t *testing.T) {
 		t.Errorf("orders %q, want %q", got, want)
 	}
 }
+
+// OrderRows streams the same report a row at a time: each row's order with
+// that row's one item, the same order again for its next row, then io.EOF;
+// a bad row is its FILE:LINE error.
+func TestOrderRows_rowAtATime(t *testing.T) {
+	text := "amazon-order-id\torder-status\tfulfillment-channel\tsales-channel\tsku\titem-price\n" +
+		"111-2\tShipped\tMerchant\tAmazon.com\tCD-1\t9.99\n" +
+		"111-1\tShipped\tMerchant\tAmazon.com\tBK-1\t12.00\n" +
+		"111-2\tCancelled\tMerchant\tAmazon.com\tCD-2\t5.00\n" +
+		"111-3\tShipped\tMerchant\tAmazon.com\tCD-3\tfree\n"
+	r, err := flatfile.NewReader("orders.tsv", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := flatfile.OrderRows(r, "US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		o, err := next()
+		if err != nil {
+			got = append(got, err.Error())
+			break
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %s %d items", o.ID, o.Marketplace, o.Status, o.Items[0].SKU, len(o.Items)))
+	}
+	want := []string{"111-2 US Shipped CD-1 1 items", "111-1 US Shipped BK-1 1 items", "111-2 US Cancelled CD-2 1 items",
+		`orders.tsv:5: item-price "free" is not an amount (want a plain decimal such as 12.99)`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows\n%q\nwant\n%q", got, want)
+	}
+	r, _ = flatfile.NewReader("empty.tsv", strings.NewReader(text[:strings.Index(text, "\n")+1]))
+	next, _ = flatfile.OrderRows(r, "US")
+	if _, err := next(); !errors.Is(err, io.EOF) {
+		t.Errorf("next of a header-only file: %v, want io.EOF", err)
+	}
+}
