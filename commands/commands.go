@@ -117,7 +117,7 @@ func (c *Commands) usage(prefix string) Reply {
 	for _, cmd := range c.table {
 		fmt.Fprintf(&b, "• `/vtr %s`: %s\n", cmd.usage, cmd.help)
 	}
-	b.WriteString("A window is `30d` (the last 30 days) or `2019-10-15..2019-11-14`.")
+	fmt.Fprintf(&b, "A window is `30d` (the last 30 days) or `2019-10-15..2019-11-14`, at most %d days.", vtr.MaxWindowDays)
 	return Reply{Text: b.String(), Ephemeral: true}
 }
 
