@@ -26,6 +26,8 @@ type Deps struct {
 	Logger      *slog.Logger
 	// Chart draws the history chart (PNG); nil answers history as text only.
 	Chart func(points []vtr.HistoryPoint, title string) ([]byte, error)
+	// SellerName signs drafted replies (SELLER_NAME); "" leaves them unsigned.
+	SellerName string
 }
 
 // Commands is the command table over its dependencies.
