@@ -135,3 +135,75 @@ func dropColumn(t *testing.T, tsv, name string) []byte {
 	}
 	return []byte(b.String())
 }
+
+// A sibling metric computed from orders that lack the column it needs is
+// not a figure to put to Amazon: the late shipment warning of traxtar's
+// window, against an orders file without latest-ship-date, says which
+// column is missing instead of "N/A (0 of 0 orders)".
+func TestExplain_lateShipmentWithoutLatestShipDate(t *testing.T) {
+	traxtar := sharedPath(t, "testdata/traxtar")
+	dir := t.TempDir()
+	raw, err := os.ReadFile(filepath.Join(sharedPath(t, "testdata/notices"), "lsr-above-4-us.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := strings.NewReplacer("December 7, 2019 and January 5, 2020", "October 15, 2019 and November 14, 2019",
+		"Mon, 06 Jan 2020", "Fri, 15 Nov 2019", "112-4410987-2210931\n", "", "112-8821004-5561320\n", "", "113-0092871-7765410\n", "").Replace(string(raw))
+	lsr := filepath.Join(dir, "lsr-traxtar-window.eml")
+	if err := os.WriteFile(lsr, []byte(mail), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	orders, err := os.ReadFile(filepath.Join(traxtar, "orders.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, orders string
+		codes        []string
+		notCodes     []string
+		want         []string
+		notWant      []string
+	}{
+		{"with latest-ship-date", string(orders), []string{"LOCAL_METRIC_MEETS_TARGET"}, []string{"METRIC_DATA_UNAVAILABLE", "METRIC_NA_EXPLAINED"},
+			[]string{"Our records give a Late Shipment Rate of", "correct the metric"}, nil},
+		{"without latest-ship-date", string(dropColumn(t, string(orders), "latest-ship-date")), []string{"METRIC_DATA_UNAVAILABLE"},
+			[]string{"METRIC_NA_EXPLAINED", "LOCAL_METRIC_MEETS_TARGET", "LOCAL_METRIC_MISSES_TARGET"},
+			[]string{"We have not yet been able to check the Late Shipment Rate", "tell us which orders count against the Late Shipment Rate"},
+			[]string{"N/A", "0 of 0", "correct the metric"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "v.db")
+			f := filepath.Join(t.TempDir(), "orders.tsv")
+			if err := os.WriteFile(f, []byte(tt.orders), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			runOK(t, db, "import", "orders", f)
+			runOK(t, db, "import", "shipments", filepath.Join(traxtar, "shipments.tsv"))
+			codes, reply := explainJSON(t, db, lsr, nil)
+			for _, c := range tt.codes {
+				if _, ok := codes[c]; !ok {
+					t.Errorf("no %s finding: %v", c, codes)
+				}
+			}
+			for _, c := range tt.notCodes {
+				if text, ok := codes[c]; ok {
+					t.Errorf("%s: %s", c, text)
+				}
+			}
+			if tt.name == "without latest-ship-date" && !strings.Contains(codes["METRIC_DATA_UNAVAILABLE"], "have no latest-ship-date in your records, so the Late Shipment Rate cannot be recomputed") {
+				t.Errorf("METRIC_DATA_UNAVAILABLE = %q", codes["METRIC_DATA_UNAVAILABLE"])
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(reply, w) {
+					t.Errorf("draft lacks %q:\n%s", w, reply)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(reply, w) {
+					t.Errorf("draft says %q:\n%s", w, reply)
+				}
+			}
+		})
+	}
+}
