@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vtrbot/vtrbot/store"
@@ -16,13 +15,11 @@ import (
 func (c *Commands) Act(ctx context.Context, a Action) (ActionResult, error) {
 	switch a.ActionID {
 	case ActShowUntracked:
-		from, to, _ := strings.Cut(a.Value, "..")
-		f, err1 := vtr.ParseDate(from)
-		t, err2 := vtr.ParseDate(to)
-		if err1 != nil || err2 != nil {
-			return ActionResult{}, vtr.Errorf(vtr.EINVALID, "bad window %q", a.Value)
+		// The button's value came back from Slack: checked like typed text.
+		w, err := parseWindow(a.Value)
+		if err != nil {
+			return ActionResult{}, err
 		}
-		w := vtr.Window{From: f, To: t}
 		list, err := c.Store.Untracked(ctx, c.Marketplace, w, "")
 		if err != nil {
 			return ActionResult{}, err

@@ -48,20 +48,15 @@ func parseArgs(words []string, today vtr.Date) (*Args, error) {
 				a.Days = n
 			}
 		case strings.Contains(w, ".."):
-			from, to, _ := strings.Cut(w, "..")
-			f, err1 := vtr.ParseDate(from)
-			t, err2 := vtr.ParseDate(to)
-			if err1 != nil || err2 != nil || len(from) != 10 || len(to) != 10 {
-				return nil, vtr.Errorf(vtr.EINVALID, "%q is not a window (want YYYY-MM-DD..YYYY-MM-DD)", w)
-			}
-			a.Window, a.WindowSet = vtr.Window{From: f, To: t}, true
-			if err := a.Window.Validate(); err != nil {
+			win, err := parseWindow(w)
+			if err != nil {
 				return nil, err
 			}
+			a.Window, a.WindowSet = win, true
 		case len(lw) > 1 && lw[len(lw)-1] == 'd' && isDigits(lw[:len(lw)-1]):
 			n, _ := strconv.Atoi(lw[:len(lw)-1])
-			if n < 1 || n > 730 {
-				return nil, vtr.Errorf(vtr.EINVALID, "%q: want 1d to 730d", w)
+			if n < 1 || n > vtr.MaxWindowDays {
+				return nil, vtr.Errorf(vtr.EINVALID, "%q: want 1d to %dd", w, vtr.MaxWindowDays)
 			}
 			a.Window, a.WindowSet = vtr.LastDays(today, n), true
 		default:
@@ -69,6 +64,23 @@ func parseArgs(words []string, today vtr.Date) (*Args, error) {
 		}
 	}
 	return a, nil
+}
+
+// parseWindow reads "YYYY-MM-DD..YYYY-MM-DD" (both ends included): in
+// order and at most vtr.MaxWindowDays long, like "Nd" (docs/rules.md
+// "Windows").
+func parseWindow(s string) (vtr.Window, error) {
+	from, to, _ := strings.Cut(s, "..")
+	f, err1 := vtr.ParseDate(from)
+	t, err2 := vtr.ParseDate(to)
+	if err1 != nil || err2 != nil || len(from) != 10 || len(to) != 10 {
+		return vtr.Window{}, vtr.Errorf(vtr.EINVALID, "%q is not a window (want YYYY-MM-DD..YYYY-MM-DD)", s)
+	}
+	w := vtr.Window{From: f, To: t}
+	if err := w.Validate(); err != nil {
+		return vtr.Window{}, err
+	}
+	return w, nil
 }
 
 func isDigits(s string) bool {

@@ -26,6 +26,8 @@ type Deps struct {
 	Logger      *slog.Logger
 	// Chart draws the history chart (PNG); nil answers history as text only.
 	Chart func(points []vtr.HistoryPoint, title string) ([]byte, error)
+	// SellerName signs drafted replies (SELLER_NAME); "" leaves them unsigned.
+	SellerName string
 }
 
 // Commands is the command table over its dependencies.
@@ -117,7 +119,7 @@ func (c *Commands) usage(prefix string) Reply {
 	for _, cmd := range c.table {
 		fmt.Fprintf(&b, "• `/vtr %s`: %s\n", cmd.usage, cmd.help)
 	}
-	b.WriteString("A window is `30d` (the last 30 days) or `2019-10-15..2019-11-14`.")
+	fmt.Fprintf(&b, "A window is `30d` (the last 30 days) or `2019-10-15..2019-11-14`, at most %d days.", vtr.MaxWindowDays)
 	return Reply{Text: b.String(), Ephemeral: true}
 }
 

@@ -21,7 +21,7 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 	if market == "" {
 		market = c.Marketplace
 	}
-	in := vtr.ReconcileInput{Notice: n, Window: w, Market: market}
+	in := vtr.ReconcileInput{Notice: n, Window: w, Market: market, Reply: vtr.ReplyOptions{SellerName: c.SellerName}}
 	var err error
 	if in.HasData, err = c.Store.HasData(ctx); err != nil {
 		return vtr.Explanation{}, err
@@ -36,6 +36,9 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 	for _, p := range pkgs {
 		ref := vtr.PackageRef{OrderID: p.OrderID, Category: p.Category, Carrier: p.Carrier, TrackingNumber: p.TrackingNumber,
 			ShipDate: p.ShipDate, PromisedDelivery: p.PromisedDelivery, Reason: p.Reason, Exemption: p.Exemption}
+		if p.PromisedDelivery.IsZero() && (p.Ineligible == vtr.Eligible || p.Ineligible == vtr.Exempt) {
+			in.NoPromisedDate++
+		}
 		switch {
 		case p.Ineligible == vtr.Exempt:
 			in.Exempt = append(in.Exempt, ref)
@@ -65,7 +68,8 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 			if err != nil {
 				return vtr.Explanation{}, err
 			}
-			in.OrderCounts = &vtr.OrderTotals{Window: oc.Window, Orders: oc.Orders, MFN: oc.MFN, ByStatus: oc.ByStatus}
+			in.OrderCounts = &vtr.OrderTotals{Window: oc.Window, Orders: oc.Orders, MFN: oc.MFN, ByStatus: oc.ByStatus,
+				Undated: oc.Undated, Latest: oc.Latest}
 			break
 		}
 	}
@@ -74,6 +78,11 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 		if in.Metrics, err = c.metrics(ctx, market, w, n.Metric); err != nil {
 			return vtr.Explanation{}, err
 		}
+		gap, err := c.metricGap(ctx, market, w, n.Metric)
+		if err != nil {
+			return vtr.Explanation{}, err
+		}
+		in.Gaps = append(in.Gaps, gap)
 	}
 	if len(n.OrderIDs) > 0 && n.Kind != vtr.KindCarrierUpdate {
 		in.NamedOrders = map[string]string{}
@@ -134,6 +143,23 @@ func (c *Commands) metrics(ctx context.Context, market string, w vtr.Window, whi
 		out = append(out, vtr.OnTimeDeliveryRate(pk, w))
 	}
 	return out, nil
+}
+
+// metricGap counts what metric leaves out of w for want of a column, so
+// that the explanation says so instead of presenting a partial rate.
+func (c *Commands) metricGap(ctx context.Context, market string, w vtr.Window, metric vtr.Metric) (vtr.DataGap, error) {
+	var orders []vtr.OrderFacts
+	var pkgs []vtr.PackageFacts
+	var err error
+	if metric == vtr.MetricOnTime {
+		pkgs, err = c.Store.PackageFacts(ctx, market, w)
+	} else {
+		orders, err = c.Store.OrderFacts(ctx, market, w)
+	}
+	if err != nil {
+		return vtr.DataGap{}, err
+	}
+	return vtr.MetricGaps(metric, orders, pkgs, w), nil
 }
 
 // Metrics computes the sibling metrics on their standard windows ending at

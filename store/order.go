@@ -290,11 +290,34 @@ type OrderCounts struct {
 	Orders   int
 	MFN      int
 	ByStatus map[string]int
+	// Undated counts the orders stored without a purchase date (a file
+	// without the purchase-date column): they may belong to any span.
+	Undated int
+	// Latest is the most recently purchased order of the span (zero when
+	// there is none).
+	Latest vtr.OrderBrief
 }
 
-// OrderCounts counts distinct orders whose purchase date falls in w.
+// OrderCounts counts distinct orders whose purchase date falls in w, the
+// orders with no purchase date at all, and names the latest of w.
 func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, error) {
 	oc := OrderCounts{Window: w, ByStatus: map[string]int{}}
+	if err := s.db.GetContext(ctx, &oc.Undated, `SELECT count(*) FROM orders WHERE purchase_date = ''`); err != nil {
+		return oc, fmt.Errorf("order counts: %w", err)
+	}
+	var latest []struct {
+		ID     string `db:"order_id"`
+		Status string `db:"status"`
+		Date   string `db:"purchase_date"`
+	}
+	if err := s.db.SelectContext(ctx, &latest, s.q(`SELECT order_id, status, purchase_date FROM orders
+		WHERE purchase_date >= ? AND purchase_date <= ? ORDER BY purchase_date DESC, purchased_at DESC, order_id DESC LIMIT 1`),
+		w.From.String(), w.To.String()); err != nil {
+		return oc, fmt.Errorf("order counts: %w", err)
+	}
+	for _, l := range latest {
+		oc.Latest = vtr.OrderBrief{ID: l.ID, Status: l.Status, Purchased: parseDate(l.Date)}
+	}
 	rows, err := s.db.QueryxContext(ctx, s.q(`SELECT status, fulfillment, count(*) FROM orders
 		WHERE purchase_date >= ? AND purchase_date <= ? GROUP BY status, fulfillment`), w.From.String(), w.To.String())
 	if err != nil {

@@ -84,8 +84,10 @@ func (d Date) Compare(e Date) int {
 }
 
 // DaysUntil returns the number of days from d to e (negative when e is before d).
+// Seconds since 1970, not time.Duration: a Duration saturates after 292
+// years, and a hostile window spans thousands.
 func (d Date) DaysUntil(e Date) int {
-	return int(e.Time(time.UTC).Sub(d.Time(time.UTC)).Hours() / 24)
+	return int((e.Time(time.UTC).Unix() - d.Time(time.UTC).Unix()) / 86400)
 }
 
 // MarshalText formats d as YYYY-MM-DD; the zero Date marshals as "".
@@ -134,13 +136,23 @@ func (w Window) Contains(d Date) bool {
 	return !d.IsZero() && !d.Before(w.From) && !d.After(w.To)
 }
 
-// Validate checks that both ends are set and in order.
+// MaxWindowDays is the longest window a user may ask for (two years): a
+// window costs memory per day (history keeps a point per day), so an
+// unbounded one such as 0001-01-01..9999-12-31 is a way to exhaust the
+// bot's memory from chat (docs/rules.md "Windows").
+const MaxWindowDays = 730
+
+// Validate checks that both ends are set, in order, and at most
+// MaxWindowDays apart.
 func (w Window) Validate() error {
 	if w.From.IsZero() || w.To.IsZero() {
 		return Errorf(EINVALID, "a window needs both --from and --to")
 	}
 	if w.To.Before(w.From) {
 		return Errorf(EINVALID, "window ends (%s) before it starts (%s)", w.To, w.From)
+	}
+	if n := w.Days(); n > MaxWindowDays {
+		return Errorf(EINVALID, "window %s is %d days long; at most %d days (ask for several shorter windows)", w, n, MaxWindowDays)
 	}
 	return nil
 }

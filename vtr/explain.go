@@ -31,6 +31,12 @@ const (
 	FindUnknownTracking      = "UNKNOWN_TRACKING_NUMBERS"
 	FindNamedOrders          = "NAMED_ORDERS"
 	FindParseFailed          = "PARSE_FAILED"
+	// A claim the records cannot check (a column or a span is missing):
+	// never reported as a contradiction (docs/rules.md "What the draft says").
+	FindClaimNotChecked = "CLAIM_NOT_CHECKED"
+	// Packages placed in the window by ship date for want of a promised
+	// delivery date, which Amazon keys VTR on.
+	FindPlacedByShipDate = "PLACED_BY_SHIP_DATE"
 )
 
 // Severities of findings.
@@ -94,6 +100,15 @@ type ReconcileInput struct {
 	// Evidence for carrier updates: tracking number -> packages it matched.
 	Matched   map[string][]PackageRef
 	Unmatched []string
+	// NoPromisedDate counts the eligible and exempt packages of Window
+	// whose order has no promised delivery date: they are placed by ship
+	// date.
+	NoPromisedDate int
+	// Gaps are what the sibling metric of the notice leaves out for want
+	// of a column (MetricGaps).
+	Gaps []DataGap
+	// Reply says who signs the draft and what goes with it.
+	Reply ReplyOptions
 }
 
 // OrderTotals are the seller's orders over a span, by status.
@@ -102,6 +117,18 @@ type OrderTotals struct {
 	Orders   int
 	MFN      int
 	ByStatus map[string]int
+	// Undated counts the orders on record with no purchase date: they may
+	// belong to Window or not, so Orders is then a lower bound.
+	Undated int
+	// Latest is the most recently purchased order of Window.
+	Latest OrderBrief
+}
+
+// OrderBrief names one order: its ID, status as written and purchase date.
+type OrderBrief struct {
+	ID        string
+	Status    string
+	Purchased Date
 }
 
 // Explanation is the result of reconciling a notice: the local figures,
@@ -114,6 +141,21 @@ type Explanation struct {
 	Actions  []string       `json:"actions"`
 	Reply    string         `json:"reply"`
 	Metrics  []MetricResult `json:"metrics,omitempty"`
+
+	in ReconcileInput // what the reply was drafted from, for WithAttachment
+}
+
+// WithAttachment drafts the reply again for a caller that sends a list of
+// the window's packages with it (bot explain --evidence): only then does
+// the draft say a list is attached. name is the file's name. Findings and
+// actions stay as they are; a notice with no draft keeps none.
+func (e Explanation) WithAttachment(name string) Explanation {
+	if e.Reply == "" || e.in.Notice == nil {
+		return e
+	}
+	e.in.Reply.Attachment = name
+	e.Reply = DraftReply(e, e.in)
+	return e
 }
 
 // MarshalJSON writes the contract's shape: notice, local, findings, reply.
@@ -183,6 +225,7 @@ func Reconcile(in ReconcileInput) Explanation {
 		}
 		add(FindNamedOrders, SevInfo, "The mail names %d order(s): %s.", len(n.OrderIDs), strings.Join(parts, "; "))
 	}
+	e.in = in
 	e.Reply = DraftReply(e, in)
 	return e
 }
@@ -230,6 +273,10 @@ func reconcileVTR(e *Explanation, in ReconcileInput, add addFunc) {
 	if in.Unverified > 0 {
 		add(FindUnverifiedPackages, SevInfo, "%d valid-looking package(s) have no scan evidence yet; carrier delivery mails or Amazon's Valid Tracking report would verify them.", in.Unverified)
 	}
+	if in.NoPromisedDate > 0 {
+		add(FindPlacedByShipDate, SevInfo, "%d package(s) of %s to %s have no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in to place them as Amazon does.",
+			in.NoPromisedDate, w.From, w.To)
+	}
 }
 
 func exemptionNames(p []PackageRef) string {
@@ -260,6 +307,17 @@ func reconcileMetric(e *Explanation, in ReconcileInput, add addFunc) {
 		if !m.AtMost {
 			cmp = "at least"
 		}
+		if gap := gapOf(in.Gaps, m.Metric); gap.Count > 0 {
+			left := "leaves them out"
+			if m.Denominator == 0 {
+				left = "cannot be recomputed"
+			}
+			add(FindMetricDataMissing, SevWarning, "%d %s from %s to %s have no %s in your records, so the %s %s. Import the All Orders report with its %s column.",
+				gap.Count, gap.Records, m.Window.From, m.Window.To, gap.Column, m.Name, left, gap.Column)
+			if m.Denominator == 0 {
+				continue
+			}
+		}
 		switch m.Status() {
 		case StatusOK:
 			add(FindMetricMeetsTarget, SevInfo, "Your records give a %s of %s for %s to %s (%d of %d), which meets the target (%s %s).",
@@ -275,7 +333,7 @@ func reconcileMetric(e *Explanation, in ReconcileInput, add addFunc) {
 				e.Actions = append(e.Actions, "Look at: "+strings.Join(ids, "; ")+".")
 			}
 		default:
-			add(FindMetricNAExplained, SevWarning, "Your records have no orders that count toward the %s for %s to %s.", m.Name, m.Window.From, m.Window.To)
+			add(FindMetricNAExplained, SevWarning, "Your records have no orders that count toward the %s for %s to %s: import the All Orders report and the shipping confirmations covering that span, unless there were none.", m.Name, m.Window.From, m.Window.To)
 		}
 		if m.Note != "" {
 			add(FindMetricDataMissing, SevInfo, "%s.", m.Note)
@@ -284,27 +342,45 @@ func reconcileMetric(e *Explanation, in ReconcileInput, add addFunc) {
 }
 
 func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
+	// Claims the records cannot check: said once, after the others.
+	var unchecked []string
+	defer func() {
+		if len(unchecked) == 0 {
+			return
+		}
+		t := in.OrderCounts
+		why := fmt.Sprintf("your records hold no order purchased from %s to %s. Import the All Orders report covering that span", t.Window.From, t.Window.To)
+		if t.Undated > 0 {
+			why = fmt.Sprintf("%d of your orders have no purchase date (the orders file had no purchase-date column, or left it empty), so they cannot be placed in %s to %s. Import the All Orders report with its purchase-date column",
+				t.Undated, t.Window.From, t.Window.To)
+		}
+		add(FindClaimNotChecked, SevWarning, "vtrbot cannot check Amazon's %s: %s. Missing data is not a contradiction, so the drafted reply does not dispute it.", andList(unchecked), why)
+	}()
 	for _, c := range in.Notice.Claims {
 		switch c.Type {
 		case ClaimOrderCount:
 			t := in.OrderCounts
-			if t == nil || t.Orders == c.Count {
-				continue
+			switch {
+			case t == nil:
+			case t.Orders == 0 || (t.Undated > 0 && t.Orders <= c.Count):
+				// No dated order in the span, or too few to contradict while
+				// undated ones may be in it.
+				unchecked = append(unchecked, fmt.Sprintf("order count (%d in %d days)", c.Count, c.Days))
+			case t.Orders != c.Count:
+				add(FindContradictsCount, SevCritical, "Amazon says %d order(s) in the past %d days; your records have %s%d orders from %s to %s (%d merchant-fulfilled).",
+					c.Count, c.Days, atLeast(t), t.Orders, t.Window.From, t.Window.To, t.MFN)
 			}
-			add(FindContradictsCount, SevCritical, "Amazon says %d order(s) in the past %d days; your records have %d orders from %s to %s (%d merchant-fulfilled).",
-				c.Count, c.Days, t.Orders, t.Window.From, t.Window.To, t.MFN)
 		case ClaimOrderStatus:
 			t := in.OrderCounts
 			if t == nil {
 				continue
 			}
-			same := 0
-			for st, k := range t.ByStatus {
-				if strings.EqualFold(normStatus(st), normStatus(c.Text)) {
-					same += k
-				}
-			}
-			if same == t.Orders && t.Orders > 0 {
+			same := sameStatus(t, c.Text)
+			switch {
+			case t.Orders == 0 || (same == t.Orders && t.Undated > 0):
+				unchecked = append(unchecked, fmt.Sprintf("order status (%q)", c.Text))
+				continue
+			case same == t.Orders:
 				continue
 			}
 			add(FindContradictsStatus, SevCritical, "Amazon says the order is %q; in your records %d of %d orders from %s to %s have that status (%s). A filter on %s orders would show exactly those.",
@@ -315,15 +391,17 @@ func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
 			}
 			explainNA(e, in, add)
 		case ClaimIgnoreNotice:
-			add(FindIgnoreInstruction, SevWarning, "Support asks you to ignore the notice. A performance notice still counts until Amazon withdraws it in writing: ask for that, and keep the evidence.")
-			e.Actions = append(e.Actions, "Ask Seller Support to confirm in writing that the notice is withdrawn and the metric corrected.")
-		case ClaimExemption:
-			var letters int
-			for _, p := range in.Exempt {
-				if strings.Contains(p.Exemption, "letter") {
-					letters++
-				}
+			if overall, cats := belowTarget(in.Local); isVTR(in.Notice.Metric) && (overall || len(cats) > 0) {
+				// The records agree with the warning: asking for it to be
+				// withdrawn would claim what they do not support.
+				add(FindIgnoreInstruction, SevWarning, "Support asks you to ignore the notice, but your records agree with it: they put %s below 95%%. A performance notice still counts until Amazon withdraws it in writing; keep the evidence.", belowWhat(overall, cats))
+				e.Actions = append(e.Actions, fmt.Sprintf("Do not ignore the notice: your records put %s below 95%%. Ask Seller Support in writing whether the warning still applies, and fix what the records show.", belowWhat(overall, cats)))
+			} else {
+				add(FindIgnoreInstruction, SevWarning, "Support asks you to ignore the notice. A performance notice still counts until Amazon withdraws it in writing: ask for that, and keep the evidence.")
+				e.Actions = append(e.Actions, "Ask Seller Support to confirm in writing that the notice is withdrawn and the metric corrected.")
 			}
+		case ClaimExemption:
+			letters := letters(in.Exempt)
 			covered := 0
 			for _, p := range in.Invalid {
 				if p.Exemption != "" {

@@ -94,6 +94,14 @@ func fail(env *Env, err error) int {
 	return exitFail
 }
 
+// badUsage prints a flag value the command cannot take (a date that is
+// not one, a window too long) as one line and returns exitConfig: it is a
+// usage error, like an unknown flag.
+func badUsage(env *Env, err error) int {
+	fmt.Fprintln(env.Stderr, vtr.ErrorMessage(err))
+	return exitConfig
+}
+
 func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
@@ -119,9 +127,9 @@ type windowFlags struct {
 func addWindowFlags(fs *flag.FlagSet) *windowFlags {
 	return &windowFlags{
 		from:   fs.String("from", "", "first day of the window, YYYY-MM-DD (with --to)"),
-		to:     fs.String("to", "", "last day of the window, YYYY-MM-DD, included"),
+		to:     fs.String("to", "", fmt.Sprintf("last day of the window, YYYY-MM-DD, included (a window is at most %d days)", vtr.MaxWindowDays)),
 		asOf:   fs.String("as-of", "", "last day of the window when --from/--to are not given (default today, UTC)"),
-		days:   fs.Int("days", 30, "window length in days, ending at --as-of"),
+		days:   fs.Int("days", 30, fmt.Sprintf("window length in days, ending at --as-of (at most %d)", vtr.MaxWindowDays)),
 		market: fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)"),
 		cat:    fs.String("category", "", "only this category"),
 	}
@@ -160,8 +168,8 @@ func (wf *windowFlags) window(env *Env, cfg *Config) (vtr.Window, string, error)
 		}
 		asOf = d
 	}
-	if *wf.days < 1 || *wf.days > 3660 {
-		return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--days: want 1 to 3660, got %d", *wf.days)
+	if *wf.days < 1 || *wf.days > vtr.MaxWindowDays {
+		return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--days: want 1 to %d, got %d", vtr.MaxWindowDays, *wf.days)
 	}
 	return vtr.LastDays(asOf, *wf.days), market, nil
 }
@@ -199,7 +207,7 @@ func openWindowed(ctx context.Context, env *Env, fs *flag.FlagSet, applyDB func(
 	}
 	win, market, err := wf.window(env, cfg)
 	if err != nil {
-		return nil, fail(env, err), false
+		return nil, badUsage(env, err), false
 	}
 	s, code, ok := openStore(ctx, env, cfg)
 	if !ok {

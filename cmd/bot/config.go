@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/joho/godotenv"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -34,6 +35,7 @@ func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 type Config struct {
 	DatabaseURL string
 	Marketplace string
+	SellerName  string
 
 	IMAPAddr     string
 	IMAPUsername string
@@ -107,6 +109,14 @@ func configVars() []configVar {
 				return fmt.Errorf("want a marketplace code such as US, UK, DE or JP, got %q", v)
 			}
 			c.Marketplace = v
+			return nil
+		}},
+		{"SELLER_NAME", "", false, "the name that signs drafted replies to Seller Support (empty: drafts are left unsigned)", func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if len(v) > 100 || strings.ContainsFunc(v, unicode.IsControl) {
+				return fmt.Errorf("want one line of at most 100 characters, got %d characters", len(v))
+			}
+			c.SellerName = v
 			return nil
 		}},
 		{"IMAP_ADDR", "", false, "host:port of the seller's mailbox (e.g. imap.gmail.com:993); empty: no mail watching", func(c *Config, v string) error {

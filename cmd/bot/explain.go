@@ -16,10 +16,10 @@ import (
 
 func cmdExplain(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "explain", "FILE [--json] [--evidence OUT.csv]",
-		"Parses a notice (.eml; - for stdin) and reconciles it against the database: the local figures for its\nwindow, findings with numbers, what to do, and a drafted reply to Seller Support.")
+		"Parses a notice (.eml; - for stdin) and reconciles it against the database: the local figures for its\nwindow, findings with numbers, what to do, and a drafted reply to Seller Support that states only what\nthe records support (docs/rules.md \"What the draft says\"), signed with SELLER_NAME when it is set.")
 	applyDB := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON: {notice, local, findings, reply, ...}")
-	evidence := fs.String("evidence", "", "write the window's packages (carrier, tracking, dates, reason, scans) as CSV to this file")
+	evidence := fs.String("evidence", "", "write the window's packages (carrier, tracking, dates, reason, scans) as CSV to this file;\nthe draft then says the list is attached")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -52,6 +52,8 @@ func cmdExplain(ctx context.Context, env *Env, args []string) int {
 		if err := writeEvidence(ctx, s, e, *evidence); err != nil {
 			return fail(env, fmt.Errorf("--evidence: %w", err))
 		}
+		// Only now may the draft say that a list is attached.
+		e = e.WithAttachment(filepath.Base(*evidence))
 	}
 	if *asJSON {
 		return writeJSON(env, e)
@@ -163,5 +165,6 @@ func unwrapPath(err error) error {
 
 // newCommands builds the command table over a store.
 func newCommands(env *Env, cfg *Config, s *store.Store, chart func([]vtr.HistoryPoint, string) ([]byte, error)) *commands.Commands {
-	return commands.New(commands.Deps{Store: s, Marketplace: cfg.Marketplace, Now: env.Now, Logger: newLogger(env, cfg), Chart: chart})
+	return commands.New(commands.Deps{Store: s, Marketplace: cfg.Marketplace, Now: env.Now, Logger: newLogger(env, cfg), Chart: chart,
+		SellerName: cfg.SellerName})
 }

@@ -14,7 +14,7 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 		"The rolling N-day Valid Tracking Rate for every day of a range, overall and per category (the series a\nchart is drawn from). One scan of the store, whatever the range.")
 	applyDB := dbFlag(fs)
 	from := fs.String("from", "", "first day of the range (default: 90 days before --to)")
-	to := fs.String("to", "", "last day of the range (default today, UTC)")
+	to := fs.String("to", "", fmt.Sprintf("last day of the range (default today, UTC); a range is at most %d days", vtr.MaxWindowDays))
 	days := fs.Int("days", 30, "length of the rolling window in days")
 	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
 	cat := fs.String("category", "", "only this category")
@@ -33,10 +33,10 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	}
 	r, mkt, err := wf.window(env, cfg)
 	if err != nil {
-		return fail(env, err)
+		return badUsage(env, err)
 	}
 	if *days < 1 || *days > 365 {
-		return fail(env, vtr.Errorf(vtr.EINVALID, "--days: want 1 to 365, got %d", *days))
+		return badUsage(env, vtr.Errorf(vtr.EINVALID, "--days: want 1 to 365, got %d", *days))
 	}
 	s, code, ok := openStore(ctx, env, cfg)
 	if !ok {
@@ -92,7 +92,7 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 	*wf.days = 1
 	w, mkt, err := wf.window(env, cfg)
 	if err != nil {
-		return fail(env, err)
+		return badUsage(env, err)
 	}
 	today := w.To
 	s, code, ok := openStore(ctx, env, cfg)
