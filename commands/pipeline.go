@@ -128,6 +128,8 @@ func (p *Pipeline) run(ctx context.Context, id string) {
 		log.Error("notice pipeline step failed; will retry", "notice_id", id, "error", err, "record_error", rerr)
 	case failed:
 		log.Error("notice pipeline gave up; the mail is kept and listed by /vtr notices", "notice_id", id, "attempts", n, "error", err)
+	case n == 0:
+		log.Warn("notice pipeline step failed, but the notice is no longer pending", "notice_id", id, "error", err)
 	default:
 		log.Error("notice pipeline step failed; will retry", "notice_id", id, "attempt", n, "max_attempts", MaxNoticeAttempts, "error", err)
 	}
