@@ -248,10 +248,17 @@ func runNotices(ctx context.Context, c *Commands, _ Request, _ *Args) (Reply, er
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "Nothing stored yet."})
 		return r, nil
 	}
+	if fb, err := failedNotices(ctx, c); err != nil {
+		return Reply{}, err
+	} else if fb != nil {
+		r.Blocks = append(r.Blocks, *fb)
+	}
 	var b strings.Builder
 	for _, sn := range list {
 		n := sn.Notice()
 		switch {
+		case n == nil && sn.State == store.NoticeFailed:
+			fmt.Fprintf(&b, "• ⛔ `%s` could not be finished; kept for inspection\n", Escape(sn.ID))
 		case n == nil:
 			fmt.Fprintf(&b, "• ⚠️ `%s` could not be read (%s); kept for inspection\n", Escape(sn.ID), Escape(sn.ParseError))
 		default:
@@ -259,12 +266,44 @@ func runNotices(ctx context.Context, c *Commands, _ Request, _ *Args) (Reply, er
 			if !n.Authentic {
 				auth = "*unverified sender*"
 			}
-			fmt.Fprintf(&b, "• %s · %s · %s · %s · _%s_ · `%s`\n", dateOf(n), kindLabel(n.Kind), Escape(n.From), auth, Escape(trunc(n.Subject, 80)), Escape(sn.ID))
+			done := ""
+			if sn.State == store.NoticeFailed {
+				done = " · ⛔ not finished"
+			}
+			fmt.Fprintf(&b, "• %s · %s · %s · %s · _%s_ · `%s`%s\n", dateOf(n), kindLabel(n.Kind), Escape(n.From), auth, Escape(trunc(n.Subject, 80)), Escape(sn.ID), done)
 		}
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: b.String()},
 		Block{Kind: BlockContext, Text: "`/vtr explain NOTICE-ID` reconciles one of them."})
 	return r, nil
+}
+
+// failedNotices is the section of /vtr notices that names the mails whose
+// pipeline vtrbot gave up on (commands.MaxNoticeAttempts), with their last
+// error; nil when there are none.
+func failedNotices(ctx context.Context, c *Commands) (*Block, error) {
+	count, err := c.Store.CountNotices(ctx, store.NoticeFailed)
+	if err != nil || count == 0 {
+		return nil, err
+	}
+	list, err := c.Store.NoticesInState(ctx, store.NoticeFailed, 5) // a section holds 3,000 characters
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "⛔ *%d mail(s) could not be finished*; each is kept, and the bot's log has the details", count)
+	if count > len(list) {
+		fmt.Fprintf(&b, " (the latest %d here)", len(list))
+	}
+	b.WriteString(":\n")
+	for _, sn := range list {
+		what := ""
+		if n := sn.Notice(); n != nil {
+			what = " · " + kindLabel(n.Kind) + " · _" + Escape(trunc(n.Subject, 60)) + "_"
+		}
+		fmt.Fprintf(&b, "• `%s`%s · after %d attempts: %s\n", Escape(sn.ID), what, sn.Attempts, Escape(trunc(sn.LastError, 120)))
+	}
+	return &Block{Kind: BlockSection, Text: b.String()}, nil
 }
 
 func dateOf(n *vtr.Notice) string {

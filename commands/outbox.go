@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/vtrbot/vtrbot/store"
@@ -21,6 +23,13 @@ import (
 // made, every post carries its entry's ID (Reply.Key), and an entry that
 // was attempted before is first looked for in the channel (Find); only if
 // it is not there is it posted again.
+//
+// Several senders may share one outbox (a daemon and `bot import mail
+// --post`, two overlapping `bot run --once` from cron): each takes one
+// entry at a time with a claim that expires (store.ClaimOutbox), renews it
+// when it counts the attempt, and posts only if it still holds it, so an
+// entry is posted by one sender. A sender that dies holding a claim delays
+// that entry by at most Lease; the next sender looks for its post first.
 type Sender struct {
 	Store *store.Store
 	// Post sends a reply to a channel (in a thread when threadTS is set) and
@@ -38,6 +47,11 @@ type Sender struct {
 	Now        func() time.Time
 	// Every is how often the outbox is checked without a wake-up (default 2s).
 	Every time.Duration
+	// Owner names this sender in its claims (default: host, process ID and
+	// a random part, unique among the senders of one database).
+	Owner string
+	// Lease is how long a claim holds (default DefaultLease).
+	Lease time.Duration
 
 	wake chan struct{}
 }
@@ -54,8 +68,21 @@ func NewSender(s *Sender) *Sender {
 	if s.Every <= 0 {
 		s.Every = 2 * time.Second
 	}
+	if s.Owner == "" {
+		host, _ := os.Hostname()
+		s.Owner = fmt.Sprintf("%s:%d:%08x", host, os.Getpid(), rand.Uint32())
+	}
+	if s.Lease <= 0 {
+		s.Lease = DefaultLease
+	}
 	return s
 }
+
+// DefaultLease is how long a sender's claim on an outbox entry holds. The
+// claim is renewed just before the post, which ends within inFlightGrace
+// (15 s), so 30 s leaves as much again for clocks that differ between
+// hosts; a crashed sender's entry waits at most this long.
+const DefaultLease = 30 * time.Second
 
 // Wake makes Run look at the outbox now.
 func (s *Sender) Wake() {
@@ -82,29 +109,22 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// SendDue sends every due post once (parents before their thread replies)
-// and returns how many were sent.
+// SendDue sends every due post that no other sender holds, once (parents
+// before their thread replies), and returns how many it sent. It claims one
+// entry at a time, so that concurrent senders share the work and a sender
+// that dies holds up one entry at most.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	sent := 0
-	for {
-		due, err := s.Store.Due(ctx, s.Now(), 20)
-		if err != nil {
+	for ctx.Err() == nil {
+		due, err := s.Store.ClaimOutbox(ctx, s.Owner, s.Now(), s.Lease, 1)
+		if err != nil || len(due) == 0 {
 			return sent, err
 		}
-		progressed := 0
-		for _, e := range due {
-			if ctx.Err() != nil {
-				return sent, nil
-			}
-			if s.send(ctx, e) {
-				sent++
-				progressed++
-			}
-		}
-		if len(due) == 0 || progressed == 0 {
-			return sent, nil
+		if s.send(ctx, due[0]) {
+			sent++
 		}
 	}
+	return sent, nil
 }
 
 func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
@@ -116,14 +136,17 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 	var r Reply
 	if err := json.Unmarshal([]byte(e.Payload), &r); err != nil {
 		s.Logger.Error("outbox entry unreadable; dropped from sending", "outbox_id", e.ID, "error", err)
-		s.Store.MarkRetry(ctx, e.ID, s.Now().Add(24*time.Hour), "unreadable payload: "+err.Error())
+		s.Store.MarkRetry(ctx, e.ID, s.Owner, s.Now().Add(24*time.Hour), "unreadable payload: "+err.Error())
 		return false
 	}
 	r.Key = e.ID
 	ts, err := s.find(ctx, e)
 	if err == nil && ts == "" {
-		if err = s.Store.MarkAttempt(ctx, e.ID); err == nil {
+		if err = s.Store.MarkAttempt(ctx, e.ID, s.Owner, s.Now(), s.Lease); err == nil {
 			ts, err = s.Post(ctx, e.Channel, e.ThreadTS, r)
+		} else if errors.Is(err, store.ErrClaimLost) {
+			s.Logger.Info("outbox entry taken over by another sender; not posted here", "outbox_id", e.ID, "sender", s.Owner)
+			return false
 		}
 	}
 	if err != nil {
@@ -136,7 +159,9 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 		s.Logger.Warn("slack post failed; will retry", "outbox_id", e.ID, "attempt", e.Attempts+1, "wait", wait.String(), "error", err)
 		// The store keeps whole seconds: round up, or a Retry-After is cut short.
 		next := s.Now().Add(wait).Truncate(time.Second).Add(time.Second)
-		if err := s.Store.MarkRetry(ctx, e.ID, next, err.Error()); err != nil {
+		if err := s.Store.MarkRetry(ctx, e.ID, s.Owner, next, err.Error()); errors.Is(err, store.ErrClaimLost) {
+			s.Logger.Info("outbox entry taken over by another sender meanwhile", "outbox_id", e.ID, "sender", s.Owner)
+		} else if err != nil {
 			s.Logger.Error("outbox", "error", err)
 		}
 		return false

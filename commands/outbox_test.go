@@ -44,7 +44,13 @@ func TestSender_looksBeforePostingAgain(t *testing.T) {
 					t.Fatal(err)
 				}
 				if tt.attempted {
-					if err := s.MarkAttempt(ctx, id); err != nil {
+					// A sender that died after counting its attempt; its
+					// claim has expired since.
+					past := time.Now().Add(-time.Hour)
+					if got, err := s.ClaimOutbox(ctx, "crashed", past, time.Minute, 1); err != nil || len(got) != 1 {
+						t.Fatalf("claim: %d entries, %v", len(got), err)
+					}
+					if err := s.MarkAttempt(ctx, id, "crashed", past, time.Minute); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -77,31 +77,71 @@ func (p *Pipeline) Receive(ctx context.Context, m store.Mail) (id string, create
 	if err != nil {
 		return "", false, err
 	}
-	if err := p.Process(ctx, id); err != nil {
-		p.Cmds.Logger.Error("notice pipeline step failed; will retry", "notice_id", id, "error", err)
-	}
+	p.run(ctx, id)
 	return id, created, nil
 }
 
-// Drain runs the pipeline of every stored mail that is not done.
+// MaxNoticeAttempts is how many times the pipeline of one mail may fail
+// before the mail is marked failed (store.NoticeFailed): kept, logged and
+// listed by /vtr notices, but no longer retried, so that a mail that can
+// never be finished neither loops forever nor delays the others.
+const MaxNoticeAttempts = 5
+
+// drainPage is how many pending mails Drain reads at a time.
+const drainPage = 100
+
+// Drain runs the pipeline of every stored mail that is neither done nor
+// given up, oldest first. It walks the pending mails by position, so mails
+// that fail again do not hide the ones after them.
 func (p *Pipeline) Drain(ctx context.Context) error {
+	var after *store.StoredNotice
 	for {
-		list, err := p.Cmds.Store.PendingNotices(ctx, 100)
+		list, err := p.Cmds.Store.PendingNotices(ctx, after, drainPage)
 		if err != nil {
 			return err
 		}
-		progressed := false
 		for _, sn := range list {
-			if err := p.Process(ctx, sn.ID); err != nil {
-				p.Cmds.Logger.Error("notice pipeline step failed; will retry", "notice_id", sn.ID, "error", err)
-				continue
+			if ctx.Err() != nil {
+				return nil
 			}
-			progressed = true
+			p.run(ctx, sn.ID)
 		}
-		if len(list) < 100 || !progressed {
+		if len(list) < drainPage {
 			return nil
 		}
+		after = &list[len(list)-1]
 	}
+}
+
+// run runs the rest of one stored mail's pipeline. A failure is logged
+// and counted in the store (not when ctx ended: that is a stop, not a
+// failure); the MaxNoticeAttempts-th marks the mail failed.
+func (p *Pipeline) run(ctx context.Context, id string) {
+	err := p.Process(ctx, id)
+	if err == nil || ctx.Err() != nil {
+		return
+	}
+	log := p.Cmds.Logger
+	n, failed, rerr := p.Cmds.Store.RecordNoticeFailure(ctx, id, errorLine(err), MaxNoticeAttempts)
+	switch {
+	case rerr != nil:
+		log.Error("notice pipeline step failed; will retry", "notice_id", id, "error", err, "record_error", rerr)
+	case failed:
+		log.Error("notice pipeline gave up; the mail is kept and listed by /vtr notices", "notice_id", id, "attempts", n, "error", err)
+	case n == 0:
+		log.Warn("notice pipeline step failed, but the notice is no longer pending", "notice_id", id, "error", err)
+	default:
+		log.Error("notice pipeline step failed; will retry", "notice_id", id, "attempt", n, "max_attempts", MaxNoticeAttempts, "error", err)
+	}
+}
+
+// errorLine is err as kept with a failed mail: one line, at most 500 bytes.
+func errorLine(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 500 {
+		s = strings.ToValidUTF8(s[:500], "") + "…"
+	}
+	return s
 }
 
 // Process runs the remaining steps of one stored mail.
@@ -134,7 +174,7 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	if sn.State == store.NoticeParseFailed || sn.State == store.NoticeDone {
+	if sn.State == store.NoticeParseFailed || sn.State == store.NoticeDone || sn.State == store.NoticeFailed {
 		return nil
 	}
 	n := sn.Notice()
@@ -255,29 +295,16 @@ func (p *Pipeline) caseOf(ctx context.Context, id string, n *vtr.Notice) (string
 		}
 	}
 	if n.Kind == vtr.KindSupportReply || n.Kind == vtr.KindCarrierUpdate {
-		list, err := s.Notices(ctx, 100)
-		if err != nil {
-			return "", err
+		metric := n.Metric // a reply that names no metric may answer any warning
+		if n.Kind == vtr.KindCarrierUpdate {
+			metric = vtr.MetricVTR // scans matter to the tracking rate only
 		}
-		since := n.Date.Add(-60 * 24 * time.Hour)
-		for _, o := range list {
-			on := o.Notice()
-			if o.ID == id || on == nil || !on.Authentic || o.CaseKey == "" {
-				continue
-			}
-			if on.Kind != vtr.KindPerformanceWarning && on.Kind != vtr.KindDeactivation {
-				continue
-			}
-			if !n.Date.IsZero() && (on.Date.Before(since) || on.Date.After(n.Date)) {
-				continue
-			}
-			if n.Kind == vtr.KindCarrierUpdate && on.Metric != vtr.MetricVTR {
-				continue
-			}
-			if n.Kind == vtr.KindSupportReply && n.Metric != "" && on.Metric != n.Metric {
-				continue
-			}
-			return o.CaseKey, nil
+		var from, to time.Time
+		if !n.Date.IsZero() {
+			from, to = n.Date.Add(-60*24*time.Hour), n.Date
+		}
+		if k, err := s.LatestWarningCase(ctx, id, metric, from, to); err != nil || k != "" {
+			return k, err
 		}
 	}
 	return id, nil

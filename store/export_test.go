@@ -1,6 +1,12 @@
 package store
 
-import "github.com/jmoiron/sqlx"
+import (
+	"context"
+	"io/fs"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+)
 
 // Hooks for the external tests of package store.
 
@@ -18,3 +24,39 @@ func SetOrdersPending(t interface{ Cleanup(func()) }, n int) {
 	ordersPending = n
 	t.Cleanup(func() { ordersPending = old })
 }
+
+// MigrateTo opens the database of dsn and migrates it up or down to
+// version, for tests of an upgrade; the caller closes the handle.
+func MigrateTo(ctx context.Context, dsn string, version int64) (*sqlx.DB, error) {
+	d, target := ParseURL(dsn)
+	open, dialect := openSQLite, goose.DialectSQLite3
+	if d == Postgres {
+		open, dialect = openPostgres, goose.DialectPostgres
+	}
+	db, err := open(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+string(d))
+	if err == nil {
+		var p *goose.Provider
+		if p, err = goose.NewProvider(dialect, db.DB, sub); err == nil {
+			var have int64
+			switch have, err = p.GetDBVersion(ctx); {
+			case err == nil && have > version:
+				_, err = p.DownTo(ctx, version)
+			case err == nil && have < version:
+				_, err = p.UpTo(ctx, version)
+			}
+		}
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// LatestWarningQuery is the statement of LatestWarningCase and its
+// arguments (for its query plan).
+var LatestWarningQuery = latestWarningQuery

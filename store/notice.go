@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -13,13 +16,16 @@ import (
 
 // Notice states: every mail moves stored → parsed → reconciled → done, each
 // step recorded, so a crash anywhere resumes where it stopped. A mail that
-// cannot be parsed is kept as parse_failed (and reported), never dropped.
+// cannot be parsed is kept as parse_failed (and reported), never dropped. A
+// mail whose pipeline failed too often (RecordNoticeFailure) is kept as
+// failed, with its last error, and no longer tried.
 const (
 	NoticeStored      = "stored"
 	NoticeParsed      = "parsed"
 	NoticeParseFailed = "parse_failed"
 	NoticeReconciled  = "reconciled"
 	NoticeDone        = "done"
+	NoticeFailed      = "failed"
 )
 
 // Mail is one received message.
@@ -89,6 +95,8 @@ type StoredNotice struct {
 	ReceivedAt string `db:"received_at"`
 	NoticeDate string `db:"notice_date"`
 	Source     string `db:"source"`
+	Attempts   int    `db:"attempts"`   // failed runs of the pipeline
+	LastError  string `db:"last_error"` // the last failure's error
 }
 
 // Notice decodes the parsed notice (nil if not parsed yet).
@@ -103,14 +111,25 @@ func (n *StoredNotice) Notice() *vtr.Notice {
 	return &v
 }
 
-const noticeSelect = `SELECT notice_id, account, mailbox, uid, raw, state, kind, parsed, parse_error, case_key, result,
-	received_at, notice_date, source FROM notices`
+// noticeColumns are a StoredNotice's columns but the raw bytes.
+const noticeColumns = `notice_id, account, mailbox, uid, state, kind, parsed, parse_error, case_key, result,
+	received_at, notice_date, source, attempts, last_error`
 
-// PendingNotices returns the notices whose pipeline is not done, oldest first.
-func (s *Store) PendingNotices(ctx context.Context, limit int) ([]StoredNotice, error) {
+const noticeSelect = `SELECT raw, ` + noticeColumns + ` FROM notices`
+
+// PendingNotices returns up to limit notices whose pipeline is neither done
+// nor given up, oldest first, after the notice after (nil: from the first),
+// without their raw bytes. Paging by position, not by state, lets a caller
+// walk past notices that keep failing.
+func (s *Store) PendingNotices(ctx context.Context, after *StoredNotice, limit int) ([]StoredNotice, error) {
+	var afterAt, afterID string
+	if after != nil {
+		afterAt, afterID = after.ReceivedAt, after.ID
+	}
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(noticeSelect+` WHERE state <> ? AND state <> ? ORDER BY received_at, notice_id LIMIT ?`),
-		NoticeDone, NoticeParseFailed, limit)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state IN (?, ?, ?)
+		AND (received_at > ? OR (received_at = ? AND notice_id > ?)) ORDER BY received_at, notice_id LIMIT ?`),
+		NoticeStored, NoticeParsed, NoticeReconciled, afterAt, afterAt, afterID, limit)
 	return out, err
 }
 
@@ -126,35 +145,37 @@ func (s *Store) StoredNotice(ctx context.Context, id string) (*StoredNotice, err
 // Notices lists the latest notices (newest first), without raw bytes.
 func (s *Store) Notices(ctx context.Context, limit int) ([]StoredNotice, error) {
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT notice_id, account, mailbox, uid, state, kind, parsed, parse_error,
-		case_key, result, received_at, notice_date, source FROM notices ORDER BY notice_date DESC, received_at DESC, notice_id LIMIT ?`), limit)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices
+		ORDER BY notice_date DESC, received_at DESC, notice_id LIMIT ?`), limit)
 	return out, err
 }
 
 // CaseNotices lists the notices of one case, oldest first.
 func (s *Store) CaseNotices(ctx context.Context, caseKey string) ([]StoredNotice, error) {
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT notice_id, account, mailbox, uid, state, kind, parsed, parse_error,
-		case_key, result, received_at, notice_date, source FROM notices WHERE case_key = ? ORDER BY notice_date, received_at`), caseKey)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE case_key = ? ORDER BY notice_date, received_at`), caseKey)
 	return out, err
 }
 
 // SaveParsed records the parse step: the notice as JSON, or why it failed.
+// Its kind, date, metric and authenticity are kept in columns too, for
+// LatestWarningCase.
 func (s *Store) SaveParsed(ctx context.Context, id string, n *vtr.Notice, parseErr string) error {
-	state, parsed, kind, date := NoticeParsed, "", "", ""
+	state, parsed, kind, date, metric, authentic := NoticeParsed, "", "", "", "", false
 	if n != nil {
 		b, err := json.Marshal(n)
 		if err != nil {
 			return err
 		}
 		parsed, kind = string(b), string(n.Kind)
-		date = fmtTime(n.Date)
+		date, metric, authentic = fmtTime(n.Date), string(n.Metric), n.Authentic
 	}
 	if parseErr != "" && n == nil {
 		state = NoticeParseFailed
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, parsed = ?, kind = ?, parse_error = ?, notice_date = ? WHERE notice_id = ?`),
-		state, parsed, kind, parseErr, date, id)
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, parsed = ?, kind = ?, parse_error = ?, notice_date = ?,
+		metric = ?, authentic = ? WHERE notice_id = ?`),
+		state, parsed, kind, parseErr, date, metric, authentic, id)
 	return err
 }
 
@@ -188,16 +209,61 @@ func (s *Store) FinishNotice(ctx context.Context, id string, result []byte, post
 	})
 }
 
-// FindCase returns the case key of the first stored notice among ids (a
-// reply's In-Reply-To and References), or "".
+// FindCase returns the case key of the first stored notice (by the time
+// it was received) among ids (a reply's In-Reply-To and References), or "".
+// A hostile mail may list more IDs than a statement takes parameters
+// (SQLite 32,766, PostgreSQL 65,535): they are looked up findCaseChunk at
+// a time.
 func (s *Store) FindCase(ctx context.Context, ids []string) (string, error) {
-	if len(ids) == 0 {
+	type hit struct {
+		CaseKey    string `db:"case_key"`
+		ReceivedAt string `db:"received_at"`
+		ID         string `db:"notice_id"`
+	}
+	var first *hit
+	for _, c := range chunks(unique(ids), findCaseChunk) {
+		q, args, err := sqlx.In(`SELECT case_key, received_at, notice_id FROM notices WHERE notice_id IN (?) AND case_key <> ''
+			ORDER BY received_at, notice_id LIMIT 1`, c)
+		if err != nil {
+			return "", err
+		}
+		var h []hit
+		if err := s.db.SelectContext(ctx, &h, s.q(q), args...); err != nil {
+			return "", err
+		}
+		if len(h) > 0 && (first == nil || h[0].ReceivedAt < first.ReceivedAt || h[0].ReceivedAt == first.ReceivedAt && h[0].ID < first.ID) {
+			first = &h[0]
+		}
+	}
+	if first == nil {
 		return "", nil
 	}
-	q, args, err := sqlx.In(`SELECT case_key FROM notices WHERE notice_id IN (?) AND case_key <> '' ORDER BY received_at LIMIT 1`, ids)
-	if err != nil {
-		return "", err
+	return first.CaseKey, nil
+}
+
+// findCaseChunk is how many Message-IDs one FindCase statement looks up.
+const findCaseChunk = 500
+
+// unique returns ids without repeats, in their first order.
+func unique(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
 	}
+	return out
+}
+
+// LatestWarningCase returns the case key of the latest authentic
+// performance warning or deactivation (other than the notice except) about
+// metric ("": any), dated from from to to (both zero: any date), or "". It
+// is one range read of the index notices_warnings (kind, notice_date),
+// however many other mails are stored.
+func (s *Store) LatestWarningCase(ctx context.Context, except string, metric vtr.Metric, from, to time.Time) (string, error) {
+	q, args := latestWarningQuery(except, metric, from, to)
 	var keys []string
 	if err := s.db.SelectContext(ctx, &keys, s.q(q), args...); err != nil || len(keys) == 0 {
 		return "", err
@@ -205,11 +271,60 @@ func (s *Store) FindCase(ctx context.Context, ids []string) (string, error) {
 	return keys[0], nil
 }
 
+func latestWarningQuery(except string, metric vtr.Metric, from, to time.Time) (string, []any) {
+	q := `SELECT case_key FROM notices WHERE kind IN (?, ?) AND authentic = ? AND case_key <> '' AND notice_id <> ?`
+	args := []any{string(vtr.KindPerformanceWarning), string(vtr.KindDeactivation), true, except}
+	if !from.IsZero() || !to.IsZero() {
+		q += ` AND notice_date >= ? AND notice_date <= ?`
+		args = append(args, fmtTime(from), fmtTime(to))
+	}
+	if metric != "" {
+		q += ` AND metric = ?`
+		args = append(args, string(metric))
+	}
+	return q + ` ORDER BY notice_date DESC, received_at DESC, notice_id LIMIT 1`, args
+}
+
+// RecordNoticeFailure counts a failed run of a notice's pipeline and keeps
+// its error; at the max-th failure the notice is marked failed and no
+// longer pending. It returns the count and whether the notice is now
+// failed. A notice that is done, unreadable or already failed is left as
+// it is (a run that failed after another finished it).
+func (s *Store) RecordNoticeFailure(ctx context.Context, id, errText string, max int) (attempts int, failed bool, err error) {
+	var row struct {
+		Attempts int    `db:"attempts"`
+		State    string `db:"state"`
+	}
+	err = s.db.GetContext(ctx, &row, s.q(`UPDATE notices SET attempts = attempts + 1, last_error = ?,
+		state = CASE WHEN attempts + 1 >= ? THEN ? ELSE state END
+		WHERE notice_id = ? AND state IN (?, ?, ?) RETURNING attempts, state`),
+		errText, max, NoticeFailed, id, NoticeStored, NoticeParsed, NoticeReconciled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return row.Attempts, row.State == NoticeFailed, err
+}
+
+// NoticesInState lists up to limit notices in a state, newest first,
+// without raw bytes (e.g. the failed ones for /vtr notices).
+func (s *Store) NoticesInState(ctx context.Context, state string, limit int) ([]StoredNotice, error) {
+	var out []StoredNotice
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ?
+		ORDER BY received_at DESC, notice_id LIMIT ?`), state, limit)
+	return out, err
+}
+
+// CountNotices counts the notices in a state.
+func (s *Store) CountNotices(ctx context.Context, state string) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM notices WHERE state = ?`), state)
+	return n, err
+}
+
 // FailedNotices lists mails that could not be parsed.
 func (s *Store) FailedNotices(ctx context.Context) ([]StoredNotice, error) {
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT notice_id, account, mailbox, uid, state, kind, parsed, parse_error,
-		case_key, result, received_at, notice_date, source FROM notices WHERE state = ? ORDER BY received_at`), NoticeParseFailed)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ? ORDER BY received_at`), NoticeParseFailed)
 	return out, err
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -31,8 +32,10 @@ type OutboxEntry struct {
 	NextAttemptAt string `db:"next_attempt_at"`
 	LastError     string `db:"last_error"`
 	SlackTS       string `db:"slack_ts"`
-	ThreadTS      string `db:"thread_ts"` // filled by Due: the parent's ts
+	ThreadTS      string `db:"thread_ts"` // filled by Due and ClaimOutbox: the parent's ts
 	CreatedAt     string `db:"created_at"`
+	ClaimedBy     string `db:"claimed_by"`  // the sender that may post it, until ClaimUntil
+	ClaimUntil    string `db:"claim_until"` // fineInstant; "" or past: anyone may claim it
 }
 
 // Enqueue queues an entry unless one with its ID exists.
@@ -47,45 +50,117 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, e OutboxEntry) error {
 	return err
 }
 
-// Due returns pending entries whose next attempt is due, oldest first;
-// thread replies only once their parent is sent (ThreadTS is the parent's ts).
+// dueSelect reads pending entries whose next attempt is due (the first
+// argument: now), oldest first; thread replies only once their parent is
+// sent (thread_ts is the parent's ts).
+const dueSelect = `SELECT o.outbox_id, o.notice_id, o.kind, o.channel, o.thread_of, o.payload,
+		o.state, o.attempts, o.next_attempt_at, o.last_error, o.slack_ts, COALESCE(p.slack_ts, '') AS thread_ts, o.created_at,
+		o.claimed_by, o.claim_until
+		FROM outbox o LEFT JOIN outbox p ON p.outbox_id = o.thread_of
+		WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.thread_of = '' OR p.state = 'sent')`
+
+// Due returns pending entries whose next attempt is due, oldest first,
+// claimed or not; thread replies only once their parent is sent (ThreadTS
+// is the parent's ts). A sender uses ClaimOutbox instead.
 func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT o.outbox_id, o.notice_id, o.kind, o.channel, o.thread_of, o.payload,
-		o.state, o.attempts, o.next_attempt_at, o.last_error, o.slack_ts, COALESCE(p.slack_ts, '') AS thread_ts, o.created_at
-		FROM outbox o LEFT JOIN outbox p ON p.outbox_id = o.thread_of
-		WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.thread_of = '' OR p.state = 'sent')
-		ORDER BY o.created_at, o.outbox_id LIMIT ?`), fmtTime(now), limit)
+	err := s.db.SelectContext(ctx, &out, s.q(dueSelect+` ORDER BY o.created_at, o.outbox_id LIMIT ?`), fmtTime(now), limit)
 	return out, err
 }
 
-// MarkAttempt counts an attempt before it is made: should the process die
-// before learning the outcome, the next run knows that the post may have
-// reached Slack.
-func (s *Store) MarkAttempt(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1 WHERE outbox_id = ?`), id)
-	return err
+// ErrClaimLost is returned by MarkAttempt and MarkRetry when the sender
+// does not hold the entry's claim (any more): its claim expired and another
+// sender took the entry, or the entry was sent meanwhile.
+var ErrClaimLost = errors.New("outbox entry is not claimed by this sender")
+
+// ClaimOutbox claims up to limit due entries (as Due) for owner until
+// now+lease, oldest first, and returns them. An entry is claimed by one
+// sender at a time: ClaimOutbox skips entries whose claim has not expired,
+// whoever holds it (owner's own too, so a sender whose write failed does not
+// take the same entry again at once). On PostgreSQL the rows are locked
+// with FOR UPDATE SKIP LOCKED, so concurrent claimers pass each other by;
+// on SQLite the transaction holds the database's write lock from its start
+// (_txlock=immediate), so claims are one at a time. A sender that dies
+// holding a claim delays its entry until the claim expires; the entry's
+// attempt count then tells the next sender to look for an earlier post
+// first.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxEntry, error) {
+	until := now.Add(lease).UTC().Format(fineInstant)
+	var out []OutboxEntry
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		out = nil
+		q := dueSelect + ` AND o.claim_until <= ? ORDER BY o.created_at, o.outbox_id LIMIT ?`
+		if s.dialect == Postgres {
+			q += ` FOR UPDATE OF o SKIP LOCKED`
+		}
+		if err := tx.SelectContext(ctx, &out, s.q(q), fmtTime(now), now.UTC().Format(fineInstant), limit); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		ids := make([]string, len(out))
+		for i, e := range out {
+			ids[i] = e.ID
+		}
+		q, args, err := sqlx.In(`UPDATE outbox SET claimed_by = ?, claim_until = ? WHERE outbox_id IN (?)`, owner, until, ids)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(q), args...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].ClaimedBy, out[i].ClaimUntil = owner, until
+	}
+	return out, nil
 }
 
-// MarkSent records a successful post and its Slack ts.
+// MarkAttempt counts an attempt before it is made, and renews owner's
+// claim until now+lease: should the process die before learning the
+// outcome, the next sender knows that the post may have reached Slack.
+// ErrClaimLost means owner must not post the entry.
+func (s *Store) MarkAttempt(ctx context.Context, id, owner string, now time.Time, lease time.Duration) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, claim_until = ?
+		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), now.Add(lease).UTC().Format(fineInstant), id, owner)
+	return claimHeld(res, err)
+}
+
+func claimHeld(res interface{ RowsAffected() (int64, error) }, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(ErrClaimLost, err)
+	}
+	return nil
+}
+
+// MarkSent records a successful post and its Slack ts, and ends the claim.
+// It does not ask who holds the claim: the post exists, whoever made it.
 func (s *Store) MarkSent(ctx context.Context, id, channel, ts string) error {
 	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET state = 'sent', slack_ts = ?, channel = ?, sent_at = ?,
-		last_error = '' WHERE outbox_id = ?`), ts, channel, fmtTime(s.Now()), id)
+		last_error = '', claimed_by = '', claim_until = '' WHERE outbox_id = ?`), ts, channel, fmtTime(s.Now()), id)
 	return err
 }
 
-// MarkRetry records why an attempt failed and when to try again.
-func (s *Store) MarkRetry(ctx context.Context, id string, next time.Time, errText string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE outbox_id = ?`),
-		fmtTime(next), errText, id)
-	return err
+// MarkRetry records why owner's attempt failed and when to try again, and
+// ends owner's claim. ErrClaimLost (and no change) when owner does not
+// hold it: the entry is another sender's now.
+func (s *Store) MarkRetry(ctx context.Context, id, owner string, next time.Time, errText string) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, claimed_by = '', claim_until = ''
+		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), fmtTime(next), errText, id, owner)
+	return claimHeld(res, err)
 }
 
 // OutboxEntries lists every entry (for tests and `bot demo`).
 func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.SelectContext(ctx, &out, `SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
-		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at FROM outbox ORDER BY created_at, outbox_id`)
+		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until FROM outbox ORDER BY created_at, outbox_id`)
 	return out, err
 }
 
@@ -93,7 +168,7 @@ func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 func (s *Store) OutboxEntry(ctx context.Context, id string) (*OutboxEntry, error) {
 	var e OutboxEntry
 	err := s.db.GetContext(ctx, &e, s.q(`SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
-		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at FROM outbox WHERE outbox_id = ?`), id)
+		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until FROM outbox WHERE outbox_id = ?`), id)
 	if err != nil {
 		return nil, notFound(err, "outbox entry %s not found", id)
 	}

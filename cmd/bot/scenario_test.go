@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -224,13 +225,18 @@ func idleAgain(t *testing.T, bot *botProc, uid int) {
 	time.Sleep(200 * time.Millisecond)
 }
 
-// startBotProcess runs `bot run` as a child process: this test binary,
-// re-executed into TestRun_childProcess, with vars as its whole
-// environment. The child is killed at cleanup if still running.
-func startBotProcess(t *testing.T, vars map[string]string) (*exec.Cmd, *syncBuffer) {
+// startBotProcess runs `bot run` (or `bot args...`) as a child process:
+// this test binary, re-executed into TestRun_childProcess, with vars as
+// its whole environment. The child is killed at cleanup if still running.
+func startBotProcess(t *testing.T, vars map[string]string, args ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRun_childProcess$", "-test.count=1")
-	cmd.Env = []string{"VTRBOT_E2E_CHILD=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir()}
+	if len(args) == 0 {
+		args = []string{"run"}
+	}
+	argv, _ := json.Marshal(args)
+	cmd.Env = []string{"VTRBOT_E2E_CHILD=" + t.TempDir(), "VTRBOT_E2E_ARGS=" + string(argv),
+		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir()}
 	if d := os.Getenv("GOCOVERDIR"); d != "" {
 		cmd.Env = append(cmd.Env, "GOCOVERDIR="+d)
 	}
@@ -254,16 +260,23 @@ func startBotProcess(t *testing.T, vars map[string]string) (*exec.Cmd, *syncBuff
 	return cmd, out
 }
 
-// TestRun_childProcess is not a test: it is `bot run` in a child process
-// for TestRun_mailboxScenarioKill9 (the os/exec helper-process pattern),
-// and skips unless started as one.
+// TestRun_childProcess is not a test: it is `bot run` (or the command
+// line in VTRBOT_E2E_ARGS, a JSON array) in a child process for
+// startBotProcess (the os/exec helper-process pattern), and skips unless
+// started as one.
 func TestRun_childProcess(t *testing.T) {
 	dir := os.Getenv("VTRBOT_E2E_CHILD")
 	if dir == "" {
-		t.Skip("helper process of TestRun_mailboxScenarioKill9")
+		t.Skip("helper process of startBotProcess")
+	}
+	args := []string{"run"}
+	if a := os.Getenv("VTRBOT_E2E_ARGS"); a != "" {
+		if err := json.Unmarshal([]byte(a), &args); err != nil {
+			t.Fatalf("VTRBOT_E2E_ARGS: %v", err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, []string{"run"}, &Env{
+	code := run(ctx, args, &Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.LookupEnv, Now: time.Now, Dir: dir,
 	})
