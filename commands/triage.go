@@ -36,7 +36,15 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	n := e.Notice
 	r := Reply{Text: Escape(fmt.Sprintf("%s: %s", kindTitle(n), n.Subject))}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: trunc(kindTitle(n)+": "+n.Subject, 150)})
-	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What Amazon says:* " + amazonSays(n, e.Window)})
+	if n.ForwardedBy != "" && !n.ForwardTrusted {
+		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "↪️ *Forwarded by " + Escape(n.ForwardedBy) + ", not believed:* " +
+			Escape(n.ForwardWhy) + ". Whatever the mail inside says, vtrbot does not take it as Amazon's or a carrier's word, and its scans are no evidence."})
+	}
+	says := "*What Amazon says:* "
+	if !n.Authentic && n.Kind != vtr.KindOther {
+		says = "*What the mail claims (not verified):* "
+	}
+	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: says + amazonSays(n, e.Window)})
 	if n.Kind != vtr.KindCarrierUpdate && n.Kind != vtr.KindOther && n.Authentic {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What your records say:* " + recordsSay(e)})
 	}
@@ -51,8 +59,10 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What to do:*\n• " + Escape(strings.Join(e.Actions, "\n• "))})
 	}
 	ctx := fmt.Sprintf("From %s · %s · notice `%s`", Escape(n.From), Escape(authLine(n)), Escape(noticeID))
-	if n.ForwardedBy != "" {
-		ctx += " · forwarded by " + Escape(n.ForwardedBy)
+	if n.ForwardedBy != "" && n.ForwardTrusted {
+		ctx += " · forwarded by " + Escape(n.ForwardedBy) + " (trusted: " + Escape(n.ForwardWhy) + ")"
+	} else if n.ForwardedBy != "" {
+		ctx += " · forwarded by " + Escape(n.ForwardedBy) + " (not trusted)"
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockContext, Text: ctx})
 	if t != nil {
@@ -89,6 +99,8 @@ func triageState(t store.Triage) string {
 
 func kindTitle(n *vtr.Notice) string {
 	switch {
+	case n.ForwardedBy != "" && !n.ForwardTrusted && n.Kind != vtr.KindOther:
+		return "🚩 Untrusted forward"
 	case !n.Authentic && n.Kind != vtr.KindOther:
 		return "🚩 Suspicious mail"
 	case n.Kind == vtr.KindPerformanceWarning:
