@@ -68,3 +68,24 @@ func TestTriageReply_forwards(t *testing.T) {
 		})
 	}
 }
+
+// A forward stored before forwards were judged (its JSON has no
+// forward_trusted) keeps the authenticity it was stored with.
+func TestTriageReply_forwardStoredBeforeTrust(t *testing.T) {
+	var n vtr.Notice
+	legacy := `{"message_id":"<m@amazon.com>","from":"seller-performance@amazon.com","subject":"VTR","authentic":true,
+		"kind":"performance_warning","metric":"valid_tracking_rate","forwarded_by":"owner@traxtar.example"}`
+	if err := n.UnmarshalJSON([]byte(legacy)); err != nil {
+		t.Fatal(err)
+	}
+	e := vtr.Reconcile(vtr.ReconcileInput{Notice: &n, Window: vtr.NoticeWindow(&n, vtr.MustDate("2024-04-05")), Market: "US", HasData: true})
+	got := commands.Render(commands.TriageReply(e, "N1", nil))
+	for _, w := range []string{"⚠️ Amazon warning", "What Amazon says:", "· forwarded by owner@traxtar.example", "[Draft reply]"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("triage lacks %q:\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "not believed") || strings.Contains(got, "Untrusted") {
+		t.Errorf("a forward stored before the rule is shown as untrusted:\n%s", got)
+	}
+}

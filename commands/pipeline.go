@@ -127,7 +127,7 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		if n.Error != "" {
 			p.Cmds.Logger.Warn("mail read with an error; kept", "notice_id", id, "parse_error", n.Error)
 		}
-		if n.ForwardedBy != "" && !n.ForwardTrusted && n.Kind != vtr.KindOther {
+		if untrustedForward(n) && n.Kind != vtr.KindOther {
 			p.Cmds.Logger.Warn("forwarded mail not believed: kept, never posted as Amazon's word nor used as evidence",
 				"notice_id", id, "forwarded_by", n.ForwardedBy, "why", n.ForwardWhy)
 		}

@@ -36,7 +36,7 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	n := e.Notice
 	r := Reply{Text: Escape(fmt.Sprintf("%s: %s", kindTitle(n), n.Subject))}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: trunc(kindTitle(n)+": "+n.Subject, 150)})
-	if n.ForwardedBy != "" && !n.ForwardTrusted {
+	if untrustedForward(n) {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "↪️ *Forwarded by " + Escape(n.ForwardedBy) + ", not believed:* " +
 			Escape(n.ForwardWhy) + ". Whatever the mail inside says, vtrbot does not take it as Amazon's or a carrier's word, and its scans are no evidence."})
 	}
@@ -59,10 +59,13 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What to do:*\n• " + Escape(strings.Join(e.Actions, "\n• "))})
 	}
 	ctx := fmt.Sprintf("From %s · %s · notice `%s`", Escape(n.From), Escape(authLine(n)), Escape(noticeID))
-	if n.ForwardedBy != "" && n.ForwardTrusted {
+	switch {
+	case n.ForwardedBy != "" && n.ForwardTrusted:
 		ctx += " · forwarded by " + Escape(n.ForwardedBy) + " (trusted: " + Escape(n.ForwardWhy) + ")"
-	} else if n.ForwardedBy != "" {
+	case untrustedForward(n):
 		ctx += " · forwarded by " + Escape(n.ForwardedBy) + " (not trusted)"
+	case n.ForwardedBy != "": // read before forwards were judged
+		ctx += " · forwarded by " + Escape(n.ForwardedBy)
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockContext, Text: ctx})
 	if t != nil {
@@ -83,6 +86,13 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	return r
 }
 
+// untrustedForward reports whether n is a forward that is not believed
+// (docs/notices.md "Forwarded notices"). A notice stored before forwards
+// were judged has no verdict and keeps its authenticity.
+func untrustedForward(n *vtr.Notice) bool {
+	return n.ForwardedBy != "" && !n.ForwardTrusted && !n.Authentic
+}
+
 func triageState(t store.Triage) string {
 	var parts []string
 	if t.Assignee != "" {
@@ -99,7 +109,7 @@ func triageState(t store.Triage) string {
 
 func kindTitle(n *vtr.Notice) string {
 	switch {
-	case n.ForwardedBy != "" && !n.ForwardTrusted && n.Kind != vtr.KindOther:
+	case untrustedForward(n) && n.Kind != vtr.KindOther:
 		return "🚩 Untrusted forward"
 	case !n.Authentic && n.Kind != vtr.KindOther:
 		return "🚩 Suspicious mail"
