@@ -92,3 +92,15 @@ func TestRelevant_keepsWhatTheParserReads(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRelevant_otherMail: the cost of the filter on the seller's
+// ordinary mail, which the parser now reads too before it is dropped.
+func BenchmarkRelevant_otherMail(b *testing.B) {
+	raw := []byte("From: Shop <news@shop.example>\r\nSubject: Our spring sale\r\nDate: Mon, 1 Apr 2024 09:00:00 +0000\r\n" +
+		"Content-Type: text/html; charset=UTF-8\r\n\r\n<html><body>" + strings.Repeat("<p>Twenty percent off everything in the store this week, tracking your savings.</p>", 200) + "</body></html>\r\n")
+	for b.Loop() {
+		if commands.Relevant(raw) {
+			b.Fatal("a newsletter is relevant")
+		}
+	}
+}
