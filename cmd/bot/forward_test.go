@@ -279,3 +279,43 @@ func TestRun_forwards(t *testing.T) {
 		}
 	})
 }
+
+// TestExplain_forwards: bot explain judges a forward with the same
+// settings and says who forwarded it and why it is (not) believed.
+func TestExplain_forwards(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "v.db")
+	importTraxtar(t, db)
+	tests := []struct {
+		file     string
+		vars     []string
+		want     []string
+		dontWant []string
+	}{
+		{"forward-rfc822.eml", []string{"IMAP_USERNAME", "orders@traxtar.example"},
+			[]string{"Amazon warning", "forwarded by owner@traxtar.example (trusted:", "[Draft reply]"}, []string{"Untrusted forward"}},
+		{"forward-rfc822.eml", nil,
+			[]string{"Untrusted forward", "Forwarded by owner@traxtar.example, not believed: neither TRUSTED_FORWARDERS nor an IMAP_USERNAME address is set"},
+			[]string{"What Amazon says", "[Draft reply]"}},
+		{"forward-stranger-inline.eml", []string{"TRUSTED_FORWARDERS", "@traxtar.example"},
+			[]string{"Untrusted forward", "Forwarded by helper@stranger.example, not believed", "NOT_AUTHENTIC"},
+			[]string{"What Amazon says", "[Draft reply]", "Drafted reply to Seller Support"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			env, out, errb := envWith(t, "", append([]string{"DATABASE_URL", db}, tt.vars...)...)
+			if code := run(t.Context(), []string{"explain", filepath.Join(noticeTestdata, tt.file)}, env); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("bot explain lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.dontWant {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("bot explain has %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
