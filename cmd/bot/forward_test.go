@@ -140,19 +140,21 @@ func importMailFiles(t *testing.T, db string, files []string, vars ...string) st
 // seller's own forward of the same mail is, in either shape.
 func TestImportMail_forwardedCarrierMail(t *testing.T) {
 	own := []string{"IMAP_USERNAME", "orders@traxtar.example"}
+	// Case names are distinct and plain: a "#" that go test adds to a
+	// repeated name would end up in the database path.
 	tests := []struct {
-		file   string
-		vars   []string
-		events int // carrier events recorded
+		name, file string
+		vars       []string
+		events     int // carrier events recorded
 	}{
-		{"forward-forged-owner-usps-rfc822.eml", own, 0},
-		{"forward-stranger-usps-inline.eml", own, 0},
-		{"forward-usps-inline.eml", nil, 0}, // no setting: no forward is believed, the seller's own neither
-		{"forward-usps-rfc822.eml", own, 3},
-		{"forward-usps-inline.eml", []string{"TRUSTED_FORWARDERS", "owner@traxtar.example"}, 2},
+		{"attached forged", "forward-forged-owner-usps-rfc822.eml", own, 0},
+		{"inline stranger", "forward-stranger-usps-inline.eml", own, 0},
+		{"inline own without a setting", "forward-usps-inline.eml", nil, 0}, // no forward is believed, the seller's own neither
+		{"attached own", "forward-usps-rfc822.eml", own, 3},
+		{"inline own listed", "forward-usps-inline.eml", []string{"TRUSTED_FORWARDERS", "owner@traxtar.example"}, 2},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "v.db")
 			importTraxtar(t, db)
 			before := verified(t, db)
@@ -294,22 +296,22 @@ func TestExplain_forwards(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "v.db")
 	importTraxtar(t, db)
 	tests := []struct {
-		file     string
-		vars     []string
-		want     []string
-		dontWant []string
+		name, file string
+		vars       []string
+		want       []string
+		dontWant   []string
 	}{
-		{"forward-rfc822.eml", []string{"IMAP_USERNAME", "orders@traxtar.example"},
+		{"own forward", "forward-rfc822.eml", []string{"IMAP_USERNAME", "orders@traxtar.example"},
 			[]string{"Amazon warning", "forwarded by owner@traxtar.example (trusted:", "[Draft reply]"}, []string{"Untrusted forward"}},
-		{"forward-rfc822.eml", nil,
+		{"no setting", "forward-rfc822.eml", nil,
 			[]string{"Untrusted forward", "Forwarded by owner@traxtar.example, not believed: neither TRUSTED_FORWARDERS nor an IMAP_USERNAME address is set"},
 			[]string{"What Amazon says", "[Draft reply]"}},
-		{"forward-stranger-inline.eml", []string{"TRUSTED_FORWARDERS", "@traxtar.example"},
+		{"stranger", "forward-stranger-inline.eml", []string{"TRUSTED_FORWARDERS", "@traxtar.example"},
 			[]string{"Untrusted forward", "Forwarded by helper@stranger.example, not believed", "NOT_AUTHENTIC"},
 			[]string{"What Amazon says", "[Draft reply]", "Drafted reply to Seller Support"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			env, out, errb := envWith(t, "", append([]string{"DATABASE_URL", db}, tt.vars...)...)
 			if code := run(t.Context(), []string{"explain", filepath.Join(noticeTestdata, tt.file)}, env); code != 0 {
 				t.Fatalf("exit %d: %s", code, errb)
