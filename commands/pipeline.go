@@ -30,24 +30,24 @@ type Pipeline struct {
 }
 
 // Relevant reports whether a mail may concern the seller's performance: it
-// mentions Amazon anywhere, or comes from a carrier. Other mail in the
-// seller's inbox is neither stored nor read further.
+// mentions Amazon anywhere, comes from a carrier (notice.CarrierSender: the
+// parser's own list, domains matched on label boundaries), or the parser
+// reads it as a notice or carrier update (a forwarded one included). Other
+// mail in the seller's inbox is neither stored nor read further.
 func Relevant(raw []byte) bool {
 	head := raw[:min(len(raw), 2<<20)]
 	if bytes.Contains(bytes.ToLower(head), []byte("amazon")) {
 		return true
 	}
-	m, err := mail.ReadMessage(bytes.NewReader(raw[:min(len(raw), 256<<10)]))
+	addr, name, err := notice.Sender(raw)
 	if err != nil {
 		return true // unreadable headers: store it, the parser will report it
 	}
-	from := strings.ToLower(m.Header.Get("From"))
-	for _, d := range []string{"usps.com", "ups.com", "fedex.com", "dhl.", "ontrac.com", "lasership.com", "canadapost", "royalmail"} {
-		if strings.Contains(from, d) {
-			return true
-		}
+	if _, ok := notice.CarrierSender(addr, name); ok {
+		return true
 	}
-	return false
+	n, err := notice.Parse(bytes.NewReader(raw))
+	return err != nil || n.Kind != vtr.KindOther
 }
 
 // MessageID reads the Message-ID header of a raw mail ("" when absent).
@@ -166,6 +166,10 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		}
 		if n.Error != "" {
 			p.Cmds.Logger.Warn("mail read with an error; kept", "notice_id", id, "parse_error", n.Error)
+		}
+		if untrustedForward(n) && n.Kind != vtr.KindOther {
+			p.Cmds.Logger.Warn("forwarded mail not believed: kept, never posted as Amazon's word nor used as evidence",
+				"notice_id", id, "forwarded_by", n.ForwardedBy, "why", n.ForwardWhy)
 		}
 		if err := s.SaveParsed(ctx, id, n, n.Error); err != nil {
 			return err

@@ -36,7 +36,15 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	n := e.Notice
 	r := Reply{Text: Escape(fmt.Sprintf("%s: %s", kindTitle(n), n.Subject))}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: trunc(kindTitle(n)+": "+n.Subject, 150)})
-	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What Amazon says:* " + amazonSays(n, e.Window)})
+	if untrustedForward(n) {
+		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "↪️ *Forwarded by " + Escape(n.ForwardedBy) + ", not believed:* " +
+			Escape(n.ForwardWhy) + ". Whatever the mail inside says, vtrbot does not take it as Amazon's or a carrier's word, and its scans are no evidence."})
+	}
+	says := "*What Amazon says:* "
+	if !n.Authentic && n.Kind != vtr.KindOther {
+		says = "*What the mail claims (not verified):* "
+	}
+	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: says + amazonSays(n, e.Window)})
 	if n.Kind != vtr.KindCarrierUpdate && n.Kind != vtr.KindOther && n.Authentic {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What your records say:* " + recordsSay(e)})
 	}
@@ -51,7 +59,12 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What to do:*\n• " + Escape(strings.Join(e.Actions, "\n• "))})
 	}
 	ctx := fmt.Sprintf("From %s · %s · notice `%s`", Escape(n.From), Escape(authLine(n)), Escape(noticeID))
-	if n.ForwardedBy != "" {
+	switch {
+	case n.ForwardedBy != "" && n.ForwardTrusted:
+		ctx += " · forwarded by " + Escape(n.ForwardedBy) + " (trusted: " + Escape(n.ForwardWhy) + ")"
+	case untrustedForward(n):
+		ctx += " · forwarded by " + Escape(n.ForwardedBy) + " (not trusted)"
+	case n.ForwardedBy != "": // read before forwards were judged
 		ctx += " · forwarded by " + Escape(n.ForwardedBy)
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockContext, Text: ctx})
@@ -73,6 +86,13 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	return r
 }
 
+// untrustedForward reports whether n is a forward that is not believed
+// (docs/notices.md "Forwarded notices"). A notice stored before forwards
+// were judged has no verdict and keeps its authenticity.
+func untrustedForward(n *vtr.Notice) bool {
+	return n.ForwardedBy != "" && !n.ForwardTrusted && !n.Authentic
+}
+
 func triageState(t store.Triage) string {
 	var parts []string
 	if t.Assignee != "" {
@@ -89,6 +109,8 @@ func triageState(t store.Triage) string {
 
 func kindTitle(n *vtr.Notice) string {
 	switch {
+	case untrustedForward(n) && n.Kind != vtr.KindOther:
+		return "🚩 Untrusted forward"
 	case !n.Authentic && n.Kind != vtr.KindOther:
 		return "🚩 Suspicious mail"
 	case n.Kind == vtr.KindPerformanceWarning:

@@ -181,6 +181,12 @@ func Reconcile(in ReconcileInput) Explanation {
 	if n.Error != "" && n.Kind == KindOther {
 		add(FindParseFailed, SevWarning, "vtrbot could not read this mail (%s); it is stored, nothing was dropped.", n.Error)
 	}
+	if !n.Authentic && n.Kind != KindOther && n.ForwardedBy != "" && !n.ForwardTrusted {
+		// docs/notices.md "Forwarded notices": whoever forwarded it, it is not Amazon's word.
+		add(FindNotAuthentic, SevCritical, "Forwarded by %s, whose forward vtrbot does not believe (%s): it is not taken as Amazon's or a carrier's word and proves nothing. Do not act on it or follow its links; open Seller Central yourself.", n.ForwardedBy, n.ForwardWhy)
+		e.Actions = append(e.Actions, "If you forwarded it yourself, add that address to TRUSTED_FORWARDERS and forward from a mailbox that signs its mail (DKIM); otherwise treat it as phishing.")
+		return e
+	}
 	if !n.Authentic && n.Kind != KindOther {
 		add(FindNotAuthentic, SevCritical, "This mail is not from a verified Amazon (or carrier) address (%s). Do not act on it and do not follow its links; open Seller Central yourself.", orNone(n.AuthSummary, n.From))
 		e.Actions = append(e.Actions, "Treat the mail as phishing: do not click its links or reply with account details; check Account Health in Seller Central directly.")

@@ -143,6 +143,12 @@ type Notice struct {
 	ForwardedBy string   // the address that forwarded the notice, if any
 	AuthSummary string   // how authenticity was judged, for the triage post
 	Error       string   // why the message could not be read, if it could not
+
+	// ForwardTrusted says whether the forward is believed (only with
+	// ForwardedBy): an untrusted forward is never authentic, whatever the
+	// notice inside says. ForwardWhy says why, for the triage post.
+	ForwardTrusted bool
+	ForwardWhy     string
 }
 
 type noticeJSON struct {
@@ -165,6 +171,8 @@ type noticeJSON struct {
 	References      []string `json:"references,omitempty"`
 	CaseID          string   `json:"case_id,omitempty"`
 	ForwardedBy     string   `json:"forwarded_by,omitempty"`
+	ForwardTrusted  *bool    `json:"forward_trusted,omitempty"`
+	ForwardWhy      string   `json:"forward_why,omitempty"`
 	AuthSummary     string   `json:"auth,omitempty"`
 	Error           string   `json:"error,omitempty"`
 }
@@ -176,7 +184,10 @@ func (n Notice) MarshalJSON() ([]byte, error) {
 		Kind: n.Kind, Target: n.Target, Language: n.Language, Period: n.Period,
 		OrderIDs: nonNil(n.OrderIDs), TrackingNumbers: nonNil(n.TrackingNumbers),
 		Claims: n.Claims, InReplyTo: n.InReplyTo, References: n.References, CaseID: n.CaseID,
-		ForwardedBy: n.ForwardedBy, AuthSummary: n.AuthSummary, Error: n.Error,
+		ForwardedBy: n.ForwardedBy, ForwardWhy: n.ForwardWhy, AuthSummary: n.AuthSummary, Error: n.Error,
+	}
+	if n.ForwardedBy != "" {
+		j.ForwardTrusted = &n.ForwardTrusted
 	}
 	if j.Kind == "" {
 		j.Kind = KindOther
@@ -214,7 +225,10 @@ func (n *Notice) UnmarshalJSON(b []byte) error {
 		Kind: j.Kind, Target: j.Target, Language: j.Language, Period: j.Period,
 		OrderIDs: j.OrderIDs, TrackingNumbers: j.TrackingNumbers, Claims: j.Claims,
 		Events: j.Events, InReplyTo: j.InReplyTo, References: j.References, CaseID: j.CaseID,
-		ForwardedBy: j.ForwardedBy, AuthSummary: j.AuthSummary, Error: j.Error,
+		ForwardedBy: j.ForwardedBy, ForwardWhy: j.ForwardWhy, AuthSummary: j.AuthSummary, Error: j.Error,
+	}
+	if j.ForwardTrusted != nil {
+		n.ForwardTrusted = *j.ForwardTrusted
 	}
 	if j.Date != nil {
 		t, err := time.Parse(time.RFC3339, *j.Date)

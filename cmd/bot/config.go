@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/joho/godotenv"
 	"github.com/vtrbot/vtrbot/vtr"
+	"github.com/vtrbot/vtrbot/vtr/notice"
 )
 
 // secret is a configuration value that is never printed or logged.
@@ -47,6 +49,8 @@ type Config struct {
 	IMAPPoll     time.Duration
 	IMAPSince    int
 	IMAPMoveTo   string
+
+	TrustedForwarders []string // lower-case addresses and @domains
 
 	SlackBotToken        secret
 	SlackAppToken        secret
@@ -153,6 +157,11 @@ func configVars() []configVar {
 			return nil
 		}},
 		{"IMAP_MOVE_TO", "", false, "optional folder to move handled Amazon notices to", str(func(c *Config) *string { return &c.IMAPMoveTo })},
+		{"TRUSTED_FORWARDERS", "", false, "comma-separated addresses or @domains whose forwards of a notice may be believed, besides IMAP_USERNAME's domain (empty: only that)", func(c *Config, v string) error {
+			l, err := notice.ParseForwarders(v)
+			c.TrustedForwarders = l
+			return err
+		}},
 		{"SLACK_BOT_TOKEN", "", true, "bot token, xoxb-...", func(c *Config, v string) error {
 			if v != "" && !strings.HasPrefix(v, "xoxb-") {
 				return errors.New("want a bot token starting with xoxb-")
@@ -232,6 +241,39 @@ func loadConfig(env *Env) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// loadSettings reads only the named variables, as loadConfig does, for a
+// command that needs nothing else (bot parse): another setting's mistake is
+// no reason for it to refuse.
+func loadSettings(env *Env, names ...string) (*Config, error) {
+	file, err := godotenv.Read(filepath.Join(env.Dir, ".env"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, &configError{".env", err.Error()}
+	}
+	c := &Config{}
+	for _, v := range configVars() {
+		if !slices.Contains(names, v.name) {
+			continue
+		}
+		val := v.def
+		if s, ok := file[v.name]; ok {
+			val = s
+		}
+		if s, ok := env.Getenv(v.name); ok {
+			val = s
+		}
+		if err := v.set(c, val); err != nil {
+			return nil, &configError{v.name, err.Error()}
+		}
+	}
+	return c, nil
+}
+
+// noticeOptions is how every command reads mail: whose forwards are
+// believed comes from TRUSTED_FORWARDERS and IMAP_USERNAME (docs/notices.md).
+func (c *Config) noticeOptions() notice.Options {
+	return notice.Options{Trust: notice.Trust{Forwarders: c.TrustedForwarders, Mailbox: c.IMAPUsername}}
 }
 
 // validateIMAP checks the settings the mailbox needs, for commands that use it.

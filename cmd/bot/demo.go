@@ -140,9 +140,11 @@ func (d *demo) run(ctx context.Context, toSlack, script bool) error {
 	if toSlack {
 		channel = d.cfg.SlackChannel
 	}
-	p := &commands.Pipeline{Cmds: cmds, Channel: channel}
-	w := newWatcher(d.env, &Config{IMAPAddr: srv.Addr(), IMAPUsername: "seller@demo.example", IMAPPassword: "demo-password",
-		IMAPTLS: "none", IMAPAuth: "password", IMAPMailbox: "INBOX", IMAPPoll: time.Second, IMAPSince: 30}, d.store, p, quiet)
+	box := &Config{IMAPAddr: srv.Addr(), IMAPUsername: "seller@demo.example", IMAPPassword: "demo-password",
+		IMAPTLS: "none", IMAPAuth: "password", IMAPMailbox: "INBOX", IMAPPoll: time.Second, IMAPSince: 30,
+		TrustedForwarders: d.cfg.TrustedForwarders}
+	p := &commands.Pipeline{Cmds: cmds, Channel: channel, Parse: box.noticeOptions().ParseBytes}
+	w := newWatcher(d.env, box, d.store, p, quiet)
 	w.Recheck = time.Second
 	wctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup

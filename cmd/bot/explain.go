@@ -43,7 +43,7 @@ func cmdExplain(ctx context.Context, env *Env, args []string) int {
 	}
 	defer s.Close()
 	cmds := newCommands(env, cfg, s, nil)
-	n := notice.ParseBytes(raw)
+	n := cfg.noticeOptions().ParseBytes(raw)
 	e, err := cmds.Explain(ctx, n, caseWindowFor(ctx, cmds, s, n))
 	if err != nil {
 		return fail(env, err)

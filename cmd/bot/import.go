@@ -24,7 +24,8 @@ Kinds:
   categories FILE...  sku and category columns (TSV or CSV)
   vtr-report FILE...  Amazon's Valid Tracking report (CSV or TSV) as scan evidence
   mail FILE...        old mail (.eml, mbox) through the watcher's store, parse and
-                      reconcile path (--post also queues Slack triage posts)`
+                      reconcile path (--post also queues Slack triage posts); a
+                      forward counts only from TRUSTED_FORWARDERS or IMAP_USERNAME's domain`
 
 func cmdImport(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "import", "orders|shipments|categories|vtr-report|mail FILE...", importAbout)

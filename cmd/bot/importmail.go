@@ -47,6 +47,7 @@ func importMail(ctx context.Context, env *Env, applyDB func(*Config), files []st
 		}
 		p = d.pipeline
 	}
+	p.Parse = cfg.noticeOptions().ParseBytes // whose forwards are believed
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {

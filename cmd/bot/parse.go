@@ -29,6 +29,8 @@ func cmdParse(ctx context.Context, env *Env, args []string) int {
 	flags.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: bot parse [flags] FILE...   (FILE: .eml or mbox; - reads standard input)")
 		fmt.Fprintln(env.Stderr, "Prints one JSON object per message, one per line.")
+		fmt.Fprintln(env.Stderr, "A forwarded notice is believed only from TRUSTED_FORWARDERS or IMAP_USERNAME's domain (read from the")
+		fmt.Fprintln(env.Stderr, "environment and .env), when the forwarding mail's own DKIM or DMARC passed; see docs/notices.md.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -46,7 +48,13 @@ func cmdParse(ctx context.Context, env *Env, args []string) int {
 		// a few MB for less collecting cut CPU time by ~40% (bench/parse).
 		debug.SetGCPercent(400)
 	}
-	opts := notice.Options{MaxSize: *maxSize}
+	cfg, err := loadSettings(env, "IMAP_USERNAME", "TRUSTED_FORWARDERS")
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return exitConfig
+	}
+	opts := cfg.noticeOptions()
+	opts.MaxSize = *maxSize
 	out := bufio.NewWriterSize(env.Stdout, 64<<10)
 	code := exitOK
 	for _, name := range flags.Args() {

@@ -98,7 +98,7 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 	}
 	d.sender = commands.NewSender(&commands.Sender{Store: s, Logger: log.With("component", "outbox"), Now: env.Now,
 		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
-	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake}
+	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake, Parse: cfg.noticeOptions().ParseBytes}
 	if d.app != nil {
 		d.pipeline.Channel = cfg.SlackChannel
 	}

@@ -12,8 +12,10 @@ import (
 // judgeAuth sets Authentic and AuthSummary (README "authentic"): the From
 // address is on an Amazon domain, or for a carrier update on a carrier's,
 // and the topmost Authentication-Results header reports no dkim, spf or
-// dmarc failure. Display names never count. An inline forward carries no
-// results of the notice, so it is judged on the forwarded address alone.
+// dmarc failure. Display names never count. A forward is authentic only
+// when it is trusted (fwd.trusted, Trust.judgeForward) and the notice is;
+// an inline forward carries no results of the notice, so its notice is
+// judged on the forwarded address alone.
 func judgeAuth(n *vtr.Notice, m *mailMsg, fwd *forwardInfo) {
 	domain := domainOf(m.from)
 	var parts []string
@@ -23,6 +25,9 @@ func judgeAuth(n *vtr.Notice, m *mailMsg, fwd *forwardInfo) {
 			how = "inline"
 		}
 		parts = append(parts, fmt.Sprintf("forwarded %s by %s", how, orNone(fwd.by)))
+		if !fwd.trusted {
+			parts = append(parts, "forward NOT trusted: "+fwd.why)
+		}
 	}
 	_, amazon := amazonStore(domain)
 	c, isCarrier := carrierByDomain(domain)
@@ -54,7 +59,7 @@ func judgeAuth(n *vtr.Notice, m *mailMsg, fwd *forwardInfo) {
 		}
 		parts = append(parts, res)
 	}
-	n.Authentic = okDomain && !failed
+	n.Authentic = okDomain && !failed && (fwd == nil || fwd.trusted)
 	n.AuthSummary = strings.Join(parts, "; ")
 }
 

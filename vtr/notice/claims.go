@@ -40,6 +40,7 @@ var numberWords = map[string]int{
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 	"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
 	"eighteen": 18, "nineteen": 19, "twenty": 20, "a single": 1, "single": 1,
+	"zero": 0, "null": 0, "zéro": 0, "cero": 0,
 	"ein": 1, "eine": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
 	"neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
 	"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
@@ -47,18 +48,82 @@ var numberWords = map[string]int{
 	"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
 }
 
+// Counts as digits: plain, or grouped in thousands the way each language
+// writes them ("1,234", "1.234", "1 234"). Zero is a count.
+const (
+	digitsEN = `\d{1,3}(?:,\d{3})+|\d{1,6}`
+	digitsEU = `\d{1,3}(?:\.\d{3})+|\d{1,6}`
+	digitsFR = `\d{1,3}(?:[ .]\d{3})+|\d{1,6}`
+)
+
 // orderCountRes read "N order(s) ... (for|in|over|during) the (past|last) D
 // days" and its translations; groups: count, words between count and
 // "orders", words between "orders" and the span, days.
 var orderCountRes = []*regexp.Regexp{
-	regexp.MustCompile(`\b(\d{1,6}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|a single)((?: [a-z\-]+){0,3}?) orders?\b([^.!?]{0,80}?)\b(?:for|in|over|during|within) the (?:past|last|previous|preceding) (\d{1,4}) days?\b`),
-	regexp.MustCompile(`\b(\d{1,6}|eine?|einer|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)((?: [\p{L}\-]+){0,2}?) bestellung(?:en)?\b([^.!?]{0,80}?)\b(?:in|während|innerhalb) (?:den|der) (?:letzten|vergangenen) (\d{1,4}) tage?n?\b`),
-	regexp.MustCompile(`\b(\d{1,6}|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)((?: [\p{L}\-]+){0,2}?) commandes?\b([^.!?]{0,80}?)\b(?:au cours des|pendant les|sur les|dans les|durant les) (\d{1,4}) derniers jours\b`),
-	regexp.MustCompile(`\b(\d{1,6}|un|uno|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci)((?: [\p{L}\-]+){0,2}?) ordin[ei]\b([^.!?]{0,80}?)\b(?:negli|nei|durante gli) ultimi (\d{1,4}) giorni\b`),
-	regexp.MustCompile(`\b(\d{1,6}|un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)((?: [\p{L}\-]+){0,2}?) pedidos?\b([^.!?]{0,80}?)\b(?:en|durante) los (?:últimos|pasados) (\d{1,4}) días\b`),
+	regexp.MustCompile(`\b(` + digitsEN + `|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|a single)((?: [a-z\-]+){0,3}?) orders?\b([^.!?]{0,80}?)\b(?:for|in|over|during|within) the (?:past|last|previous|preceding) (\d{1,4}) days?\b`),
+	regexp.MustCompile(`\b(` + digitsEU + `|null|eine?|einer|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)((?: [\p{L}\-]+){0,2}?) bestellung(?:en)?\b([^.!?]{0,80}?)\b(?:in|während|innerhalb) (?:den|der) (?:letzten|vergangenen) (\d{1,4}) tage?n?\b`),
+	regexp.MustCompile(`\b(` + digitsFR + `|zéro|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)((?: [\p{L}\-]+){0,2}?) commandes?\b([^.!?]{0,80}?)\b(?:au cours des|pendant les|sur les|dans les|durant les) (\d{1,4}) derniers jours\b`),
+	regexp.MustCompile(`\b(` + digitsEU + `|zero|un|uno|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci)((?: [\p{L}\-]+){0,2}?) ordin[ei]\b([^.!?]{0,80}?)\b(?:negli|nei|durante gli) ultimi (\d{1,4}) giorni\b`),
+	regexp.MustCompile(`\b(` + digitsEU + `|cero|un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)((?: [\p{L}\-]+){0,2}?) pedidos?\b([^.!?]{0,80}?)\b(?:en|durante) los (?:últimos|pasados) (\d{1,4}) días\b`),
 }
 
-var orderCountJA = regexp.MustCompile(`過去 ?(\d{1,4}) ?日間?[^。]{0,40}?(\d{1,6}) ?件の注文`)
+// Japanese counts: "過去365日間に1件の注文" and "過去365日間の注文は0件", with
+// digits (full-width ones are folded before) or kanji numerals.
+var orderCountJA = []*regexp.Regexp{
+	regexp.MustCompile(`過去 ?(\d{1,4}) ?日間?[^。]{0,40}?(` + digitsEN + `|[〇零一二三四五六七八九十]{1,3}) ?件の注文`),
+	regexp.MustCompile(`過去 ?(\d{1,4}) ?日間?の ?注文(?:数|件数)? ?(?:は|が) ?(` + digitsEN + `|[〇零一二三四五六七八九十]{1,3}) ?件`),
+}
+
+// parseCount reads a count as orderCountRes match it: digits, grouped or
+// not, a number word, or a kanji numeral up to 99.
+func parseCount(s string) (int, bool) {
+	if s != "" && isDigit(s[0]) {
+		n, err := strconv.Atoi(strings.NewReplacer(",", "", ".", "", " ", "").Replace(s))
+		return n, err == nil
+	}
+	if n, ok := numberWords[s]; ok {
+		return n, true
+	}
+	return kanjiNumber(s)
+}
+
+// kanjiNumber reads 〇, 零 and 一 ... 九十九.
+func kanjiNumber(s string) (int, bool) {
+	digit := func(r rune) (int, bool) {
+		i := strings.IndexRune("〇一二三四五六七八九", r)
+		if r == '零' {
+			return 0, true
+		}
+		if i < 0 {
+			return 0, false
+		}
+		return i / len("〇"), true
+	}
+	rs := []rune(s)
+	ten := slices.Index(rs, '十')
+	switch {
+	case len(rs) == 1 && ten < 0:
+		return digit(rs[0])
+	case ten < 0 || ten > 1 || len(rs)-ten > 2:
+		return 0, false
+	}
+	tens, ones := 1, 0
+	if ten == 1 {
+		d, ok := digit(rs[0])
+		if !ok || d == 0 {
+			return 0, false
+		}
+		tens = d
+	}
+	if ten+1 < len(rs) {
+		d, ok := digit(rs[ten+1])
+		if !ok || d == 0 {
+			return 0, false
+		}
+		ones = d
+	}
+	return tens*10 + ones, true
+}
 
 // Words a sentence needs before orderCountRes[i] is tried on it.
 var orderCountWords = [][2]string{{"order", "day"}, {"bestellung", "tage"}, {"commande", "jours"}, {"ordin", "giorni"}, {"pedido", "días"}}
@@ -73,11 +138,13 @@ func (d *doc) orderCounts() []claimAt {
 			}
 		}
 		if strings.Contains(low, "注文") {
-			for _, m := range orderCountJA.FindAllStringSubmatchIndex(low, -1) {
-				days, _ := strconv.Atoi(low[m[2]:m[3]])
-				n, _ := strconv.Atoi(low[m[4]:m[5]])
-				if n > 0 && days > 0 {
-					out = append(out, claimAt{s.start + m[0], vtr.Claim{Type: vtr.ClaimOrderCount, Count: n, Days: days}})
+			for _, re := range orderCountJA {
+				for _, m := range re.FindAllStringSubmatchIndex(low, -1) {
+					days, _ := strconv.Atoi(low[m[2]:m[3]])
+					n, ok := parseCount(low[m[4]:m[5]])
+					if ok && days > 0 {
+						out = append(out, claimAt{s.start + m[0], vtr.Claim{Type: vtr.ClaimOrderCount, Count: n, Days: days}})
+					}
 				}
 			}
 		}
@@ -96,13 +163,10 @@ func (d *doc) orderCountsIn(re *regexp.Regexp, low string, base int) []claimAt {
 				containsAny(mid, []string{"status", "statut", "stato", "estado", "between", "zwischen", "entre", "tra "}) {
 				continue
 			}
-			n, err := strconv.Atoi(count)
-			if err != nil {
-				n = numberWords[count]
-			}
+			n, ok := parseCount(count)
 			days, _ := strconv.Atoi(low[m[8]:m[9]])
-			if n <= 0 || days <= 0 {
-				continue
+			if !ok || days <= 0 {
+				continue // zero is a count (README: N is digits); zero days is no span
 			}
 			out = append(out, claimAt{base + m[0], vtr.Claim{Type: vtr.ClaimOrderCount, Count: n, Days: days}})
 		}

@@ -9,8 +9,13 @@ import (
 
 // forwardInfo says how the notice reached the seller when it was forwarded.
 type forwardInfo struct {
-	by     string // the forwarding mail's From address
-	inline bool   // an inline "Forwarded message" block, not an attached message
+	by      string // the outermost forwarding mail's From address
+	inline  bool   // an inline "Forwarded message" block, not an attached message
+	hops    []hop  // each forward, outermost first
+	outerID string // the outermost forwarding mail's own Message-ID
+
+	trusted bool   // the forward is believed (Trust.judgeForward)
+	why     string // why it is, or is not
 }
 
 // resolveForward finds the notice inside outer: the message itself, or the
@@ -20,13 +25,17 @@ type forwardInfo struct {
 func resolveForward(outer *mailMsg) (*mailMsg, *forwardInfo) {
 	src := outer
 	var fwd *forwardInfo
+	addHop := func(m *mailMsg) {
+		if fwd == nil {
+			fwd = &forwardInfo{by: outer.from, outerID: outer.messageID}
+		}
+		fwd.hops = append(fwd.hops, hop{from: m.from, authRes: m.authRes, hasAuthRes: m.hasAuthRes, inline: m.inline})
+	}
 	for depth := 0; depth <= maxFwdDepth; depth++ {
 		if src.fwdRaw != nil && depth < maxFwdDepth {
 			inner, err := readMessage(src.fwdRaw, depth+1)
 			if err == nil {
-				if fwd == nil {
-					fwd = &forwardInfo{by: outer.from}
-				}
+				addHop(src)
 				if inner.messageID == "" {
 					inner.messageID = src.messageID
 				}
@@ -42,9 +51,7 @@ func resolveForward(outer *mailMsg) (*mailMsg, *forwardInfo) {
 			src.own = own
 			break
 		}
-		if fwd == nil {
-			fwd = &forwardInfo{by: outer.from}
-		}
+		addHop(src)
 		fwd.inline = true
 		src = blk.message(src)
 	}

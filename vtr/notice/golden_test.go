@@ -42,8 +42,14 @@ func TestParse_shared(t *testing.T) {
 	}
 }
 
+// goldenTrust is the seller of the package's own fixtures: the mailbox
+// orders@traxtar.example, whose domain's forwards are trusted when their
+// own mail proves them (forward-*.eml).
+var goldenTrust = Trust{Mailbox: "orders@traxtar.example"}
+
 // TestParse_golden checks the package's own fixtures (testdata/NAME.eml and
-// NAME.golden.json) exactly; -update rewrites the golden files.
+// NAME.golden.json) exactly, parsed with goldenTrust; -update rewrites the
+// golden files.
 func TestParse_golden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.eml")
 	if len(files) == 0 {
@@ -52,7 +58,7 @@ func TestParse_golden(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".eml")
 		t.Run(name, func(t *testing.T) {
-			got := parseFile(t, f)
+			got := parseFileWith(t, Options{Trust: goldenTrust}, f)
 			golden := strings.TrimSuffix(f, ".eml") + ".golden.json"
 			if *update {
 				var buf bytes.Buffer
@@ -76,12 +82,17 @@ func TestParse_golden(t *testing.T) {
 
 func parseFile(t *testing.T, path string) []byte {
 	t.Helper()
+	return parseFileWith(t, Options{}, path)
+}
+
+func parseFileWith(t *testing.T, o Options, path string) []byte {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	n, err := Parse(f)
+	n, err := o.Parse(f)
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}

@@ -26,6 +26,9 @@ type Options struct {
 	// MaxSize is the largest message read, in bytes (0: DefaultMaxSize).
 	// A larger message yields a Notice with Error set.
 	MaxSize int64
+	// Trust says whose forwards are believed; the zero value believes none
+	// (docs/notices.md, "Forwarded notices").
+	Trust Trust
 }
 
 func (o Options) maxSize() int64 {
@@ -56,10 +59,16 @@ func (o Options) Parse(r io.Reader) (*vtr.Notice, error) {
 	return o.ParseMessage(m), nil
 }
 
+// ParseBytes reads one message held in memory with the default options (no
+// forward is trusted). It never fails: problems are reported in the
+// Notice's Error field.
+func ParseBytes(raw []byte) *vtr.Notice { return Options{}.ParseBytes(raw) }
+
 // ParseBytes reads one message held in memory. It never fails: problems are
-// reported in the Notice's Error field.
-func ParseBytes(raw []byte) *vtr.Notice {
-	return Options{}.ParseMessage(Message{Raw: raw, Size: int64(len(raw))})
+// reported in the Notice's Error field. Unlike Parse it applies no MaxSize:
+// the caller already holds the bytes.
+func (o Options) ParseBytes(raw []byte) *vtr.Notice {
+	return o.ParseMessage(Message{Raw: raw, Size: int64(len(raw))})
 }
 
 // ParseMessage reads a message yielded by Messages with the default options.
@@ -80,11 +89,11 @@ func (o Options) ParseMessage(m Message) *vtr.Notice {
 		n.Error = fmt.Sprintf("message is larger than %s (the limit): not read", sizeString(o.maxSize()))
 		return n
 	}
-	return read(m.Raw)
+	return o.read(m.Raw)
 }
 
 // read turns raw message bytes into a Notice.
-func read(raw []byte) *vtr.Notice {
+func (o Options) read(raw []byte) *vtr.Notice {
 	n := &vtr.Notice{Kind: vtr.KindOther}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		n.Error = "empty message"
@@ -99,7 +108,12 @@ func read(raw []byte) *vtr.Notice {
 	fillHeader(n, src)
 	if fwd != nil {
 		n.ForwardedBy = fwd.by
-		if n.MessageID == "" {
+		fwd.trusted, fwd.why = o.Trust.judgeForward(fwd.hops)
+		n.ForwardTrusted, n.ForwardWhy = fwd.trusted, fwd.why
+		if n.MessageID == "" || !fwd.trusted {
+			// Only a trusted forward takes the notice's Message-ID: a
+			// stranger's forward must never stand in for the real notice
+			// (its post and its store key are keyed by it).
 			n.MessageID = outer.messageID
 		}
 		if n.Date.IsZero() {

@@ -1,8 +1,11 @@
 package notice
 
 import (
+	"bytes"
 	"strings"
 
+	"github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
@@ -104,6 +107,46 @@ func carrierSender(m *mailMsg) (carrier, bool) {
 		}
 	}
 	return carrier{}, false
+}
+
+// CarrierSender reports which carrier a mail comes from: the carrier whose
+// domain the From address is on (the domain or a subdomain of it, so
+// ups.com is email.ups.com but never googlegroups.com), else a carrier
+// named in the display name. It is the one list of carriers: the parser
+// classifies carrier updates by it, and the bot keeps every mail it names
+// (commands.Relevant). Display names count for that, never for authentic.
+func CarrierSender(addr, displayName string) (name string, ok bool) {
+	c, ok := carrierSender(&mailMsg{from: strings.ToLower(addr), fromName: displayName})
+	return c.name, ok
+}
+
+// CarrierDomains lists every carrier domain the parser knows, with the
+// carrier's name, in the order of the list.
+func CarrierDomains() [][2]string {
+	var out [][2]string
+	for _, c := range carriers {
+		for _, d := range c.domains {
+			out = append(out, [2]string{d, c.name})
+		}
+	}
+	return out
+}
+
+// Sender reads the From address (lower-cased) and display name (RFC 2047
+// decoded) of raw's header block, as the parser does. An error means the
+// header cannot be read at all.
+func Sender(raw []byte) (addr, displayName string, err error) {
+	head := raw[:min(len(raw), 1<<20)]
+	if end := headerEnd(head); end > 0 {
+		head = head[:end]
+	}
+	e, err := message.Read(bytes.NewReader(head))
+	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+		return "", "", headerError(err)
+	}
+	h := gomail.Header{Header: e.Header}
+	addr, displayName = fromAddress(&h)
+	return addr, displayName, nil
 }
 
 // storeNames maps the names of Amazon's stores, as a text writes them, to
