@@ -43,8 +43,8 @@ func setup(t *testing.T) (*spapifake.Server, *spapi.Client, *clock) {
 	f.Now = clk.Now
 	c := &spapi.Client{
 		Endpoint: f.URL, RefreshToken: f.RefreshToken(),
-		Auth:  &spapi.LWA{URL: f.LWAURL(), ClientID: f.ClientID, ClientSecret: f.ClientSecret, Now: clk.Now},
-		Now:   clk.Now, Sleep: clk.Sleep, Jitter: func() float64 { return 0.5 },
+		Auth: &spapi.LWA{URL: f.LWAURL(), ClientID: f.ClientID, ClientSecret: f.ClientSecret, Now: clk.Now},
+		Now:  clk.Now, Sleep: clk.Sleep, Jitter: func() float64 { return 0.5 },
 	}
 	return f, c, clk
 }

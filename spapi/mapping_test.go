@@ -9,7 +9,9 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-func money(a, cur string) *spapi.Money { return &spapi.Money{Amount: spapi.Decimal(a), CurrencyCode: cur} }
+func money(a, cur string) *spapi.Money {
+	return &spapi.Money{Amount: spapi.Decimal(a), CurrencyCode: cur}
+}
 
 // usOrder is a shipped US merchant order of one item, to vary.
 func usOrder(pkgs ...spapi.OrderPackage) spapi.Order {
@@ -38,7 +40,7 @@ func TestMapOrder_Order(t *testing.T) {
 		PurchasedAt:        time.Date(2019, 10, 11, 3, 40, 0, 0, time.UTC),
 		PromisedDelivery:   vtr.MustDate("2019-10-15"), // 06:59:59Z is 23:59:59 the day before in Los Angeles
 		LatestShipDate:     vtr.MustDate("2019-10-12"), LatestShipAt: time.Date(2019, 10, 13, 6, 59, 59, 0, time.UTC),
-		Currency:           "USD",
+		Currency: "USD",
 		Items: []vtr.Item{{SKU: "TX-CD-0101", Quantity: 2, Name: "Jazz",
 			Price: 130000, Shipping: 39900}}, // unit price × quantity; SHIPPING proceeds, not the total with tax
 	}
@@ -68,7 +70,9 @@ func TestMapOrder_Fields(t *testing.T) {
 		{"JP in Tokyo", func(o *spapi.Order) {
 			o.SalesChannel.MarketplaceID = "A1VC38T7YXB528"
 			o.Fulfillment.DeliverByWindow.LatestDateTime = "2019-10-15T15:30:00Z" // 00:30 on the 16th in Tokyo
-		}, func(o *vtr.Order) bool { return o.Marketplace == "JP" && o.PromisedDelivery == vtr.MustDate("2019-10-16") }},
+		}, func(o *vtr.Order) bool {
+			return o.Marketplace == "JP" && o.PromisedDelivery == vtr.MustDate("2019-10-16")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,12 +105,16 @@ func TestMapOrder_Packages(t *testing.T) {
 			[]vtr.Package{{CarrierCode: "USPS", FirstScanAt: shipped}}},
 		{"in transit", func(p *spapi.OrderPackage) { p.PackageStatus.Status = "IN_TRANSIT" },
 			[]vtr.Package{{CarrierCode: "USPS", FirstScanAt: shipped}}},
-		{"picked up", func(p *spapi.OrderPackage) { p.PackageStatus = &spapi.PackageStatus{Status: "SHIPPED", DetailedStatus: "PICKED_UP"} },
+		{"picked up", func(p *spapi.OrderPackage) {
+			p.PackageStatus = &spapi.PackageStatus{Status: "SHIPPED", DetailedStatus: "PICKED_UP"}
+		},
 			[]vtr.Package{{CarrierCode: "USPS", FirstScanAt: shipped}}},
 		{"pending pick-up is no scan", func(p *spapi.OrderPackage) {
 			p.PackageStatus = &spapi.PackageStatus{Status: "PENDING", DetailedStatus: "PENDING_PICK_UP"}
 		}, []vtr.Package{{CarrierCode: "USPS"}}},
-		{"lost is no scan", func(p *spapi.OrderPackage) { p.PackageStatus = &spapi.PackageStatus{Status: "SHIPPED", DetailedStatus: "LOST"} },
+		{"lost is no scan", func(p *spapi.OrderPackage) {
+			p.PackageStatus = &spapi.PackageStatus{Status: "SHIPPED", DetailedStatus: "LOST"}
+		},
 			[]vtr.Package{{CarrierCode: "USPS"}}},
 		{"label cancelled: no package", func(p *spapi.OrderPackage) {
 			p.PackageStatus = &spapi.PackageStatus{Status: "PENDING", DetailedStatus: "LABEL_CANCELLED"}

@@ -39,7 +39,7 @@ type SalesChannel struct {
 
 // OrderFulfillment is how an order is being fulfilled.
 type OrderFulfillment struct {
-	FulfillmentStatus string         `json:"fulfillmentStatus"` // PENDING, UNSHIPPED, SHIPPED, CANCELLED, ...
+	FulfillmentStatus string         `json:"fulfillmentStatus"`     // PENDING, UNSHIPPED, SHIPPED, CANCELLED, ...
 	FulfilledBy       string         `json:"fulfilledBy,omitempty"` // MERCHANT, AMAZON
 	ShipByWindow      *DateTimeRange `json:"shipByWindow,omitempty"`
 	DeliverByWindow   *DateTimeRange `json:"deliverByWindow,omitempty"`
