@@ -307,3 +307,112 @@ func dumpTables(t *testing.T, db string) map[string][]string {
 	}
 	return out
 }
+
+// A refresh token Amazon refuses: exit 1, one line naming the setting, and
+// no secret anywhere in the output.
+func TestSync_RejectedCredentials(t *testing.T) {
+	tests := []struct {
+		name string
+		vars []string
+		want string
+	}{
+		{"wrong refresh token", []string{"SPAPI_REFRESH_TOKEN", "Atzr|IwEBIwrong-and-secret"}, "SPAPI_REFRESH_TOKEN: Login with Amazon refused the refresh token (invalid_grant)"},
+		{"wrong client secret", []string{"SPAPI_CLIENT_SECRET", "amzn1.oa2-cs.v1.secret-secret"}, "SPAPI_CLIENT_SECRET: Login with Amazon refused the app's credentials (invalid_client)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeAmazon(t, nil)
+			db := storetest.URL(t, "sqlite")
+			code, out, errs := runBot(t, db, spapiVars(f, tt.vars...), "sync")
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+			}
+			lines := strings.Split(strings.TrimSpace(errs), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], tt.want) {
+				t.Errorf("stderr:\n%s\nwant one line starting %q", errs, tt.want)
+			}
+			for _, secret := range []string{tt.vars[1], f.ClientSecret, f.RefreshToken()} {
+				if strings.Contains(out+errs, secret) {
+					t.Errorf("output shows a secret: %s%s", out, errs)
+				}
+			}
+			if f.Calls("searchOrders") != 0 {
+				t.Error("called the API without a token")
+			}
+		})
+	}
+}
+
+// Bad settings: one line naming the variable, exit 2.
+func TestSync_Config(t *testing.T) {
+	tests := []struct {
+		vars []string
+		want string
+	}{
+		{[]string{"SPAPI_REFRESH_TOKEN", ""}, "SPAPI_REFRESH_TOKEN: not set"},
+		{[]string{"SPAPI_REFRESH_TOKEN", "not-a-token"}, "SPAPI_REFRESH_TOKEN: want"},
+		{[]string{"SPAPI_CLIENT_ID", ""}, "SPAPI_CLIENT_ID: not set"},
+		{[]string{"SPAPI_ENDPOINT", "http://sellingpartnerapi-na.amazon.com"}, "SPAPI_ENDPOINT: want https://"},
+		{[]string{"SPAPI_LWA_URL", "ftp://127.0.0.1/"}, "SPAPI_LWA_URL: want an https:// URL"},
+		{[]string{"SPAPI_MARKETPLACES", "US,XX"}, "SPAPI_MARKETPLACES: want marketplace codes"},
+		{[]string{"SPAPI_POLL", "10s"}, "SPAPI_POLL: want a duration of at least 1m"},
+		{[]string{"SPAPI_SINCE", "0"}, "SPAPI_SINCE: want a whole number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vars[0], func(t *testing.T) {
+			f := newFakeAmazon(t, nil)
+			code, _, errs := runBot(t, storetest.URL(t, "sqlite"), spapiVars(f, tt.vars...), "sync")
+			if code != 2 || !strings.HasPrefix(errs, tt.want) || strings.Count(errs, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line starting %q", code, errs, tt.want)
+			}
+		})
+	}
+}
+
+// A pass stopped after some pages (here by an error Amazon gives on the
+// third page) and run again resumes at the page it had not written, and
+// ends with the same data as one uninterrupted pass.
+func TestSync_StoppedMidwayResumes(t *testing.T) {
+	var orders []spapi.Order
+	start := time.Date(2019, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 450 {
+		at := start.Add(time.Duration(i) * time.Hour).Format(time.RFC3339)
+		orders = append(orders, spapi.Order{OrderID: fmt.Sprintf("114-%07d-1234567", i), CreatedTime: at, LastUpdatedTime: at,
+			SalesChannel: spapi.SalesChannel{ChannelName: "AMAZON", MarketplaceID: "ATVPDKIKX0DER"},
+			Fulfillment: &spapi.OrderFulfillment{FulfillmentStatus: "SHIPPED", FulfilledBy: "MERCHANT",
+				DeliverByWindow: &spapi.DateTimeRange{LatestDateTime: start.Add(time.Duration(i)*time.Hour + 96*time.Hour).Format(time.RFC3339)}},
+			OrderItems: []spapi.OrderItem{{OrderItemID: "1", QuantityOrdered: 1, Product: spapi.ItemProduct{SellerSKU: fmt.Sprint("SKU-", i%7),
+				Price: &spapi.ItemPrice{UnitPrice: &spapi.Money{Amount: "12.99", CurrencyCode: "USD"}}}}},
+			Packages: []spapi.OrderPackage{{PackageReferenceID: "1", CreatedTime: at, ShipTime: at, Carrier: "USPS",
+				TrackingNumber: fmt.Sprintf("9400111899223%09d", i), PackageStatus: &spapi.PackageStatus{Status: "DELIVERED"}}}})
+	}
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			whole := storetest.URL(t, kind)
+			f := newFakeAmazon(t, orders)
+			if code, out, errs := runBot(t, whole, spapiVars(f), "sync"); code != 0 {
+				t.Fatalf("uninterrupted sync: exit %d\n%s%s", code, out, errs)
+			}
+
+			stopped := storetest.URL(t, kind)
+			f2 := newFakeAmazon(t, orders)
+			// Pages 1 and 2 are answered, page 3 is refused (403: not retried).
+			f2.InjectAt("searchOrders", 3, spapifake.Fault{Status: 403})
+			code, out, errs := runBot(t, stopped, spapiVars(f2), "sync")
+			if code != 1 || !strings.Contains(out, "200 orders (200 new, 0 changed)") {
+				t.Fatalf("stopped sync: exit %d\n%s%s", code, out, errs)
+			}
+			code, out, errs = runBot(t, stopped, spapiVars(f2), "sync")
+			if code != 0 || !strings.Contains(out, "250 orders (250 new, 0 changed), 250 packages (250 new, 0 changed) in 3 page(s), resuming") {
+				t.Fatalf("resumed sync: exit %d\n%s%s", code, out, errs)
+			}
+			if got, want := dumpTables(t, stopped), dumpTables(t, whole); !reflect.DeepEqual(got, want) {
+				for k := range want {
+					if !reflect.DeepEqual(got[k], want[k]) {
+						t.Errorf("table %s differs: %d rows vs %d uninterrupted", k, len(got[k]), len(want[k]))
+					}
+				}
+			}
+		})
+	}
+}

@@ -50,6 +50,7 @@ type Server struct {
 	exchanges  int
 	calls      map[string]int
 	faults     map[string][]Fault
+	faultAt    map[string]map[int]Fault
 	rateLimits map[string]string
 	orders     map[string]spapi.Order
 	cursors    map[string]*cursor
@@ -76,7 +77,7 @@ func New(cleanup func(func())) *Server {
 		ClientID: "amzn1.application-oa2-client.fake", ClientSecret: "fake-client-secret",
 		RefreshTokens: []string{"Atzr|fake-refresh-token"},
 		TokenTTL:      time.Hour, DocumentTTL: 5 * time.Minute, Now: time.Now,
-		tokens: map[string]time.Time{}, calls: map[string]int{}, faults: map[string][]Fault{},
+		tokens: map[string]time.Time{}, calls: map[string]int{}, faults: map[string][]Fault{}, faultAt: map[string]map[int]Fault{},
 		rateLimits: map[string]string{}, orders: map[string]spapi.Order{}, cursors: map[string]*cursor{},
 		reports: map[string]*report{}, plan: []string{spapi.ReportInQueue, spapi.ReportInProgress, spapi.ReportDone},
 		perf: map[string][]byte{},
@@ -131,6 +132,17 @@ func (s *Server) Inject(op string, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[op] = append(s.faults[op], faults...)
+}
+
+// InjectAt gives the n-th call of op (counting every call since New,
+// from 1) the fault f.
+func (s *Server) InjectAt(op string, n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faultAt[op] == nil {
+		s.faultAt[op] = map[int]Fault{}
+	}
+	s.faultAt[op][n] = f
 }
 
 // SetRateLimit makes every answer of op carry x-amzn-RateLimit-Limit: v
@@ -210,9 +222,12 @@ func (s *Server) api(op string, h func(r *http.Request) (int, any)) http.Handler
 			answer(http.StatusForbidden, errList("Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired."))
 			return
 		}
-		if q := s.faults[op]; len(q) > 0 {
-			f := q[0]
+		f, fault := s.faultAt[op][s.calls[op]]
+		if q := s.faults[op]; !fault && len(q) > 0 {
+			f, fault = q[0], true
 			s.faults[op] = q[1:]
+		}
+		if fault {
 			for k, v := range f.Header {
 				hdr[k] = v
 			}
