@@ -94,11 +94,11 @@ type ReportSync struct {
 var ErrReportFailed = errors.New("report failed")
 
 // Run syncs every marketplace. Rejected credentials stop it at once
-// (spapi.Rejected tells them); another error stops that marketplace and is
-// returned after the others ran.
+// (spapi.Rejected tells them); another error stops that marketplace only,
+// and the errors are returned together after the others ran.
 func (s *Syncer) Run(ctx context.Context, opts SyncOptions) ([]MarketSync, error) {
 	var out []MarketSync
-	var first error
+	var errs []error
 	for _, m := range s.Markets {
 		res, err := s.market(ctx, m, opts)
 		out = append(out, res)
@@ -106,13 +106,10 @@ func (s *Syncer) Run(ctx context.Context, opts SyncOptions) ([]MarketSync, error
 			if spapi.Rejected(err) || ctx.Err() != nil {
 				return out, err
 			}
-			s.logger().Error("sync", "marketplace", m, "error", err)
-			if first == nil {
-				first = fmt.Errorf("%s: %w", m, err)
-			}
+			errs = append(errs, fmt.Errorf("%s: %w", m, err))
 		}
 	}
-	return out, first
+	return out, errors.Join(errs...)
 }
 
 func (s *Syncer) logger() *slog.Logger {

@@ -147,3 +147,48 @@ func progressPrinter(w io.Writer) func(commands.SyncProgress) {
 		fmt.Fprintln(w, b.String())
 	}
 }
+
+// syncLoop is bot run's Amazon poller: a sync at start and every
+// SPAPI_POLL. A failed sync is logged and tried again at the next poll;
+// refused credentials stop the poller for good (one log line, one Slack
+// alert), never a retry loop: the rest of the bot keeps running.
+func (d *daemon) syncLoop(ctx context.Context) error {
+	for {
+		err := d.syncOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if spapi.Rejected(err) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(d.cfg.SPAPI.Poll):
+		}
+	}
+}
+
+// syncOnce runs one sync and reports it: the log, and for refused
+// credentials the Slack alert.
+func (d *daemon) syncOnce(ctx context.Context) error {
+	res, err := d.syncer.Run(ctx, commands.SyncOptions{})
+	for _, m := range res {
+		d.log.Info("amazon sync", "marketplace", m.Marketplace, "orders", m.Orders, "new_orders", m.NewOrders,
+			"changed_orders", m.ChangedOrders, "new_packages", m.NewPackages, "changed_packages", m.ChangedPackages,
+			"pages", m.Pages, "report", m.Report.Status)
+	}
+	switch {
+	case err == nil, ctx.Err() != nil:
+	case spapi.Rejected(err):
+		d.log.Error("amazon sync stopped: "+syncError(err), "error", err)
+		key := commands.SyncAlertKey(string(d.cfg.SPAPI.RefreshToken))
+		if qerr := commands.QueueSyncAlert(ctx, d.cmds.Store, d.cfg.SlackChannel, key, err); qerr != nil {
+			d.log.Error("queue the sync alert", "error", qerr)
+		}
+		d.sender.Wake()
+	default:
+		d.log.Error("amazon sync failed; trying again at the next poll", "error", err, "next_in", d.cfg.SPAPI.Poll.String())
+	}
+	return err
+}

@@ -416,3 +416,63 @@ func TestSync_StoppedMidwayResumes(t *testing.T) {
 		})
 	}
 }
+
+// bot run syncs at start; refused credentials stop the poller with one log
+// line and one Slack alert, posted once however often the bot restarts,
+// while the rest of the bot keeps running.
+func TestRun_SyncRejected(t *testing.T) {
+	f := newFakeAmazon(t, nil)
+	slack := newFakeSlack(t)
+	db := storetest.URL(t, "sqlite")
+	s := openTestStore(t, db)
+	vars := botVars(db, nil, slack, spapiVars(f, "SPAPI_REFRESH_TOKEN", "Atzr|revoked-token-secret")...)
+	for run := 1; run <= 2; run++ {
+		b := startBot(t, vars)
+		waitLog(t, b, 1, 10*time.Second, "amazon sync stopped")
+		waitSent(t, s, 1, 10*time.Second)
+		time.Sleep(100 * time.Millisecond) // a retry loop would show by now
+		if b.exited {
+			t.Fatal("the bot stopped")
+		}
+		if code := b.stop(t); code != 0 {
+			t.Fatalf("run %d: exit %d", run, code)
+		}
+		log := b.out.String()
+		if n := strings.Count(log, "amazon sync stopped"); n != 1 {
+			t.Errorf("run %d: %d log lines about it, want 1\n%s", run, n, log)
+		}
+		if strings.Contains(log, "revoked-token-secret") || strings.Contains(log, f.ClientSecret) {
+			t.Errorf("run %d: the log shows a secret:\n%s", run, log)
+		}
+	}
+	posts := slack.Posts()
+	if len(posts) != 1 || !strings.Contains(strings.Join(posts[0].Texts(), " "), "Amazon sync stopped") {
+		t.Errorf("posts = %+v, want the one alert", posts)
+	}
+}
+
+func TestRun_Syncs(t *testing.T) {
+	// The daemon runs on the real clock: orders of the last days.
+	now := time.Now().UTC().Truncate(time.Second)
+	var orders []spapi.Order
+	for i := range 150 {
+		at := now.Add(-time.Duration(150-i) * 10 * time.Minute).Format(time.RFC3339)
+		orders = append(orders, spapi.Order{OrderID: fmt.Sprintf("114-%07d-7654321", i), CreatedTime: at, LastUpdatedTime: at,
+			SalesChannel: spapi.SalesChannel{ChannelName: "AMAZON", MarketplaceID: "ATVPDKIKX0DER"},
+			Fulfillment:  &spapi.OrderFulfillment{FulfillmentStatus: "SHIPPED", FulfilledBy: "MERCHANT"},
+			OrderItems:   []spapi.OrderItem{{OrderItemID: "1", QuantityOrdered: 1, Product: spapi.ItemProduct{SellerSKU: "SKU"}}},
+			Packages: []spapi.OrderPackage{{PackageReferenceID: "1", CreatedTime: at, ShipTime: at, Carrier: "UPS",
+				TrackingNumber: fmt.Sprintf("1Z%016d", i), PackageStatus: &spapi.PackageStatus{Status: "IN_TRANSIT"}}}})
+	}
+	f := newFakeAmazon(t, orders)
+	f.Now = time.Now
+	slack := newFakeSlack(t)
+	db := storetest.URL(t, "sqlite")
+	s := openTestStore(t, db)
+	b := startBot(t, botVars(db, nil, slack, spapiVars(f)...))
+	waitCount(t, s, "orders", 150, 10*time.Second)
+	waitLog(t, b, 1, 10*time.Second, "amazon sync", "report=DONE")
+	if a, err := s.AmazonVTR(t.Context(), "US"); err != nil || a.Valid != 54 {
+		t.Errorf("Amazon's figure = %+v, %v", a, err)
+	}
+}
