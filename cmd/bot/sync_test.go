@@ -249,6 +249,20 @@ func TestSync_Traxtar(t *testing.T) {
 				t.Errorf("overall = %v, want 84 eligible, 83 valid (82 + the Other package), 79 verified, 3 exempt", overall)
 			}
 
+			// Amazon's figure beside the recomputed one: the CLI table, and
+			// a VTR notice's explanation says what explains the gap.
+			table := runOK(t, synced, "vtr", "status", "--from", "2019-10-15", "--to", "2019-11-14")
+			if !strings.Contains(table, "Amazon says: 93.1% (54 of 58 valid), 2019-10-15 to 2019-11-14, status POOR") {
+				t.Errorf("vtr status:\n%s\nwant Amazon's figure", table)
+			}
+			expl := runOK(t, synced, "explain", filepath.Join(sharedPath(t, "testdata/notices"), "vtr-below-95-us.eml"), "--json")
+			for _, want := range []string{`"AMAZON_RATE_DIFFERS"`, `Amazon says 93.1% (54 of 58 packages valid) for 2019-10-15 to 2019-11-14; your records say 98.8% (83 of 84)`,
+				`have no scan on record`} {
+				if !strings.Contains(expl, want) {
+					t.Errorf("explain --json lacks %s:\n%s", want, expl)
+				}
+			}
+
 			before := dumpTables(t, synced)
 			code, out, errs = runBot(t, synced, spapiVars(f), "sync")
 			if code != 0 {
