@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -160,6 +161,16 @@ func (s *Store) WriteSyncPage(ctx context.Context, p SyncPage) (SyncSummary, err
 			}
 			for _, pk := range pkgs {
 				touched[pk.OrderID] = true
+			}
+		}
+		if s.dialect == Postgres && s.analyze.due(len(write)+len(pkgs)) {
+			// As after a big import (ImportOrderRows): a first sync grows
+			// the tables from nothing, and with the statistics of nearly
+			// empty tables PostgreSQL planned the lookups by order id as
+			// sequential scans, each page slower than the last (20,000
+			// orders: 160 s; docs/benchmarks.md).
+			if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items, packages"); err != nil {
+				return fmt.Errorf("analyze: %w", err)
 			}
 		}
 		if err := s.reclassify(ctx, tx, slices.Sorted(maps.Keys(touched))); err != nil {
@@ -338,4 +349,24 @@ func samePackage(a, b vtr.Package) bool {
 	return a.CarrierCode == b.CarrierCode && a.CarrierName == b.CarrierName && a.ShipMethod == b.ShipMethod &&
 		a.ShipDate == b.ShipDate && fmtTime(a.ConfirmedAt) == fmtTime(b.ConfirmedAt) &&
 		fmtTime(a.DeliveredAt) == fmtTime(b.DeliveredAt) && fmtTime(a.FirstScanAt) == fmtTime(b.FirstScanAt)
+}
+
+// syncAnalyze says when the rows synced by this process since the last
+// ANALYZE are as many as the tables held then: the statistics are then
+// off by half or more.
+type syncAnalyze struct {
+	mu             sync.Mutex
+	since, atStart int
+}
+
+func (a *syncAnalyze) due(written int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.since += written
+	if a.since < max(2000, a.atStart) {
+		return false
+	}
+	a.atStart += a.since
+	a.since = 0
+	return true
 }
