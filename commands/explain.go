@@ -116,7 +116,41 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 			}
 		}
 	}
-	return vtr.Reconcile(in), nil
+	e := vtr.Reconcile(in)
+	if err := c.amazonGap(ctx, &e, market); err != nil {
+		return vtr.Explanation{}, err
+	}
+	return e, nil
+}
+
+// amazonGap adds the finding that compares Amazon's own latest figure (bot
+// sync) with the records over Amazon's window, for a notice about VTR.
+func (c *Commands) amazonGap(ctx context.Context, e *vtr.Explanation, market string) error {
+	a := e.Local.Amazon
+	if a == nil || e.Notice.Metric != vtr.MetricVTR || !e.Notice.Authentic || a.From.IsZero() || a.To.IsZero() {
+		return nil
+	}
+	f := vtr.AmazonGapFacts{Amazon: *a, Local: e.Local, Today: c.today()}
+	if e.Window != a.Window() {
+		asked := e.Window
+		f.Asked = &asked
+		st, err := c.Store.Status(ctx, market, a.Window(), "")
+		if err != nil {
+			return err
+		}
+		f.Local = st
+	}
+	pkgs, err := c.Store.Packages(ctx, market, a.Window(), "")
+	if err != nil {
+		return err
+	}
+	for _, p := range pkgs {
+		if p.Ineligible == vtr.Eligible && p.Reason == vtr.Unverified {
+			f.Unverified++
+		}
+	}
+	e.Findings = append(e.Findings, vtr.AmazonFindings(f)...)
+	return nil
 }
 
 // metrics computes the sibling metrics for a window: one metric, or all

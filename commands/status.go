@@ -78,7 +78,17 @@ func StatusReply(st vtr.Status) Reply {
 	if len(st.NA) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*Why N/A:*\n• " + Escape(strings.Join(st.NA, "\n• "))})
 	}
+	if st.Amazon != nil {
+		r.Blocks = append(r.Blocks, Block{Kind: BlockContext, Text: AmazonSays(st.Amazon)})
+	}
 	return r
+}
+
+// AmazonSays is Amazon's own figure in one line: its rate and window next
+// to the recomputed one.
+func AmazonSays(a *vtr.AmazonVTR) string {
+	return fmt.Sprintf("🅰️ Amazon says *%s* (%d of %d valid) for %s to %s, status %s · from its seller-performance report of %s",
+		Rate(a.Rate), a.Valid, a.Eligible, a.From, a.To, Escape(orDash(a.Status)), a.FetchedAt.UTC().Format("2006-01-02"))
 }
 
 func runUntracked(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, error) {

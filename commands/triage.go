@@ -47,6 +47,9 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: says + amazonSays(n, e.Window)})
 	if n.Kind != vtr.KindCarrierUpdate && n.Kind != vtr.KindOther && n.Authentic {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*What your records say:* " + recordsSay(e)})
+		if a := e.Local.Amazon; a != nil {
+			r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*Amazon's own figure:* " + AmazonSays(a)})
+		}
 	}
 	if len(e.Findings) > 0 {
 		var b strings.Builder

@@ -54,8 +54,24 @@ func (s *Store) packageTallies(ctx context.Context, w vtr.Window, category strin
 }
 
 // Status computes the Valid Tracking Rate of a marketplace for a window,
-// overall and per category, with the causes of an N/A rate.
+// overall and per category, with the causes of an N/A rate, and Amazon's
+// own latest figure for the marketplace when one was synced.
 func (s *Store) Status(ctx context.Context, market string, w vtr.Window, category string) (vtr.Status, error) {
+	st, err := s.status(ctx, market, w, category)
+	if err != nil || market == "" {
+		return st, err
+	}
+	a, err := s.AmazonVTR(ctx, market)
+	switch {
+	case err == nil:
+		st.Amazon = a
+	case vtr.ErrorCode(err) != vtr.ENOTFOUND:
+		return st, err
+	}
+	return st, nil
+}
+
+func (s *Store) status(ctx context.Context, market string, w vtr.Window, category string) (vtr.Status, error) {
 	key := statusKey{market: market, category: category, window: w}
 	gen, err := s.tallyGen(ctx)
 	if err != nil {

@@ -45,6 +45,7 @@ type Store struct {
 	dialect Dialect
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
+	analyze syncAnalyze // spapi.go
 	// Now is the clock used for timestamps the store writes.
 	Now func() time.Time
 }

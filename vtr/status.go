@@ -89,6 +89,9 @@ type Status struct {
 	Categories  []CategoryRate // sorted by name (code-point order)
 	// NA explains an N/A rate: what the window holds that is not eligible.
 	NA []string
+	// Amazon is Amazon's own latest figure for the marketplace (bot sync),
+	// whatever window was asked for; nil when none was synced.
+	Amazon *AmazonVTR
 }
 
 // MarshalJSON writes the contract's shape.
@@ -106,8 +109,9 @@ func (s Status) MarshalJSON() ([]byte, error) {
 		Overall     rateJSON       `json:"overall"`
 		Categories  []CategoryRate `json:"categories"`
 		NA          []string       `json:"na_reasons,omitempty"`
+		Amazon      *AmazonVTR     `json:"amazon,omitempty"`
 	}{s.Marketplace, s.Window.From, s.Window.To, Target, s.Category,
-		rateJSON{Counts: s.Overall, Rate: s.Overall.Rate(), Status: s.Overall.Status()}, cats, s.NA})
+		rateJSON{Counts: s.Overall, Rate: s.Overall.Rate(), Status: s.Overall.Status()}, cats, s.NA, s.Amazon})
 }
 
 // Tally is one group of classified packages: how many packages of a

@@ -61,6 +61,8 @@ type Config struct {
 	SlackAllowedChannels []string
 	HTTPAddr             string
 
+	SPAPI spapiConfig // spapiconfig.go
+
 	LogLevel slog.Level
 }
 
@@ -201,6 +203,14 @@ func configVars() []configVar {
 			c.HTTPAddr = v
 			return nil
 		}},
+		{"SPAPI_REFRESH_TOKEN", "", true, "the seller's Login-with-Amazon refresh token (Atzr|...) from self-authorising the app; when set, bot run also syncs from Amazon", setSPAPIRefreshToken},
+		{"SPAPI_CLIENT_ID", "", false, "the app's Login-with-Amazon client ID (amzn1.application-oa2-client....)", setSPAPIClientID},
+		{"SPAPI_CLIENT_SECRET", "", true, "the app's Login-with-Amazon client secret (rotate it every 180 days)", setSPAPIClientSecret},
+		{"SPAPI_MARKETPLACES", "", false, "comma-separated marketplace codes to sync; their region picks the endpoint (empty: VTR_MARKETPLACE)", setSPAPIMarketplaces},
+		{"SPAPI_ENDPOINT", "", false, "override the Selling Partner API base URL (tests point it at a local server); https:// unless loopback", setSPAPIEndpoint},
+		{"SPAPI_LWA_URL", "", false, "override the Login-with-Amazon token URL; https:// unless loopback", setSPAPILWAURL},
+		{"SPAPI_POLL", "15m", false, "how often bot run syncs orders from Amazon (Go duration, at least 1m)", setSPAPIPoll},
+		{"SPAPI_SINCE", "60", false, "the first sync's look-back in days", setSPAPISince},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {

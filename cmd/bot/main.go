@@ -62,6 +62,7 @@ func subcommands() []subcommand {
 		{"metrics", "sibling metrics: late shipment, cancellation, on-time delivery", cmdMetrics},
 		{"explain", "reconcile a notice against the database: findings and a suggested reply", cmdExplain},
 		{"tracking", "tracking numbers: check CARRIER NUMBER", cmdTracking},
+		{"sync", "one pass against Amazon's Selling Partner API: orders, packages, Amazon's own VTR", cmdSync},
 		{"mailbox", "mailbox: check the IMAP settings", cmdMailbox},
 	}
 }

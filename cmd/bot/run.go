@@ -37,7 +37,13 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
-	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" {
+	if cfg.SPAPI.RefreshToken != "" {
+		if err := cfg.validateSPAPI(); err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return exitConfig
+		}
+	}
+	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" && cfg.SPAPI.RefreshToken == "" {
 		fmt.Fprintln(env.Stderr, "IMAP_ADDR: not set, and no Slack settings either: bot run has nothing to do (see .env.example, or try bot demo)")
 		return exitConfig
 	}
@@ -55,7 +61,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	if *once {
 		return d.once(ctx, env)
 	}
-	log.Info("vtrbot running", "database", store.Redacted(cfg.DatabaseURL), "mailbox", cfg.IMAPAddr != "",
+	log.Info("vtrbot running", "database", store.Redacted(cfg.DatabaseURL), "mailbox", cfg.IMAPAddr != "", "amazon_sync", d.syncer != nil,
 		"slack_socket_mode", cfg.SlackAppToken != "", "slack_http", cfg.HTTPAddr)
 	if err := d.run(ctx); err != nil {
 		var ce *imapwatch.ConfigError
@@ -79,6 +85,7 @@ type daemon struct {
 	sender   *commands.Sender
 	watcher  *imapwatch.Watcher // nil without IMAP_ADDR
 	app      *slackapp.App      // nil without SLACK_BOT_TOKEN
+	syncer   *commands.Syncer   // nil without SPAPI_REFRESH_TOKEN (sync.go)
 	cfg      *Config
 }
 
@@ -104,6 +111,9 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 	}
 	if cfg.IMAPAddr != "" {
 		d.watcher = newWatcher(env, cfg, s, d.pipeline, log)
+	}
+	if cfg.SPAPI.RefreshToken != "" {
+		d.syncer = newSyncer(env, cfg, s, log)
 	}
 	return d, nil
 }
@@ -161,6 +171,9 @@ func (d *daemon) run(ctx context.Context) error {
 	if d.watcher != nil {
 		start("imap", d.watcher.Run)
 	}
+	if d.syncer != nil {
+		start("amazon sync", d.syncLoop)
+	}
 	if d.app != nil && d.cfg.HTTPAddr != "" && d.cfg.SlackSigningSecret != "" {
 		start("http", d.app.ListenAndServe)
 	}
@@ -209,6 +222,13 @@ func (d *daemon) once(ctx context.Context, env *Env) int {
 			return exitFail
 		}
 	}
+	code := exitOK
+	if d.syncer != nil {
+		if err := d.syncOnce(ctx); err != nil {
+			fmt.Fprintln(env.Stderr, syncError(err))
+			code = exitFail
+		}
+	}
 	if err := d.pipeline.Drain(ctx); err != nil {
 		return fail(env, err)
 	}
@@ -219,7 +239,7 @@ func (d *daemon) once(ctx context.Context, env *Env) int {
 		}
 		d.log.Info("caught up", "posted", n)
 	}
-	return exitOK
+	return code
 }
 
 // imapError is the one line a user sees for a mailbox problem.

@@ -92,6 +92,10 @@ func printStatus(w io.Writer, st vtr.Status, color bool) {
 	}
 	row(overall, st.Overall)
 	tw.Flush()
+	if a := st.Amazon; a != nil {
+		fmt.Fprintf(w, "\nAmazon says: %s (%d of %d valid), %s to %s, status %s (report fetched %s)\n",
+			fmtRate(a.Rate), a.Valid, a.Eligible, a.From, a.To, orDash(a.Status), a.FetchedAt.UTC().Format("2006-01-02 15:04Z"))
+	}
 	for _, s := range st.NA {
 		fmt.Fprintf(w, "\nN/A: %s", s)
 	}
