@@ -54,7 +54,7 @@ func TestCSVExports_neutraliseFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	exports := map[string]string{
-		"explain --evidence": string(b),
+		"explain --evidence":  string(b),
 		"vtr untracked --csv": runOK(t, db, "vtr", "untracked", "--from", "2019-10-15", "--to", "2019-11-14", "--csv"),
 	}
 	for name, text := range exports {
