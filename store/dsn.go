@@ -139,8 +139,14 @@ func redact(dsn string, found func(string)) string {
 		found = func(string) {}
 	}
 	out := dsn
-	if i := strings.Index(out, "://"); i > 0 && schemeRE.MatchString(out) {
-		out = out[:i+3] + redactURLRest(out[i+3:], found)
+	if m := schemeRE.FindString(out); len(m) > 2 {
+		// Any scheme, // or not (postgres:user:pw@host is refused, but
+		// the refusal prints it).
+		head, rest := m, out[len(m):]
+		if strings.HasPrefix(rest, "//") {
+			head, rest = head+"//", rest[2:]
+		}
+		out = head + redactURLRest(rest, found)
 	} else if keywordRE.MatchString(out) {
 		out = redactKeywordValue(out, found)
 	}

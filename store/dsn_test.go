@@ -42,6 +42,8 @@ func TestRedacted(t *testing.T) {
 		{"keyword/value quoted value holding password=", "options='-c x=1' password=S3CRet", "options='-c x=1' password=xxxxx"},
 		{"keyword/value never closed", "host=db password='S3CR et dbname=vtrbot", "host=db password=xxxxx"},
 		{"other scheme", "mysql://vtr:S3CRet@db/vtrbot", "mysql://vtr:xxxxx@db/vtrbot"},
+		{"scheme without //", "postgres:vtr:S3CRet@db/vtrbot", "postgres:vtr:xxxxx@db/vtrbot"},
+		{"Windows path", `C:\data\vtrbot.db`, `C:\data\vtrbot.db`},
 		{"upper-case keyword", "PASSWORD=S3CRet host=db", "PASSWORD=xxxxx host=db"},
 	}
 	for _, tt := range tests {
