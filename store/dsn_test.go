@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/store/storetest"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -200,4 +201,29 @@ func TestOpen_postgresForms(t *testing.T) {
 			t.Errorf("Open's error shows the password: %v", err)
 		}
 	}
+}
+
+// FuzzRedacted checks Redacted against pgx itself: whatever password pgx
+// reads from a connection string, written once in it as is, is not in
+// Redacted's output.
+func FuzzRedacted(f *testing.F) {
+	for _, s := range []string{
+		"postgres://vtr:S3CRet@db:5432/vtrbot", "postgres://db/vtrbot?sslmode=disable&password=S3CRet",
+		"host=db password='S3CR et' dbname=vtrbot", `host=db password=S3CR\ et`, "postgresql://vtr:S3CR@et@db/vtrbot",
+		"postgres://vtr:S3CR/et@db/vtrbot", "postgres://h1,h2:5433/vtrbot?password=S3CRet&x=y@z", "password = S3CRet",
+	} {
+		f.Add(s)
+	}
+	// Passwords from anywhere but the string itself are not Redacted's.
+	f.Setenv("PGPASSWORD", "")
+	f.Setenv("PGPASSFILE", os.DevNull)
+	f.Fuzz(func(t *testing.T, dsn string) {
+		cfg, err := pgconn.ParseConfig(dsn)
+		if err != nil || len(cfg.Password) < 4 || strings.Count(dsn, cfg.Password) != 1 {
+			return
+		}
+		if got := store.Redacted(dsn); strings.Contains(got, cfg.Password) {
+			t.Fatalf("Redacted(%q) = %q shows the password %q", dsn, got, cfg.Password)
+		}
+	})
 }
