@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/jmoiron/sqlx"
@@ -13,6 +14,15 @@ import (
 // evidence and reclassifies the packages they name.
 func (s *Store) ImportVTRReport(ctx context.Context, source string, rows []flatfile.ReportRow) (ImportSummary, error) {
 	sum := ImportSummary{Rows: len(rows)}
+	if err := textError("report", "source", source); err != nil {
+		return sum, err
+	}
+	for _, r := range rows {
+		if err := textError(fmt.Sprintf("report row of order %q", r.OrderID), "Order ID", r.OrderID, "Tracking ID", r.TrackingNumber,
+			"Carrier Name", r.CarrierName, "Ship Method", r.ShipMethod, "Product Category", r.Category, "Package Value", r.Value); err != nil {
+			return sum, err
+		}
+	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		before, err := count(ctx, tx, "vtr_report_rows")
 		if err != nil {

@@ -51,6 +51,7 @@ var ordersPending = 20000
 // those of its first row. The items of an order replace the stored ones.
 func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, error)) (ImportSummary, error) {
 	var sum ImportSummary
+	next = checked(next, orderText) // text.go
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		before, err := count(ctx, tx, "orders")
 		if err != nil {
@@ -248,6 +249,11 @@ func orderSpan(orders []*vtr.Order) string {
 // orders with those skus.
 func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (ImportSummary, error) {
 	sum := ImportSummary{Rows: len(cats)}
+	for sku, cat := range cats {
+		if err := textError(fmt.Sprintf("sku %q", sku), "sku", sku, "category", cat); err != nil {
+			return sum, err
+		}
+	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		before, err := count(ctx, tx, "sku_categories")
 		if err != nil {

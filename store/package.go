@@ -23,6 +23,7 @@ const shipmentBatch = 2000
 // and ship method (docs/rules.md "Package"). Packages of known orders are
 // reclassified batch by batch. An error leaves the database as it was.
 func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
+	next = checked(next, packageText) // text.go
 	// PostgreSQL: COPY into a staging table, then one upsert (copy.go).
 	if s.dialect == Postgres {
 		return s.importShipmentsCopy(ctx, next)

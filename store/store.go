@@ -17,8 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
-	"strings"
+	"os"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -54,22 +53,38 @@ type Store struct {
 type Options struct {
 	// Rules classify packages; zero means vtr.DefaultRules("US").
 	Rules vtr.Rules
+	// Existing refuses to create a database: a SQLite file that does not
+	// exist is an ENOTFOUND error, not a new empty database (commands that
+	// only read data).
+	Existing bool
 }
 
-// Open connects to a database URL (a SQLite path, sqlite:PATH, or
-// postgres://...), applies pending migrations and reclassifies packages when
-// the classification rules changed. A database newer than this binary is
-// refused.
+// Open connects to a DATABASE_URL (see CheckURL: a SQLite path, sqlite:PATH,
+// a postgres:// URL or PostgreSQL keyword/value settings), applies pending
+// migrations and reclassifies packages when the classification rules
+// changed. A SQLite file is created unless opts.Existing. A database newer
+// than this binary is refused (EINVALID); a DATABASE_URL CheckURL refuses is
+// EINVALID too. No error it returns shows a password of dsn.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	d, target := ParseURL(dsn)
-	var (
-		db  *sqlx.DB
-		err error
-	)
+	s, err := open(ctx, dsn, opts)
+	return s, redactError(dsn, err)
+}
+
+func open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	d, target, err := parseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	var db *sqlx.DB
 	switch d {
 	case Postgres:
 		db, err = openPostgres(ctx, target)
 	default:
+		if opts.Existing {
+			if _, err := os.Stat(target); errors.Is(err, fs.ErrNotExist) {
+				return nil, vtr.Errorf(vtr.ENOTFOUND, "no database at %s", target)
+			}
+		}
 		db, err = openSQLite(ctx, target)
 	}
 	if err != nil {
@@ -95,30 +110,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 }
 
 // ParseURL tells which database a DATABASE_URL names and returns what the
-// driver needs: a file path for SQLite, the URL for PostgreSQL.
+// driver needs: a file path for SQLite, the string itself for PostgreSQL.
+// A string CheckURL refuses is reported as SQLite with an empty path.
 func ParseURL(dsn string) (Dialect, string) {
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return Postgres, dsn
-	case strings.HasPrefix(dsn, "sqlite://"):
-		return SQLite, strings.TrimPrefix(dsn, "sqlite://")
-	case strings.HasPrefix(dsn, "sqlite:"):
-		return SQLite, strings.TrimPrefix(dsn, "sqlite:")
-	case strings.HasPrefix(dsn, "file:"):
-		return SQLite, strings.TrimPrefix(dsn, "file:")
+	d, target, err := parseDSN(dsn)
+	if err != nil {
+		return SQLite, ""
 	}
-	return SQLite, dsn
-}
-
-// Redacted returns the URL safe to print: a PostgreSQL password is hidden.
-func Redacted(dsn string) string {
-	if d, _ := ParseURL(dsn); d == Postgres {
-		if u, err := url.Parse(dsn); err == nil {
-			return u.Redacted()
-		}
-		return "postgres://..."
-	}
-	return dsn
+	return d, target
 }
 
 // Dialect returns which database the store uses.

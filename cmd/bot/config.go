@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/joho/godotenv"
+	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
 	"github.com/vtrbot/vtrbot/vtr/notice"
 )
@@ -36,6 +37,7 @@ func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // Config is every setting of vtrbot, filled from the table in configVars.
 type Config struct {
 	DatabaseURL string
+	dbFrom      string // "--db" when the flag set DatabaseURL: errors name it
 	Marketplace string
 	SellerName  string
 
@@ -108,7 +110,13 @@ func configVars() []configVar {
 		}
 	}
 	return []configVar{
-		{"DATABASE_URL", "vtrbot.db", true, "a SQLite file path (or sqlite:PATH), or postgres://user@host:5432/db", str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"DATABASE_URL", "vtrbot.db", true, "a SQLite file path (or sqlite:PATH), postgres://user@host:5432/db, or PostgreSQL settings host=H dbname=D", func(c *Config, v string) error {
+			if err := store.CheckURL(v); err != nil {
+				return err
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
 		{"VTR_MARKETPLACE", "US", false, "default marketplace code (US, UK, DE, FR, IT, ES, JP, ...)", func(c *Config, v string) error {
 			v = strings.ToUpper(strings.TrimSpace(v))
 			if !isMarketplaceCode(v) {
@@ -180,10 +188,9 @@ func configVars() []configVar {
 		}},
 		{"SLACK_SIGNING_SECRET", "", true, "signing secret; with HTTP_ADDR, serves /slack/commands, /slack/interactions, /slack/events", sec(func(c *Config) *secret { return &c.SlackSigningSecret })},
 		{"SLACK_CHANNEL", "", false, "channel ID (C...) that receives triage messages", str(func(c *Config) *string { return &c.SlackChannel })},
-		{"SLACK_API_URL", "https://slack.com/api/", false, "base URL of the Slack Web API (tests point it at a local server)", func(c *Config, v string) error {
-			u, err := url.Parse(v)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return fmt.Errorf("want an http(s) URL, got %q", v)
+		{"SLACK_API_URL", "https://slack.com/api/", false, "base URL of the Slack Web API; https:// unless loopback (tests point it at a local server)", func(c *Config, v string) error {
+			if err := checkHTTPS(v); err != nil {
+				return err
 			}
 			// slack-go appends the method name: the base must end in "/".
 			if !strings.HasSuffix(v, "/") {
@@ -323,11 +330,32 @@ func isLoopback(addr string) bool {
 	if err != nil {
 		return false
 	}
-	if host == "localhost" {
+	return isLoopbackHost(host)
+}
+
+// isLoopbackHost reports localhost, 127.0.0.0/8 and ::1.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// checkHTTPS checks a URL setting the bot sends secrets to (a bot token, an
+// Amazon refresh token): it must be https://, or http:// to a loopback host
+// only (a local stand-in in tests), as IMAP_TLS=none is for the mailbox. The
+// error says what is wanted; the caller names the variable. Use it for
+// every such setting (SLACK_API_URL, SPAPI_ENDPOINT, SPAPI_LWA_URL).
+func checkHTTPS(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("want an https:// URL, got %q", store.Redacted(v))
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return fmt.Errorf("want https:// (http:// only for a loopback host such as 127.0.0.1), got %q", store.Redacted(v))
+	}
+	return nil
 }
 
 func orList(s []string) string {
@@ -337,14 +365,23 @@ func orList(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
-// dbFlag adds --db to fs; the returned func applies it over DATABASE_URL.
+// dbFlag adds --db to fs; the returned func applies it over DATABASE_URL
+// (setup checks it as it checks DATABASE_URL).
 func dbFlag(fs *flag.FlagSet) func(*Config) {
-	db := fs.String("db", "", "database: a SQLite file or postgres://... (overrides DATABASE_URL)")
+	db := fs.String("db", "", "database: a SQLite file, postgres://... or host=... dbname=... (overrides DATABASE_URL)")
 	return func(c *Config) {
 		if *db != "" {
-			c.DatabaseURL = *db
+			c.DatabaseURL, c.dbFrom = *db, "--db"
 		}
 	}
+}
+
+// dbSetting names where the database setting came from, for errors.
+func (c *Config) dbSetting() string {
+	if c.dbFrom != "" {
+		return c.dbFrom
+	}
+	return "DATABASE_URL"
 }
 
 func isMarketplaceCode(s string) bool {

@@ -18,6 +18,7 @@ import (
 	"github.com/vtrbot/vtrbot/imapwatch/memserver"
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
+	"github.com/vtrbot/vtrbot/vtr/flatfile"
 	"github.com/vtrbot/vtrbot/vtr/sample"
 )
 
@@ -216,13 +217,13 @@ func (d *demo) seed(ctx context.Context, today vtr.Date) (sample.Story, bool, er
 	d.say("Creating %s with a sample seller: a small US shop of CDs, DVDs and books, shipped by USPS.", d.cfg.DatabaseURL)
 	for _, k := range []struct {
 		kind string
-		fn   func(context.Context, *store.Store, *Config, string, io.Reader) (string, error)
+		fn   func(context.Context, *store.Store, *Config, string, io.Reader, *flatfile.Charset) (string, error)
 	}{{"orders", importOrders}, {"categories", importCategories}, {"shipments", importShipments}} {
 		f, err := os.Open(filepath.Join(dir, k.kind+".tsv"))
 		if err != nil {
 			return story, false, err
 		}
-		msg, err := k.fn(ctx, d.store, d.cfg, k.kind+".tsv", f)
+		msg, err := k.fn(ctx, d.store, d.cfg, k.kind+".tsv", f, nil)
 		f.Close()
 		if err != nil {
 			return story, false, err

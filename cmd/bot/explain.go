@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,7 +18,7 @@ func cmdExplain(ctx context.Context, env *Env, args []string) int {
 		"Parses a notice (.eml; - for stdin) and reconciles it against the database: the local figures for its\nwindow, findings with numbers, what to do, and a drafted reply to Seller Support that states only what\nthe records support (docs/rules.md \"What the draft says\"), signed with SELLER_NAME when it is set.")
 	applyDB := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON: {notice, local, findings, reply, ...}")
-	evidence := fs.String("evidence", "", "write the window's packages (carrier, tracking, dates, reason, scans) as CSV to this file;\nthe draft then says the list is attached")
+	evidence := fs.String("evidence", "", "write the window's packages (carrier, tracking, dates, reason, scans) as CSV to this file;\nthe draft then says the list is attached (a cell that would read as a spreadsheet formula starts with ')")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -37,7 +36,7 @@ func cmdExplain(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, code, ok := openStore(ctx, env, cfg)
+	s, code, ok := openExisting(ctx, env, cfg)
 	if !ok {
 		return code
 	}
@@ -99,7 +98,7 @@ func writeEvidence(ctx context.Context, s *store.Store, e vtr.Explanation, path 
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	w := csv.NewWriter(tmp)
+	w := newCSVWriter(tmp) // formulas neutralised (csvout.go)
 	w.Write([]string{"order_id", "category", "carrier", "tracking_number", "ship_method", "ship_date", "promised_delivery_date",
 		"counts", "reason", "confirmed_at", "first_scan_at", "delivered_at"})
 	for _, p := range pkgs {
@@ -113,8 +112,7 @@ func writeEvidence(ctx context.Context, s *store.Store, e vtr.Explanation, path 
 		w.Write([]string{p.OrderID, p.Category, p.Carrier, p.TrackingNumber, p.ShipMethod, p.ShipDate.String(), p.PromisedDelivery.String(),
 			counts, string(p.Reason), stamp(p.ConfirmedAt), stamp(p.FirstScanAt), stamp(p.DeliveredAt)})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := w.Flush(); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -108,6 +108,7 @@ func TestExplain_seedStory(t *testing.T) {
 
 func TestExplain_emptyDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "v.db")
+	counts(t, db) // an empty database (explain never creates one)
 	dir := sharedPath(t, "testdata/notices")
 	env, out, errb := testEnv(t, db)
 	if code := run(context.Background(), []string{"explain", filepath.Join(dir, "vtr-below-95-us.eml")}, env); code != 0 {

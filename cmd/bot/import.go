@@ -25,12 +25,19 @@ Kinds:
   vtr-report FILE...  Amazon's Valid Tracking report (CSV or TSV) as scan evidence
   mail FILE...        old mail (.eml, mbox) through the watcher's store, parse and
                       reconcile path (--post also queues Slack triage posts); a
-                      forward counts only from TRUSTED_FORWARDERS or IMAP_USERNAME's domain`
+                      forward counts only from TRUSTED_FORWARDERS or IMAP_USERNAME's domain
+
+Text: UTF-8, or UTF-16 with a byte-order mark (Excel's "Unicode text"), is read as
+it is. A file in another encoding (Amazon's European reports often come in
+Windows-1252, Japanese ones in Shift_JIS) needs --encoding; without it, the first
+byte that is not UTF-8 stops the import at its line. A NUL byte is never text.
+CSV values may be quoted, each on one line. See docs/files.md.`
 
 func cmdImport(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "import", "orders|shipments|categories|vtr-report|mail FILE...", importAbout)
 	applyDB := dbFlag(fs)
 	post := fs.Bool("post", false, "mail: also queue triage posts to Slack for the imported notices")
+	encodingName := fs.String("encoding", "", "the encoding of files that are neither UTF-8 nor start with a byte-order mark:\nwindows-1252, shift_jis, iso-8859-15, utf-16le, ... (each file is still read as UTF-8 when it is)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -40,7 +47,17 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 		return exitConfig
 	}
 	kind, files := pos[0], pos[1:]
-	var one func(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error)
+	cs, err := flatfile.LookupCharset(*encodingName)
+	switch {
+	case *encodingName == "":
+	case err != nil:
+		fmt.Fprintf(env.Stderr, "--encoding: %v\n", err)
+		return exitConfig
+	case kind == "mail":
+		fmt.Fprintln(env.Stderr, "--encoding: not for mail (a message names its own charsets)")
+		return exitConfig
+	}
+	var one func(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error)
 	switch kind {
 	case "orders":
 		one = importOrders
@@ -72,7 +89,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 			return exitFail
 		}
 		r, done := withProgress(env, f, name)
-		msg, err := one(ctx, s, cfg, name, r)
+		msg, err := one(ctx, s, cfg, name, r, cs)
 		done()
 		f.Close()
 		if err != nil {
@@ -99,8 +116,8 @@ func withProgress(env *Env, f *os.File, name string) (io.Reader, func()) {
 	return &r, func() { bar.Finish() }
 }
 
-func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
-	fr, err := flatfile.NewReader(name, r)
+func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error) {
+	fr, err := flatfile.NewReaderCharset(name, r, cs)
 	if err != nil {
 		return "", err
 	}
@@ -115,8 +132,8 @@ func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string,
 	return fmt.Sprintf("imported %d orders, %d items (%d new orders)", sum.Orders, sum.Items, sum.New), nil
 }
 
-func importShipments(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
-	fr, err := flatfile.NewReader(name, r)
+func importShipments(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error) {
+	fr, err := flatfile.NewReaderCharset(name, r, cs)
 	if err != nil {
 		return "", err
 	}
@@ -131,8 +148,8 @@ func importShipments(ctx context.Context, s *store.Store, cfg *Config, name stri
 	return fmt.Sprintf("imported %d shipment rows (%d new packages)", sum.Rows, sum.New), nil
 }
 
-func importCategories(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
-	fr, err := flatfile.NewReader(name, r)
+func importCategories(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error) {
+	fr, err := flatfile.NewReaderCharset(name, r, cs)
 	if err != nil {
 		return "", err
 	}
@@ -147,8 +164,8 @@ func importCategories(ctx context.Context, s *store.Store, cfg *Config, name str
 	return fmt.Sprintf("imported %d categories (%d new)", sum.Rows, sum.New), nil
 }
 
-func importVTRReport(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader) (string, error) {
-	fr, err := flatfile.NewReader(name, r)
+func importVTRReport(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error) {
+	fr, err := flatfile.NewReaderCharset(name, r, cs)
 	if err != nil {
 		return "", err
 	}

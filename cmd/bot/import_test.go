@@ -135,6 +135,8 @@ func TestConfig_badSettingExits2(t *testing.T) {
 		{[]string{"VTR_MARKETPLACE", "XX"}, "VTR_MARKETPLACE: "},
 		{[]string{"IMAP_POLL", "soon"}, "IMAP_POLL: "},
 		{[]string{"SLACK_BOT_TOKEN", "nope"}, "SLACK_BOT_TOKEN: "},
+		{[]string{"SLACK_API_URL", "http://slack.example.com/api/"}, `SLACK_API_URL: want https:// (http:// only for a loopback host such as 127.0.0.1), got "http://slack.example.com/api/"`},
+		{[]string{"DATABASE_URL", "mysql://vtr@db/vtrbot"}, `DATABASE_URL: unknown database scheme "mysql"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.vars[0], func(t *testing.T) {

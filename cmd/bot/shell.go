@@ -23,7 +23,7 @@ func cmdShell(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, code, ok := openStore(ctx, env, cfg)
+	s, code, ok := openExisting(ctx, env, cfg)
 	if !ok {
 		return code
 	}

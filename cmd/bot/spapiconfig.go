@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -89,22 +87,15 @@ func setSPAPISince(c *Config, v string) error {
 	return nil
 }
 
-// httpsUnlessLoopback accepts "" or an https URL, or an http URL whose host
-// is a loopback address (a local stand-in): credentials never go over plain
-// HTTP to another machine.
-// TODO(merge): the lead may unify this with the other https-unless-loopback
-// check added to config.go concurrently.
+// httpsUnlessLoopback accepts "" or a URL that passes checkHTTPS, and
+// returns it without a trailing slash.
 func httpsUnlessLoopback(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", nil
 	}
-	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("want an https:// URL, got %q", v)
-	}
-	if u.Scheme == "http" && !isLoopback(net.JoinHostPort(u.Hostname(), "0")) {
-		return "", fmt.Errorf("want https:// (http:// only for a loopback address), got %q", v)
+	if err := checkHTTPS(v); err != nil {
+		return "", err
 	}
 	return strings.TrimSuffix(v, "/"), nil
 }

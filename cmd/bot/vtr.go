@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -130,7 +129,7 @@ func vtrUntracked(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
-	asCSV := fs.Bool("csv", false, "print CSV for an appeal: order, carrier, tracking number, dates, reason, what to fix")
+	asCSV := fs.Bool("csv", false, "print CSV for an appeal: order, carrier, tracking number, dates, reason, what to fix\n(a cell that would read as a spreadsheet formula starts with ')")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
@@ -145,13 +144,12 @@ func vtrUntracked(ctx context.Context, env *Env, args []string) int {
 	case *asJSON:
 		return writeJSON(env, untrackedJSON(w, list))
 	case *asCSV:
-		cw := csv.NewWriter(env.Stdout)
+		cw := newCSVWriter(env.Stdout) // formulas neutralised (csvout.go)
 		cw.Write([]string{"order_id", "category", "carrier", "tracking_number", "ship_date", "promised_delivery_date", "reason", "what_to_fix"})
 		for _, p := range list {
 			cw.Write([]string{p.OrderID, p.Category, p.Carrier, p.TrackingNumber, p.ShipDate.String(), p.PromisedDelivery.String(), string(p.Reason), p.Reason.Fix()})
 		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		if err := cw.Flush(); err != nil {
 			return fail(env, err)
 		}
 		return exitOK

@@ -38,7 +38,7 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	if *days < 1 || *days > 365 {
 		return badUsage(env, vtr.Errorf(vtr.EINVALID, "--days: want 1 to 365, got %d", *days))
 	}
-	s, code, ok := openStore(ctx, env, cfg)
+	s, code, ok := openExisting(ctx, env, cfg)
 	if !ok {
 		return code
 	}
@@ -95,7 +95,7 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 		return badUsage(env, err)
 	}
 	today := w.To
-	s, code, ok := openStore(ctx, env, cfg)
+	s, code, ok := openExisting(ctx, env, cfg)
 	if !ok {
 		return code
 	}

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/vtrbot/vtrbot/vtr/flatfile"
 )
@@ -40,8 +42,12 @@ var errLine = regexp.MustCompile(`^fuzz:[1-9][0-9]*: .`)
 // that whatever is read marshals.
 func readAll(b []byte) map[string]error {
 	out := map[string]error{}
-	read := func(kind string, fn func(r *flatfile.Reader) error) {
-		r, err := flatfile.NewReader("fuzz", bytes.NewReader(b))
+	read := func(kind string, fn func(r *flatfile.Reader) error, charset ...string) {
+		var cs *flatfile.Charset
+		if len(charset) > 0 {
+			cs, _ = flatfile.LookupCharset(charset[0])
+		}
+		r, err := flatfile.NewReaderCharset("fuzz", bytes.NewReader(b), cs)
 		if err == nil {
 			err = fn(r)
 		}
@@ -56,13 +62,26 @@ func readAll(b []byte) map[string]error {
 	read("report", func(r *flatfile.Reader) error {
 		return flatfile.ReadVTRReport(r, func(rr flatfile.ReportRow) error { return marshals(rr) })
 	})
-	read("categories", func(r *flatfile.Reader) error {
-		return flatfile.ReadCategories(r, func(int, string, string) error { return nil })
-	})
+	categories := func(r *flatfile.Reader) error {
+		return flatfile.ReadCategories(r, func(_ int, sku, cat string) error {
+			// What reaches the store is UTF-8 text without NUL bytes.
+			if !utf8.ValidString(sku+cat) || strings.ContainsRune(sku+cat, 0) {
+				return errNotText
+			}
+			return nil
+		})
+	}
+	read("categories", categories)
+	read("categories in shift_jis", categories, "shift_jis")
+	read("categories in windows-1252", categories, "windows-1252")
+	read("categories in utf-16le", categories, "utf-16le")
 	return out
 }
 
-var errMarshal = errors.New("a decoded row does not marshal")
+var (
+	errMarshal = errors.New("a decoded row does not marshal")
+	errNotText = errors.New("a decoded value is not UTF-8 text without NUL")
+)
 
 func marshals(v any) error {
 	if _, err := json.Marshal(v); err != nil {
@@ -89,13 +108,17 @@ func FuzzReader(f *testing.F) {
 		}
 	}
 	f.Add([]byte("a,b\n\"x\ny\",z\n"))
+	f.Add([]byte("sku,category\n\"a\"\"b\",\"c\" \nd,e\"f\n"))
+	f.Add([]byte("sku\tcategory\nCD-1\tcaf\xE9\nCD-2\tM\x00\n"))
+	f.Add([]byte("\xFF\xFEs\x00k\x00u\x00\t\x00c\x00a\x00t\x00e\x00g\x00o\x00r\x00y\x00\n\x00a\x00\t\x00b\x00"))
+	f.Add([]byte("sku,category\nJP-1,\x93\xfa\x96\x7b\n"))
 	f.Add([]byte("order-id\tship-date\tcarrier-code\ttracking-number\n\"\t\"\"\t\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for kind, err := range readAll(b) {
 			if err == nil {
 				continue
 			}
-			if errors.Is(err, errMarshal) {
+			if errors.Is(err, errMarshal) || errors.Is(err, errNotText) {
 				t.Fatalf("%s: %v", kind, err)
 			}
 			var fe *flatfile.Error

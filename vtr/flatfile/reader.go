@@ -4,17 +4,18 @@
 // Columns are found by header name (case-insensitive; unknown columns are
 // ignored; any order). Tab-separated files have no quoting at all (product
 // names contain 12"), except that a field wrapped entirely in valid CSV
-// quotes is unwrapped; comma-separated files use CSV quoting. A UTF-8 BOM is
-// skipped, LF and CRLF both end lines, values are trimmed, blank lines are
-// skipped, and line numbers count the header as line 1. Every problem is an
-// *Error that prints as FILE:LINE: what is wrong. The package does no I/O
-// beyond the io.Reader it is given.
+// quotes is unwrapped; comma-separated files use CSV quoting, strictly, one
+// record per line (splitCSV). Text is UTF-8, or UTF-16 with a byte-order
+// mark, or the charset the caller names for files that are neither
+// (source.go); a byte that is none of these, and a NUL byte, is an error at
+// its line. A UTF-8 BOM is skipped, LF and CRLF both end lines, a line is
+// at most 16 MB, values are trimmed, blank lines are skipped, and line
+// numbers count the header as line 1. Every problem is an *Error that
+// prints as FILE:LINE: what is wrong. docs/files.md has these rules for
+// sellers. The package does no I/O beyond the io.Reader it is given.
 package flatfile
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -33,8 +34,7 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line,
 // Reader reads the rows of one delimited file with a header.
 type Reader struct {
 	name  string
-	br    *bufio.Reader
-	csv   *csv.Reader // nil for tab-separated files
+	src   *source
 	cols  map[string]int
 	head  []string
 	line  int
@@ -49,31 +49,41 @@ type Row struct {
 	r      *Reader
 }
 
-// NewReader reads the header of the file called name (used in errors).
+// NewReader reads the header of the file called name (used in errors), a
+// file in UTF-8 or with a byte-order mark.
 func NewReader(name string, r io.Reader) (*Reader, error) {
-	fr := &Reader{name: name, br: bufio.NewReaderSize(r, 256<<10), cols: map[string]int{}}
-	first, err := fr.readLine()
-	for err == nil && strings.TrimSpace(first) == "" {
-		first, err = fr.readLine()
+	return NewReaderCharset(name, r, nil)
+}
+
+// NewReaderCharset is NewReader for a file that may also be in cs (nil:
+// UTF-8 only) when it has no byte-order mark and is not UTF-8 (see
+// LookupCharset and docs/files.md).
+func NewReaderCharset(name string, r io.Reader, cs *Charset) (*Reader, error) {
+	src, err := newSource(name, r, cs)
+	if err != nil {
+		return nil, err
 	}
-	if err == io.EOF && strings.TrimSpace(first) == "" {
-		return nil, &Error{name, 1, "empty file: want a header row"}
-	} else if err != nil && err != io.EOF {
-		return nil, &Error{name, fr.line, err.Error()}
+	fr := &Reader{name: name, src: src, cols: map[string]int{}}
+	var first string
+	for {
+		b, err := src.next()
+		if err == io.EOF {
+			return nil, &Error{name, 1, "empty file: want a header row"}
+		} else if err != nil {
+			return nil, err
+		}
+		if first = strings.TrimPrefix(string(b), "\uFEFF"); strings.TrimSpace(first) != "" {
+			break
+		}
 	}
-	first = strings.TrimPrefix(first, "\uFEFF")
+	fr.line = src.line
 	if !strings.Contains(first, "\t") && strings.Contains(first, ",") {
 		fr.comma = true
-		rest := io.MultiReader(strings.NewReader(first+"\n"), fr.br)
-		fr.csv = csv.NewReader(rest)
-		fr.csv.FieldsPerRecord = -1
-		fr.csv.LazyQuotes = true
-		fr.csv.ReuseRecord = true
-		head, err := fr.csv.Read()
-		if err != nil {
-			return nil, &Error{name, 1, "cannot read the header: " + err.Error()}
+		head, cerr := splitCSV(first, nil)
+		if cerr != nil {
+			return nil, fr.csvError(cerr, nil)
 		}
-		fr.head = append([]string(nil), head...)
+		fr.head = head
 	} else {
 		fr.head = splitTabs(first, nil)
 	}
@@ -86,6 +96,16 @@ func NewReader(name string, r io.Reader) (*Reader, error) {
 	}
 	fr.row.r = fr
 	return fr, nil
+}
+
+// csvError places a quoting problem at the current line, naming the column
+// by its header when there is one.
+func (r *Reader) csvError(e *csvError, head []string) error {
+	col := fmt.Sprintf("value %d", e.col)
+	if e.col <= len(head) && strings.TrimSpace(head[e.col-1]) != "" {
+		col += fmt.Sprintf(" (%s)", head[e.col-1])
+	}
+	return &Error{r.name, r.src.line, col + ": " + e.msg}
 }
 
 // Name returns the file name used in errors.
@@ -108,31 +128,21 @@ func (r *Reader) Require(cols ...string) error {
 // the next call.
 func (r *Reader) Next() (*Row, error) {
 	for {
-		var fields []string
-		if r.csv != nil {
-			rec, err := r.csv.Read()
-			if err != nil {
-				if err == io.EOF {
-					return nil, io.EOF
-				}
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					return nil, &Error{r.name, pe.Line, pe.Err.Error()}
-				}
-				return nil, &Error{r.name, r.line + 1, err.Error()}
-			}
-			r.line, _ = r.csv.FieldPos(0)
-			fields = rec
-		} else {
-			s, err := r.readLine()
-			if err != nil && (err != io.EOF || s == "") {
-				if err == io.EOF {
-					return nil, io.EOF
-				}
-				return nil, &Error{r.name, r.line, err.Error()}
-			}
-			fields = splitTabs(s, r.row.fields[:0])
+		b, err := r.src.next()
+		if err != nil {
+			return nil, err
 		}
+		line := string(b)
+		var fields []string
+		if r.comma {
+			var cerr *csvError
+			if fields, cerr = splitCSV(line, r.row.fields[:0]); cerr != nil {
+				return nil, r.csvError(cerr, r.head)
+			}
+		} else {
+			fields = splitTabs(line, r.row.fields[:0])
+		}
+		r.line = r.src.line
 		blank := true
 		for i, f := range fields {
 			fields[i] = strings.TrimSpace(f)
@@ -160,29 +170,6 @@ func (row *Row) Get(col string) string {
 		return ""
 	}
 	return row.fields[i]
-}
-
-// readLine returns the next line without its line end, counting lines.
-func (r *Reader) readLine() (string, error) {
-	b, err := r.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		buf := append([]byte(nil), b...)
-		for err == bufio.ErrBufferFull {
-			if len(buf) > 16<<20 {
-				return "", errors.New("line longer than 16 MB")
-			}
-			b, err = r.br.ReadSlice('\n')
-			buf = append(buf, b...)
-		}
-		b = buf
-	}
-	if len(b) == 0 && err != nil {
-		return "", err
-	}
-	r.line++
-	b = bytes.TrimSuffix(b, []byte("\n"))
-	b = bytes.TrimSuffix(b, []byte("\r"))
-	return string(b), err
 }
 
 // splitTabs splits s on tabs into dst, unwrapping fields that are entirely
