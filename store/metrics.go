@@ -8,45 +8,38 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// metricsOrders is the WHERE of the orders OrderFacts reads: the
-// marketplace's orders whose latest ship date (Late Shipment Rate) or
-// purchase date (Cancel Rate) falls in a window.
-const metricsOrders = `o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
-	OR (o.purchase_date >= ? AND o.purchase_date <= ?))`
-
 // OrderFacts returns the marketplace's orders whose latest ship date or
 // purchase date falls in w, each with its packages' ship dates and first
-// confirmations, for the order-based sibling metrics.
+// confirmations, for the order-based sibling metrics. One query reads both,
+// an order's columns repeated on each of its packages' rows: reading the
+// orders a second time to join their packages cost more than the repeats.
 func (s *Store) OrderFacts(ctx context.Context, market string, w vtr.Window) ([]vtr.OrderFacts, error) {
-	from, to := w.From.String(), w.To.String()
-	args := []any{market, from, to, from, to}
-	var orders []orderRow
-	err := s.db.SelectContext(ctx, &orders, s.q(orderSelect+` o WHERE `+metricsOrders+` ORDER BY o.order_id`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("order facts: %w", err)
-	}
-	var pkgs []struct {
-		OrderID        string `db:"order_id"`
+	var rows []struct {
+		orderRow
+		PackageOrder   string `db:"package_order"` // "" when the order has no package
 		ShipDate       string `db:"ship_date"`
 		FirstConfirmed string `db:"first_confirmed_at"`
 	}
-	err = s.db.SelectContext(ctx, &pkgs, s.q(`SELECT p.order_id, p.ship_date, p.first_confirmed_at
-		FROM orders o JOIN packages p ON p.order_id = o.order_id
-		WHERE `+metricsOrders+` ORDER BY p.order_id, p.tracking_number`), args...)
+	from, to := w.From.String(), w.To.String()
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
+		o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency, o.ship_country,
+		o.buyer_cancelled, COALESCE(p.order_id, '') AS package_order, COALESCE(p.ship_date, '') AS ship_date,
+		COALESCE(p.first_confirmed_at, '') AS first_confirmed_at
+		FROM orders o LEFT JOIN packages p ON p.order_id = o.order_id
+		WHERE o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
+		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id, p.tracking_number`), market, from, to, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("order facts: %w", err)
 	}
-	out := make([]vtr.OrderFacts, len(orders))
-	j := 0
-	for i := range orders {
-		f := &out[i]
-		f.Order = *orders[i].order()
-		// Both lists are sorted by order id (byte order on either
-		// database: ids are ASCII).
-		for ; j < len(pkgs) && pkgs[j].OrderID <= f.Order.ID; j++ {
-			if pkgs[j].OrderID == f.Order.ID {
-				f.Packages = append(f.Packages, vtr.Confirmation{ShipDate: parseDate(pkgs[j].ShipDate), At: parseTime(pkgs[j].FirstConfirmed)})
-			}
+	var out []vtr.OrderFacts
+	for i := range rows {
+		r := &rows[i]
+		if len(out) == 0 || out[len(out)-1].Order.ID != r.OrderID {
+			out = append(out, vtr.OrderFacts{Order: *r.order()})
+		}
+		if r.PackageOrder != "" {
+			f := &out[len(out)-1]
+			f.Packages = append(f.Packages, vtr.Confirmation{ShipDate: parseDate(r.ShipDate), At: parseTime(r.FirstConfirmed)})
 		}
 	}
 	return out, nil
