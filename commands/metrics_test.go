@@ -282,3 +282,31 @@ func TestMetrics_pastAsOf(t *testing.T) {
 		}
 	})
 }
+
+// Explaining a Late Shipment or On-Time Delivery notice reads the same
+// metric, edges included, as `/vtr metrics` for the notice's period, and
+// as of the period's last day whatever day the notice is explained.
+func TestExplain_metricEdges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		orders, first, again := metricsFiles()
+		importTSV(t, s, orders, first, again)
+		period := vtr.Window{From: vtr.MustDate("2024-03-01"), To: vtr.MustDate("2024-03-31")}
+		c := commands.New(commands.Deps{Store: s, Marketplace: "US", Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }})
+		want, err := c.Metrics(t.Context(), "US", period.To, &period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, metric := range []vtr.Metric{vtr.MetricLateShipment, vtr.MetricOnTime} {
+			n := &vtr.Notice{Kind: vtr.KindPerformanceWarning, Metric: metric, Marketplace: "US", Period: &period,
+				Date: time.Date(2024, 4, 2, 9, 0, 0, 0, time.UTC), Authentic: true}
+			e, err := c.Explain(t.Context(), n, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(want, func(m vtr.MetricResult) bool { return m.Metric == metric })
+			if len(e.Metrics) != 1 || !reflect.DeepEqual(e.Metrics[0], want[i]) {
+				t.Errorf("explain %s: metrics %+v, want %+v", metric, e.Metrics, want[i])
+			}
+		}
+	})
+}
