@@ -75,7 +75,13 @@ func (s *Store) PackageFacts(ctx context.Context, market string, w vtr.Window) (
 		}
 		out[i] = vtr.PackageFacts{OrderID: r.OrderID, TrackingNumber: r.TrackingNumber, PromisedDelivery: parseDate(r.PromisedDelivery),
 			DeliveredAt: d, Verdict: r.verdict()}
-		if vtr.Ineligible(r.Ineligible) == vtr.Exempt && (len(exempt) == 0 || exempt[len(exempt)-1] != r.OrderID) {
+		switch {
+		case vtr.Ineligible(r.Ineligible) != vtr.Exempt:
+		case r.TrackingNumber == "":
+			// What vtr.TrackingReason says of a package without a number,
+			// without loading its order: most exempt letters have none.
+			out[i].Verdict.Reason = vtr.NoTracking
+		case len(exempt) == 0 || exempt[len(exempt)-1] != r.OrderID:
 			exempt = append(exempt, r.OrderID)
 		}
 	}
@@ -92,7 +98,7 @@ func (s *Store) PackageFacts(ctx context.Context, market string, w vtr.Window) (
 func (s *Store) exemptReasons(ctx context.Context, orderIDs []string, facts []vtr.PackageFacts) error {
 	at := map[pkgKey]int{}
 	for i := range facts {
-		if facts[i].Verdict.Ineligible == vtr.Exempt {
+		if facts[i].Verdict.Ineligible == vtr.Exempt && facts[i].TrackingNumber != "" {
 			at[pkgKey{facts[i].OrderID, facts[i].TrackingNumber}] = i
 		}
 	}
@@ -101,7 +107,7 @@ func (s *Store) exemptReasons(ctx context.Context, orderIDs []string, facts []vt
 		if err != nil {
 			return err
 		}
-		q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?) AND ineligible = ?`, ids, string(vtr.Exempt))
+		q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?) AND ineligible = ? AND tracking_number <> ''`, ids, string(vtr.Exempt))
 		if err != nil {
 			return err
 		}

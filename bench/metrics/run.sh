@@ -81,18 +81,29 @@ for set in messy edges; do
 	fi
 done
 
-# median TIMES...: the middle value in milliseconds.
+# median N...: the middle value. The machine may be shared: old and new
+# run in turn, and CPU time (GNU time) moves less than wall time.
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
 echo
-echo "== one \`bot metrics --as-of $END\` process (median of $RUNS, ms), $ORDERS orders"
+echo "== one \`bot metrics --as-of $END\` process, $ORDERS orders: median of $RUNS (wall ms, CPU ms)"
 for set in messy edges; do
-	for bin in old new; do
-		ts=()
-		for ((r = 0; r < RUNS; r++)); do
+	declare -A wall=() cpu=()
+	for ((r = 0; r < RUNS; r++)); do
+		for bin in old new; do
 			t0=$(date +%s%N)
-			"$out/bot-$bin" metrics --db "$out/$set-$bin.db" --as-of "$END" --json >/dev/null
-			ts+=($((($(date +%s%N) - t0) / 1000000)))
+			if [ -x /usr/bin/time ]; then
+				c=$(/usr/bin/time -f '%U %S' "$out/bot-$bin" metrics --db "$out/$set-$bin.db" --as-of "$END" --json 2>&1 >/dev/null |
+					awk '{printf "%d", ($1 + $2) * 1000}')
+			else
+				"$out/bot-$bin" metrics --db "$out/$set-$bin.db" --as-of "$END" --json >/dev/null
+				c=0
+			fi
+			wall[$bin]+=" $((($(date +%s%N) - t0) / 1000000))"
+			cpu[$bin]+=" $c"
 		done
-		echo "$set $bin: $(median "${ts[@]}") ms"
+	done
+	for bin in old new; do
+		# shellcheck disable=SC2086
+		echo "$set $bin: wall $(median ${wall[$bin]}) ms, cpu $(median ${cpu[$bin]}) ms"
 	done
 done
