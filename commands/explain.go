@@ -163,7 +163,7 @@ func (c *Commands) metrics(ctx context.Context, market string, w vtr.Window, whi
 			return nil, err
 		}
 		if which != vtr.MetricCancel {
-			out = append(out, vtr.LateShipmentRate(facts, w, c.today()))
+			out = append(out, vtr.LateShipmentRate(facts, w))
 		}
 		if which != vtr.MetricLateShipment {
 			out = append(out, vtr.CancelRate(facts, w))

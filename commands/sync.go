@@ -46,8 +46,8 @@ type Syncer struct {
 	Logger  *slog.Logger
 	// Progress, when set, is told after each page and each report poll.
 	Progress func(SyncProgress)
-	// Zone gives a marketplace's time zone; spapi.Zone when nil.
-	// TODO(merge): use vtr.MarketplaceZone (issue 20).
+	// Zone gives a marketplace's time zone; spapi.Zone (vtr.MarketplaceZone)
+	// when nil.
 	Zone func(code string) (*time.Location, error)
 }
 

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // marketplace zones must load on hosts without zoneinfo
+
+	"github.com/vtrbot/vtrbot/vtr"
 )
 
 // Amazon's API endpoints per region.
@@ -14,39 +15,39 @@ const (
 	EndpointFE = "https://sellingpartnerapi-fe.amazon.com"
 )
 
-// marketplaceInfo is what the API needs of a marketplace: its ID, its
-// region's endpoint and the zone its civil dates are in (docs/amazon.md).
+// marketplaceInfo is what the API needs of a marketplace: its ID and its
+// region's endpoint (docs/amazon.md). The zone of its civil dates is
+// vtr.MarketplaceZone's.
 type marketplaceInfo struct {
-	code, id, endpoint, zone string
+	code, id, endpoint string
 }
 
 // marketplaces are the stores vtrbot can sync (docs/amazon.md, from Amazon's
 // developer documentation).
-// TODO(merge): take the zones from vtr.MarketplaceZone (issue 20).
 var marketplaces = []marketplaceInfo{
-	{"US", "ATVPDKIKX0DER", EndpointNA, "America/Los_Angeles"},
-	{"CA", "A2EUQ1WTGCTBG2", EndpointNA, "America/Los_Angeles"},
-	{"MX", "A1AM78C64UM0Y8", EndpointNA, "America/Los_Angeles"},
-	{"BR", "A2Q3Y263D00KWC", EndpointNA, "America/Sao_Paulo"},
-	{"UK", "A1F83G8C2ARO7P", EndpointEU, "Europe/London"},
-	{"DE", "A1PA6795UKMFR9", EndpointEU, "Europe/Berlin"},
-	{"FR", "A13V1IB3VIYZZH", EndpointEU, "Europe/Berlin"},
-	{"IT", "APJ6JRA9NG5V4", EndpointEU, "Europe/Berlin"},
-	{"ES", "A1RKKUPIHCS9HS", EndpointEU, "Europe/Berlin"},
-	{"NL", "A1805IZSGTT6HS", EndpointEU, "Europe/Berlin"},
-	{"SE", "A2NODRKZP88ZB9", EndpointEU, "Europe/Berlin"},
-	{"PL", "A1C3SOZRARQ6R3", EndpointEU, "Europe/Berlin"},
-	{"BE", "AMEN7PMS3EDWL", EndpointEU, "Europe/Berlin"},
-	{"IE", "A28R8C7NBKEWEA", EndpointEU, "Europe/London"},
-	{"TR", "A33AVAJ2PDY3EV", EndpointEU, "Europe/Istanbul"},
-	{"AE", "A2VIGQ35RCS4UG", EndpointEU, "Asia/Dubai"},
-	{"SA", "A17E79C6D8DWNP", EndpointEU, "Asia/Riyadh"},
-	{"EG", "ARBP9OOSHTCHU", EndpointEU, "Africa/Cairo"},
-	{"IN", "A21TJRUUN4KGV", EndpointEU, "Asia/Kolkata"},
-	{"ZA", "AE08WJ6YKNBMC", EndpointEU, "Africa/Johannesburg"},
-	{"JP", "A1VC38T7YXB528", EndpointFE, "Asia/Tokyo"},
-	{"AU", "A39IBJ37TRP1C6", EndpointFE, "Australia/Sydney"},
-	{"SG", "A19VAU5U5O7RUS", EndpointFE, "Asia/Singapore"},
+	{"US", "ATVPDKIKX0DER", EndpointNA},
+	{"CA", "A2EUQ1WTGCTBG2", EndpointNA},
+	{"MX", "A1AM78C64UM0Y8", EndpointNA},
+	{"BR", "A2Q3Y263D00KWC", EndpointNA},
+	{"UK", "A1F83G8C2ARO7P", EndpointEU},
+	{"DE", "A1PA6795UKMFR9", EndpointEU},
+	{"FR", "A13V1IB3VIYZZH", EndpointEU},
+	{"IT", "APJ6JRA9NG5V4", EndpointEU},
+	{"ES", "A1RKKUPIHCS9HS", EndpointEU},
+	{"NL", "A1805IZSGTT6HS", EndpointEU},
+	{"SE", "A2NODRKZP88ZB9", EndpointEU},
+	{"PL", "A1C3SOZRARQ6R3", EndpointEU},
+	{"BE", "AMEN7PMS3EDWL", EndpointEU},
+	{"IE", "A28R8C7NBKEWEA", EndpointEU},
+	{"TR", "A33AVAJ2PDY3EV", EndpointEU},
+	{"AE", "A2VIGQ35RCS4UG", EndpointEU},
+	{"SA", "A17E79C6D8DWNP", EndpointEU},
+	{"EG", "ARBP9OOSHTCHU", EndpointEU},
+	{"IN", "A21TJRUUN4KGV", EndpointEU},
+	{"ZA", "AE08WJ6YKNBMC", EndpointEU},
+	{"JP", "A1VC38T7YXB528", EndpointFE},
+	{"AU", "A39IBJ37TRP1C6", EndpointFE},
+	{"SG", "A19VAU5U5O7RUS", EndpointFE},
 }
 
 func marketplaceByCode(code string) (marketplaceInfo, bool) {
@@ -86,11 +87,11 @@ func Endpoint(code string) (string, bool) {
 	return m.endpoint, ok
 }
 
-// Zone returns the time zone a marketplace's civil dates are in.
+// Zone returns the time zone a marketplace's civil dates are in
+// (vtr.MarketplaceZone), or an error for a marketplace vtrbot cannot sync.
 func Zone(code string) (*time.Location, error) {
-	m, ok := marketplaceByCode(code)
-	if !ok {
+	if _, ok := marketplaceByCode(code); !ok {
 		return nil, fmt.Errorf("unknown marketplace %q", code)
 	}
-	return time.LoadLocation(m.zone)
+	return vtr.MarketplaceZone(code), nil
 }

@@ -49,6 +49,7 @@ type packageRow struct {
 	ConfirmedAt    string `db:"confirmed_at"`
 	DeliveredAt    string `db:"delivered_at"`
 	FirstScanAt    string `db:"first_scan_at"`
+	FirstConfirmed string `db:"first_confirmed_at"`
 	Marketplace    string `db:"marketplace"`
 	WindowDate     string `db:"window_date"`
 	Category       string `db:"category"`
@@ -60,13 +61,14 @@ type packageRow struct {
 }
 
 const packageSelect = `SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
-	confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint
-	FROM packages`
+	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, marketplace, window_date, category, carrier, ineligible,
+	exemption, reason, hint FROM packages`
 
 func (r *packageRow) pkg() vtr.Package {
 	return vtr.Package{OrderID: r.OrderID, TrackingNumber: r.TrackingNumber, CarrierCode: r.CarrierCode,
 		CarrierName: r.CarrierName, ShipMethod: r.ShipMethod, ShipDate: parseDate(r.ShipDate),
-		ConfirmedAt: parseTime(r.ConfirmedAt), DeliveredAt: parseTime(r.DeliveredAt), FirstScanAt: parseTime(r.FirstScanAt)}
+		ConfirmedAt: parseTime(r.ConfirmedAt), DeliveredAt: parseTime(r.DeliveredAt), FirstScanAt: parseTime(r.FirstScanAt),
+		FirstConfirmedAt: parseTime(r.FirstConfirmed)}
 }
 
 func (r *packageRow) verdict() vtr.Verdict {

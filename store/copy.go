@@ -27,26 +27,28 @@ const copyStage = `CREATE TEMP TABLE shipments_stage (
 	confirmed_at    TEXT NOT NULL,
 	delivered_at    TEXT NOT NULL,
 	first_scan_at   TEXT NOT NULL,
+	first_confirmed_at TEXT NOT NULL,
 	carrier         TEXT NOT NULL
 ) ON COMMIT DROP`
 
 var copyColumns = []string{"line", "order_id", "tracking_number", "carrier_code", "carrier_name", "ship_method",
-	"ship_date", "confirmed_at", "delivered_at", "first_scan_at", "carrier"}
+	"ship_date", "confirmed_at", "delivered_at", "first_scan_at", "first_confirmed_at", "carrier"}
 
 // copyMerge folds the staged rows into packages in one statement, by the
 // rule of ImportShipments (mergePackage): per (order, tracking number) the
-// earliest ship date, the latest confirmed-at, the earliest delivered-at and
-// first-scan-at (empty means unknown), and the carrier and ship method of the
-// last row of the file. The verdict columns describe a package with no
+// earliest ship date, the latest confirmed-at, the earliest delivered-at,
+// first-scan-at and first confirmation (empty means unknown), and the
+// carrier and ship method of the last row of the file. The verdict columns describe a package with no
 // known order, as upsertPackages writes them; packageConflict merges with
 // rows already stored and leaves their verdicts to reclassify.
 const copyMerge = `INSERT INTO packages (` + packageColumns + `)
 	SELECT g.order_id, g.tracking_number, l.carrier_code, l.carrier_name, l.ship_method, g.ship_date,
-		g.confirmed_at, g.delivered_at, g.first_scan_at, g.ship_date, l.carrier, '` + string(vtr.NoOrder) + `'
+		g.confirmed_at, g.delivered_at, g.first_scan_at, g.first_confirmed_at, g.ship_date, l.carrier, '` + string(vtr.NoOrder) + `'
 	FROM (SELECT order_id, tracking_number, max(line) AS last_line, min(ship_date) AS ship_date,
 			max(confirmed_at) AS confirmed_at,
 			COALESCE(min(NULLIF(delivered_at, '')), '') AS delivered_at,
-			COALESCE(min(NULLIF(first_scan_at, '')), '') AS first_scan_at
+			COALESCE(min(NULLIF(first_scan_at, '')), '') AS first_scan_at,
+			COALESCE(min(NULLIF(first_confirmed_at, '')), '') AS first_confirmed_at
 		FROM shipments_stage GROUP BY order_id, tracking_number) g
 	JOIN shipments_stage l ON l.line = g.last_line` + packageConflict
 
@@ -108,7 +110,8 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 		line++
 		carrier := vtr.CarrierDisplay(p.CarrierCode, p.CarrierName)
 		row[0], row[1], row[2], row[3], row[4], row[5] = line, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod
-		row[6], row[7], row[8], row[9], row[10] = p.ShipDate.String(), fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), carrier
+		row[6], row[7], row[8], row[9] = p.ShipDate.String(), fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt)
+		row[10], row[11] = fmtTime(p.FirstConfirmed()), carrier
 		return row, nil
 	})
 	err = conn.Raw(func(dc any) error {

@@ -110,7 +110,7 @@ func shiftHours(ts string, h int) string {
 
 // Columns of packages: what the files say, and the stored verdict.
 const (
-	dataColumns    = "order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at"
+	dataColumns    = "order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, first_confirmed_at"
 	verdictColumns = "marketplace, window_date, category, carrier, ineligible, exemption, reason, hint"
 )
 
@@ -231,8 +231,9 @@ func TestImportShipments_mergeRule(t *testing.T) {
 		if _, err := s.ImportShipments(t.Context(), rows(t, "first.tsv", []byte(first))); err != nil {
 			t.Fatal(err)
 		}
-		// A later upload: a later confirmation, an earlier delivery, a later
-		// ship date (the earliest stays), and a new carrier (the last row wins).
+		// A later upload: a later confirmation (the first stays too), an
+		// earlier delivery, a later ship date (the earliest stays), and a new
+		// carrier (the last row wins).
 		second := head +
 			"A\t2019-10-13\tFedEx\t\t9400111899223408617511\tGround\t2019-10-16T09:00:00Z\t2019-10-14T11:00:00Z\t\n"
 		sum, err := s.ImportShipments(t.Context(), rows(t, "second.tsv", []byte(second)))
@@ -243,8 +244,8 @@ func TestImportShipments_mergeRule(t *testing.T) {
 			t.Errorf("second import: %d rows, %d new, want 1 row, 0 new", sum.Rows, sum.New)
 		}
 		want := []string{
-			"A|9400111899223408617511|FedEx||Ground|2019-10-11|2019-10-16T09:00:00Z|2019-10-14T11:00:00Z|2019-10-13T01:00:00Z",
-			"B||UPS||Ground|2019-10-13|2019-10-13T18:00:00Z|2019-10-16T10:00:00Z|",
+			"A|9400111899223408617511|FedEx||Ground|2019-10-11|2019-10-16T09:00:00Z|2019-10-14T11:00:00Z|2019-10-13T01:00:00Z|2019-10-11T09:00:00Z",
+			"B||UPS||Ground|2019-10-13|2019-10-13T18:00:00Z|2019-10-16T10:00:00Z||2019-10-12T18:00:00Z",
 		}
 		if got := dumpColumns(t, s, dataColumns); !reflect.DeepEqual(got, want) {
 			t.Errorf("packages:\n got  %q\n want %q", got, want)

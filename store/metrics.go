@@ -4,38 +4,51 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
 // OrderFacts returns the marketplace's orders whose latest ship date or
-// purchase date falls in w, with their first confirmation, for the
-// order-based sibling metrics.
+// purchase date falls in w, each with its packages' ship dates and first
+// confirmations, for the order-based sibling metrics. One query reads both,
+// an order's columns repeated on each of its packages' rows: reading the
+// orders a second time to join their packages cost more than the repeats.
 func (s *Store) OrderFacts(ctx context.Context, market string, w vtr.Window) ([]vtr.OrderFacts, error) {
 	var rows []struct {
 		orderRow
-		FirstConfirmed string `db:"first_confirmed"`
-		FirstShip      string `db:"first_ship"`
+		PackageOrder   string `db:"package_order"` // "" when the order has no package
+		ShipDate       string `db:"ship_date"`
+		FirstConfirmed string `db:"first_confirmed_at"`
 	}
 	from, to := w.From.String(), w.To.String()
 	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
 		o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency, o.ship_country,
-		o.buyer_cancelled,
-		COALESCE((SELECT MIN(p.confirmed_at) FROM packages p WHERE p.order_id = o.order_id AND p.confirmed_at <> ''), '') AS first_confirmed,
-		COALESCE((SELECT MIN(p.ship_date) FROM packages p WHERE p.order_id = o.order_id), '') AS first_ship
-		FROM orders o WHERE o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
-		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id`), market, from, to, from, to)
+		o.buyer_cancelled, COALESCE(p.order_id, '') AS package_order, COALESCE(p.ship_date, '') AS ship_date,
+		COALESCE(p.first_confirmed_at, '') AS first_confirmed_at
+		FROM orders o LEFT JOIN packages p ON p.order_id = o.order_id
+		WHERE o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
+		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id, p.tracking_number`), market, from, to, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("order facts: %w", err)
 	}
-	out := make([]vtr.OrderFacts, len(rows))
+	var out []vtr.OrderFacts
 	for i := range rows {
-		out[i] = vtr.OrderFacts{Order: *rows[i].order(), FirstConfirmed: parseTime(rows[i].FirstConfirmed), FirstShipDate: parseDate(rows[i].FirstShip)}
+		r := &rows[i]
+		if len(out) == 0 || out[len(out)-1].Order.ID != r.OrderID {
+			out = append(out, vtr.OrderFacts{Order: *r.order()})
+		}
+		if r.PackageOrder != "" {
+			f := &out[len(out)-1]
+			f.Packages = append(f.Packages, vtr.Confirmation{ShipDate: parseDate(r.ShipDate), At: parseTime(r.FirstConfirmed)})
+		}
 	}
 	return out, nil
 }
 
 // PackageFacts returns the marketplace's packages promised in w with their
-// delivery time (from the shipments file or a carrier mail).
+// delivery time (from the shipments file or a carrier mail). An exempt
+// package's Verdict.Reason is its vtr.TrackingReason: exemptions do not
+// reach On-Time Delivery Rate.
 func (s *Store) PackageFacts(ctx context.Context, market string, w vtr.Window) ([]vtr.PackageFacts, error) {
 	var rows []struct {
 		packageRow
@@ -53,6 +66,7 @@ func (s *Store) PackageFacts(ctx context.Context, market string, w vtr.Window) (
 		return nil, fmt.Errorf("package facts: %w", err)
 	}
 	out := make([]vtr.PackageFacts, len(rows))
+	var exempt []string // their orders, for exemptReasons
 	for i := range rows {
 		r := &rows[i]
 		d := parseTime(r.DeliveredAt)
@@ -61,8 +75,62 @@ func (s *Store) PackageFacts(ctx context.Context, market string, w vtr.Window) (
 		}
 		out[i] = vtr.PackageFacts{OrderID: r.OrderID, TrackingNumber: r.TrackingNumber, PromisedDelivery: parseDate(r.PromisedDelivery),
 			DeliveredAt: d, Verdict: r.verdict()}
+		switch {
+		case vtr.Ineligible(r.Ineligible) != vtr.Exempt:
+		case r.TrackingNumber == "":
+			// What vtr.TrackingReason says of a package without a number,
+			// without loading its order: most exempt letters have none.
+			out[i].Verdict.Reason = vtr.NoTracking
+		case len(exempt) == 0 || exempt[len(exempt)-1] != r.OrderID:
+			exempt = append(exempt, r.OrderID)
+		}
+	}
+	if len(exempt) > 0 {
+		if err := s.exemptReasons(ctx, exempt, out); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// exemptReasons sets the reason code of the exempt packages in facts, as
+// vtr.TrackingReason gives it from the order, the package and its evidence.
+func (s *Store) exemptReasons(ctx context.Context, orderIDs []string, facts []vtr.PackageFacts) error {
+	at := map[pkgKey]int{}
+	for i := range facts {
+		if facts[i].Verdict.Ineligible == vtr.Exempt && facts[i].TrackingNumber != "" {
+			at[pkgKey{facts[i].OrderID, facts[i].TrackingNumber}] = i
+		}
+	}
+	for _, ids := range chunks(orderIDs, 500) {
+		orders, err := s.loadOrders(ctx, s.db, ids)
+		if err != nil {
+			return err
+		}
+		q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?) AND ineligible = ? AND tracking_number <> ''`, ids, string(vtr.Exempt))
+		if err != nil {
+			return err
+		}
+		var pkgs []packageRow
+		if err := s.db.SelectContext(ctx, &pkgs, s.q(q), args...); err != nil {
+			return fmt.Errorf("load packages: %w", err)
+		}
+		ev, err := s.loadEvidence(ctx, s.db, ids, pkgs)
+		if err != nil {
+			return err
+		}
+		for i := range pkgs {
+			r := &pkgs[i]
+			k := pkgKey{r.OrderID, r.TrackingNumber}
+			j, ok := at[k]
+			if !ok {
+				continue
+			}
+			p := r.pkg()
+			facts[j].Verdict.Reason = vtr.TrackingReason(orders[r.OrderID], &p, ev[k], s.rules)
+		}
+	}
+	return nil
 }
 
 // PackagesByTracking returns the packages with the given (normalised)

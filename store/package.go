@@ -11,7 +11,7 @@ import (
 )
 
 // shipmentBatch is how many packages are upserted, then reclassified, at a
-// time; on PostgreSQL in one INSERT: 12 columns x 2000 rows = 24,000
+// time; on PostgreSQL in one INSERT: 13 columns x 2000 rows = 26,000
 // parameters. Bigger batches mean fewer reclassify rounds
 // (docs/benchmarks.md).
 const shipmentBatch = 2000
@@ -20,7 +20,8 @@ const shipmentBatch = 2000
 // them) into packages, in one transaction: each (order, tracking number) is
 // one package; rows of one package merge to the earliest ship date, latest
 // confirmation, earliest delivery and first scan, and the last row's carrier
-// and ship method (docs/rules.md "Package"). Packages of known orders are
+// and ship method (docs/rules.md "Package"), and keep the earliest
+// confirmation too (first_confirmed_at, for Late Shipment Rate). Packages of known orders are
 // reclassified batch by batch. An error leaves the database as it was.
 func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
 	next = checked(next, packageText) // text.go
@@ -203,6 +204,13 @@ func mergePackage(p, q *vtr.Package) {
 	if q.ShipDate.Before(p.ShipDate) {
 		p.ShipDate = q.ShipDate
 	}
+	// The first confirmation before ConfirmedAt moves: FirstConfirmed
+	// falls back on it.
+	first := p.FirstConfirmed()
+	if qf := q.FirstConfirmed(); !qf.IsZero() && (first.IsZero() || qf.Before(first)) {
+		first = qf
+	}
+	p.FirstConfirmedAt = first
 	if q.ConfirmedAt.After(p.ConfirmedAt) {
 		p.ConfirmedAt = q.ConfirmedAt
 	}
@@ -220,7 +228,7 @@ func mergePackage(p, q *vtr.Package) {
 // not change is not written at all (the WHERE): re-importing a file writes
 // no page, no index entry, no dead tuple on PostgreSQL.
 const packageColumns = `order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
-	confirmed_at, delivered_at, first_scan_at, window_date, carrier, ineligible`
+	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, window_date, carrier, ineligible`
 
 const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 	carrier_code = excluded.carrier_code, carrier_name = excluded.carrier_name, ship_method = excluded.ship_method,
@@ -229,19 +237,22 @@ const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 	delivered_at = CASE WHEN packages.delivered_at = '' OR (excluded.delivered_at <> '' AND excluded.delivered_at < packages.delivered_at)
 		THEN excluded.delivered_at ELSE packages.delivered_at END,
 	first_scan_at = CASE WHEN packages.first_scan_at = '' OR (excluded.first_scan_at <> '' AND excluded.first_scan_at < packages.first_scan_at)
-		THEN excluded.first_scan_at ELSE packages.first_scan_at END
+		THEN excluded.first_scan_at ELSE packages.first_scan_at END,
+	first_confirmed_at = CASE WHEN packages.first_confirmed_at = '' OR (excluded.first_confirmed_at <> '' AND excluded.first_confirmed_at < packages.first_confirmed_at)
+		THEN excluded.first_confirmed_at ELSE packages.first_confirmed_at END
 	WHERE excluded.carrier_code <> packages.carrier_code OR excluded.carrier_name <> packages.carrier_name
 		OR excluded.ship_method <> packages.ship_method OR excluded.ship_date < packages.ship_date
 		OR excluded.confirmed_at > packages.confirmed_at
 		OR (excluded.delivered_at <> '' AND (packages.delivered_at = '' OR excluded.delivered_at < packages.delivered_at))
-		OR (excluded.first_scan_at <> '' AND (packages.first_scan_at = '' OR excluded.first_scan_at < packages.first_scan_at))`
+		OR (excluded.first_scan_at <> '' AND (packages.first_scan_at = '' OR excluded.first_scan_at < packages.first_scan_at))
+		OR (excluded.first_confirmed_at <> '' AND (packages.first_confirmed_at = '' OR excluded.first_confirmed_at < packages.first_confirmed_at))`
 
 // upsertSQL is the multi-row upsert of n packages.
 func (s *Store) upsertSQL(n int) string {
 	return s.q("INSERT INTO packages (" + packageColumns + ") VALUES " + valueRows(n, packageNcol) + packageConflict)
 }
 
-const packageNcol = 12
+const packageNcol = 13
 
 // sqliteUpsertRows is how many packages one SQLite statement writes. A
 // statement of several rows inside a transaction first copies every page
@@ -264,7 +275,7 @@ func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
 			window = dateString(v.WindowDate)
 		}
 		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, ship,
-			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), window, v.Carrier, string(v.Ineligible))
+			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), fmtTime(p.FirstConfirmed()), window, v.Carrier, string(v.Ineligible))
 	}
 	return args
 }

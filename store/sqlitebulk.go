@@ -504,8 +504,9 @@ func (h *runHeap) Pop() any {
 
 // A row's record: order id, tracking number, carrier code, carrier name and
 // ship method (uvarint length, bytes), ship date (varint year, month, day),
-// then confirmed-at, delivered-at and first-scan-at (0 for none, or 1,
-// varint Unix seconds, uvarint nanoseconds). The key comes first.
+// then confirmed-at, delivered-at, first-scan-at and first confirmed-at (0
+// for none, or 1, varint Unix seconds, uvarint nanoseconds). The key comes
+// first.
 
 func appendPackage(b []byte, p *vtr.Package) []byte {
 	for _, s := range []string{p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod} {
@@ -514,7 +515,7 @@ func appendPackage(b []byte, p *vtr.Package) []byte {
 	}
 	b = binary.AppendVarint(b, int64(p.ShipDate.Year))
 	b = append(b, byte(p.ShipDate.Month), byte(p.ShipDate.Day))
-	for _, t := range []time.Time{p.ConfirmedAt, p.DeliveredAt, p.FirstScanAt} {
+	for _, t := range []time.Time{p.ConfirmedAt, p.DeliveredAt, p.FirstScanAt, p.FirstConfirmedAt} {
 		if t.IsZero() {
 			b = append(b, 0)
 			continue
@@ -542,7 +543,7 @@ func decodePackage(rec []byte, p *vtr.Package) {
 	i += k
 	p.ShipDate = vtr.Date{Year: int(y), Month: time.Month(rec[i]), Day: int(rec[i+1])}
 	i += 2
-	for _, t := range []*time.Time{&p.ConfirmedAt, &p.DeliveredAt, &p.FirstScanAt} {
+	for _, t := range []*time.Time{&p.ConfirmedAt, &p.DeliveredAt, &p.FirstScanAt, &p.FirstConfirmedAt} {
 		if rec[i] == 0 {
 			*t = time.Time{}
 			i++

@@ -91,7 +91,8 @@ func TestShipmentSorter(t *testing.T) {
 				g, w := got[i], want[i]
 				if g.OrderID != w.OrderID || g.TrackingNumber != w.TrackingNumber || g.CarrierCode != w.CarrierCode ||
 					g.CarrierName != w.CarrierName || g.ShipMethod != w.ShipMethod || g.ShipDate != w.ShipDate ||
-					!g.ConfirmedAt.Equal(w.ConfirmedAt) || !g.DeliveredAt.Equal(w.DeliveredAt) || !g.FirstScanAt.Equal(w.FirstScanAt) {
+					!g.ConfirmedAt.Equal(w.ConfirmedAt) || !g.DeliveredAt.Equal(w.DeliveredAt) || !g.FirstScanAt.Equal(w.FirstScanAt) ||
+					!g.FirstConfirmed().Equal(w.FirstConfirmed()) {
 					t.Fatalf("package %d:\n got  %+v\n want %+v", i, g, w)
 				}
 			}

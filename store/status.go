@@ -185,7 +185,7 @@ func (s *Store) Packages(ctx context.Context, market string, w vtr.Window, categ
 // OrderPackages lists the packages of one order.
 func (s *Store) OrderPackages(ctx context.Context, orderID string) ([]PackageInfo, error) {
 	return s.packageInfos(ctx, `SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method, p.ship_date,
-		p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
+		p.confirmed_at, p.delivered_at, p.first_scan_at, p.first_confirmed_at, p.marketplace, p.window_date, p.category, p.carrier,
 		p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
 		FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
 		WHERE p.order_id = ? ORDER BY p.tracking_number`, orderID)

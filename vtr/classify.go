@@ -53,6 +53,17 @@ func Classify(o *Order, p *Package, ev Evidence, rules Rules) Verdict {
 	return v
 }
 
+// TrackingReason is the reason code package p of order o gets when no
+// exemption applies: an exempt package's tracking judged as if it counted.
+// On-Time Delivery Rate needs it, since VTR's exemptions do not reach it (an
+// exempt letter with valid tracking is delivered late or on time like any
+// other package; docs/rules.md "Sibling metrics"). "" when the package is
+// out of the rate for another cause (no order, FBA, cancelled, ...).
+func TrackingReason(o *Order, p *Package, ev Evidence, rules Rules) Reason {
+	rules.Exemptions = []Exemption{} // none (nil would mean the defaults)
+	return Classify(o, p, ev, rules).Reason
+}
+
 // reason applies the reason table, first match wins.
 func reason(lists tracking.Lists, market string, on Date, p *Package, ev Evidence) (Reason, string) {
 	if p.TrackingNumber == "" {

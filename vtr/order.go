@@ -147,4 +147,19 @@ type Package struct {
 	ConfirmedAt    time.Time // when the confirmation was uploaded or last edited
 	DeliveredAt    time.Time
 	FirstScanAt    time.Time
+	// FirstConfirmedAt is when the package was first confirmed: the
+	// earliest confirmed-at of its rows, which a re-upload never moves
+	// (Late Shipment Rate counts it; docs/rules.md). Zero means the same
+	// as ConfirmedAt, as for a package read from one row: see
+	// FirstConfirmed.
+	FirstConfirmedAt time.Time
+}
+
+// FirstConfirmed is when p was first confirmed: FirstConfirmedAt, else
+// ConfirmedAt; zero when no row gave a confirmation time.
+func (p *Package) FirstConfirmed() time.Time {
+	if !p.FirstConfirmedAt.IsZero() {
+		return p.FirstConfirmedAt
+	}
+	return p.ConfirmedAt
 }

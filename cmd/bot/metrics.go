@@ -10,7 +10,7 @@ import (
 
 func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "metrics", "[window flags] [--json]",
-		"Sibling metrics from the same data (docs/rules.md): Late Shipment Rate over 10 and 30 days, Pre-fulfillment\nCancel Rate over 7 days and On-Time Delivery Rate over 14 days, ending at --as-of (default today), each with\nits target, status and the offending orders. --from/--to compute every metric over that window instead.")
+		"Sibling metrics from the same data (docs/rules.md): Late Shipment Rate over 10 and 30 days, Pre-fulfillment\nCancel Rate over 7 days and On-Time Delivery Rate over 14 days, ending at --as-of (default today), each with\nits target, status and the offending orders. --from/--to compute every metric over that window instead.\nEach is computed as of its window's last day, whatever day it is run; ship-by and promised dates end at\n23:59:59 in the marketplace's time zone. On-Time Delivery Rate leaves out packages not delivered yet and\nsays how many (not_delivered in --json).")
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
