@@ -178,13 +178,13 @@ func TestMigration4_firstConfirmed(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// Back to version 3 or older: the column did not exist.
-			for _, q := range []string{`ALTER TABLE packages DROP COLUMN first_confirmed_at`, `DELETE FROM goose_db_version WHERE version_id >= 4`} {
-				if _, err := s.DB().ExecContext(t.Context(), q); err != nil {
-					t.Fatal(err)
-				}
-			}
+			// Back to version 3: the column did not exist.
 			s.Close()
+			old, err := store.MigrateTo(t.Context(), url, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			old.Close()
 			if s, err = store.Open(t.Context(), url, store.Options{Rules: vtr.DefaultRules("US")}); err != nil {
 				t.Fatal(err)
 			}
