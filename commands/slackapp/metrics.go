@@ -47,7 +47,7 @@ func newMetrics() *metrics {
 		commandSeconds: newHistogram("vtrbot_slack_command_duration_seconds",
 			"Time the command dispatcher took per command.", ""),
 		httpSeconds: newHistogram("vtrbot_http_request_duration_seconds",
-			"Time from request to response on the HTTP endpoints, by path.", "path"),
+			"Time from request to response on the HTTP endpoints, by route (\"other\" for any path that is not one).", "route"),
 	}
 	for _, k := range []string{kindCommand, kindInteraction, kindEvent} {
 		for _, mode := range []string{modeHTTP, modeSocket} {
