@@ -63,6 +63,7 @@ func subcommands() []subcommand {
 		{"explain", "reconcile a notice against the database: findings and a suggested reply", cmdExplain},
 		{"tracking", "tracking numbers: check CARRIER NUMBER", cmdTracking},
 		{"mailbox", "mailbox: check the IMAP settings", cmdMailbox},
+		{"version", "print the version and the commit it was built from", cmdVersion},
 	}
 }
 
@@ -73,6 +74,9 @@ func run(ctx context.Context, args []string, env *Env) int {
 			return exitConfig
 		}
 		return exitOK
+	}
+	if isVersion(args[0]) {
+		return cmdVersion(ctx, env, args[1:])
 	}
 	for _, c := range subcommands() {
 		if c.name == args[0] {
