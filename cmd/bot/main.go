@@ -63,6 +63,7 @@ func subcommands() []subcommand {
 		{"explain", "reconcile a notice against the database: findings and a suggested reply", cmdExplain},
 		{"tracking", "tracking numbers: check CARRIER NUMBER", cmdTracking},
 		{"mailbox", "mailbox: check the IMAP settings", cmdMailbox},
+		{"doctor", "check every setting end to end: database, mailbox, Slack, Amazon", cmdDoctor},
 		{"version", "print the version and the commit it was built from", cmdVersion},
 	}
 }
