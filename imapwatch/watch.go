@@ -88,6 +88,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 		if errors.Is(err, ErrAuth) {
 			return err
 		}
+		if errors.Is(err, errRenew) {
+			log.Info("renewing the oauth token: logging in again")
+			wait = backoffMin
+			continue
+		}
 		if time.Since(start) > resetAfter {
 			wait = backoffMin
 		}

@@ -121,9 +121,14 @@ func doctorMailbox(ctx context.Context, env *Env, cfg *Config) check {
 	info, err := imapwatch.Check(ctx, wcfg, "")
 	var ce *imapwatch.ConfigError
 	var ae *imapwatch.AuthError
+	var te *imapwatch.TokenError
 	switch {
 	case errors.As(err, &ce):
 		return failed("mailbox", imapVar(ce.Field)+": "+ce.Msg, "see .env.example and docs/imap.md")
+	case errors.As(err, &te) && te.Code == "invalid_grant":
+		return failed("mailbox", "IMAP_OAUTH_REFRESH_TOKEN: "+te.Error(), "it was revoked or has expired: get a new one, docs/imap.md")
+	case errors.As(err, &te):
+		return failed("mailbox", "IMAP_OAUTH_TOKEN_URL: "+te.Error(), "check IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_CLIENT_SECRET and IMAP_OAUTH_TOKEN_URL")
 	case errors.As(err, &ae):
 		fix := "check IMAP_USERNAME and IMAP_PASSWORD; Gmail and Microsoft 365 need an app password or OAuth (docs/imap.md)"
 		if cfg.IMAPAuth != "password" {

@@ -160,3 +160,51 @@ func TestDoctor(t *testing.T) {
 		})
 	}
 }
+
+// The mailbox check with OAuth: a refresh token that works, and one the
+// token endpoint refuses as revoked.
+func TestDoctor_oauth(t *testing.T) {
+	p := newOAuthProvider(t, time.Hour)
+	srv, err := memserver.StartWith(memserver.Options{Username: "seller@traxtar.example", Password: "unused", TokenCheck: p.check})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dir := t.TempDir()
+	sc, err := store.Inspect(t.Context(), filepath.Join(dir, "vtrbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := fmt.Sprintf("schema version %d", sc.Latest)
+	for _, tt := range []struct {
+		name, refresh string
+		wantCode      int
+	}{{"oauth-good", "rt-good", exitOK}, {"oauth-revoked", "rt-revoked", exitFail}} {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := oauthVars(filepath.Join(dir, "vtrbot.db"), srv.Addr(), tt.refresh, p, "http://127.0.0.1:1/")
+			delete(vars, "SLACK_BOT_TOKEN")
+			delete(vars, "SLACK_CHANNEL")
+			var out, errb bytes.Buffer
+			env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+				Getenv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, Now: time.Now, Dir: t.TempDir()}
+			code := run(t.Context(), []string{"doctor"}, env)
+			got := strings.NewReplacer(latest, "schema version $LATEST", dir, "$TMP", srv.Addr(), "$IMAP").Replace(out.String())
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.wantCode, got, errb.String())
+			}
+			golden := filepath.Join("testdata", "doctor", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if d := cmp.Diff(string(want), got); d != "" {
+				t.Errorf("bot doctor (-%s +got):\n%s", golden, d)
+			}
+		})
+	}
+}

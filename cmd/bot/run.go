@@ -61,6 +61,9 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		var ce *imapwatch.ConfigError
 		if errors.As(err, &ce) || errors.Is(err, imapwatch.ErrAuth) {
 			fmt.Fprintln(env.Stderr, imapError(err))
+			if errors.Is(err, imapwatch.ErrAuth) {
+				d.alertLoginRefused(ctx, imapError(err))
+			}
 			return exitConfig
 		}
 		log.Error("vtrbot stopped", "error", err)
@@ -225,9 +228,12 @@ func (d *daemon) once(ctx context.Context, env *Env) int {
 // imapError is the one line a user sees for a mailbox problem.
 func imapError(err error) string {
 	var ce *imapwatch.ConfigError
+	var te *imapwatch.TokenError
 	switch {
 	case errors.As(err, &ce):
 		return imapVar(ce.Field) + ": " + ce.Msg
+	case errors.As(err, &te):
+		return tokenErrorLine(te)
 	case errors.Is(err, imapwatch.ErrAuth):
 		return "IMAP_PASSWORD: the mailbox refused the login (check IMAP_USERNAME and IMAP_PASSWORD, or IMAP_TOKEN)"
 	}
