@@ -51,6 +51,10 @@ func (w *Watcher) session(ctx context.Context, cfg Config, once bool) error {
 	if err := s.open(ctx); err != nil {
 		return err
 	}
+	if w.Connected != nil {
+		w.Connected(true)
+		defer w.Connected(false)
+	}
 	for {
 		if err := s.catchUp(ctx); err != nil {
 			return err

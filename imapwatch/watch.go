@@ -54,6 +54,11 @@ type Watcher struct {
 	// holds mail that is none of the caller's business.
 	MoveIf func(m Message) bool
 
+	// Connected, when set, is told true when a session has logged in and
+	// opened the mailbox, and false when that session ends (for /readyz
+	// and metrics). It must not block.
+	Connected func(up bool)
+
 	mu sync.Mutex
 	cp Checkpoint // advanced after each successful Handle, for this process
 	ok bool

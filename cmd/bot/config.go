@@ -62,6 +62,10 @@ type Config struct {
 	HTTPAddr             string
 
 	LogLevel slog.Level
+
+	// Observability.
+	LogFormat   string
+	MetricsAddr string
 }
 
 // configVar declares one environment variable: its name, default, whether it
@@ -200,6 +204,15 @@ func configVars() []configVar {
 			c.HTTPAddr = v
 			return nil
 		}},
+		{"METRICS_ADDR", "", false, "listen address for /metrics, /healthz and /readyz alone (e.g. 127.0.0.1:9090), besides or without HTTP_ADDR", func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("want host:port or :port, got %q", v)
+				}
+			}
+			c.MetricsAddr = v
+			return nil
+		}},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {
@@ -208,6 +221,7 @@ func configVars() []configVar {
 			c.LogLevel = l
 			return nil
 		}},
+		{"LOG_FORMAT", "text", false, "text (key=value lines) or json (one object per line, for log collectors)", oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/vtrbot/vtrbot/commands/chart"
 	"github.com/vtrbot/vtrbot/commands/slackapp"
 	"github.com/vtrbot/vtrbot/imapwatch"
+	"github.com/vtrbot/vtrbot/obs"
 	"github.com/vtrbot/vtrbot/store"
 )
 
@@ -83,16 +85,19 @@ type daemon struct {
 	watcher  *imapwatch.Watcher // nil without IMAP_ADDR
 	app      *slackapp.App      // nil without SLACK_BOT_TOKEN
 	cfg      *Config
+	store    *store.Store
+	metrics  *botMetrics
 }
 
 func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon, error) {
-	d := &daemon{log: log, cfg: cfg, cmds: newCommands(env, cfg, s, chart.History)}
+	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: newBotMetrics(s, env.Now)}
 	if cfg.SlackBotToken != "" {
 		app, err := slackapp.New(slackapp.Config{
 			BotToken: string(cfg.SlackBotToken), AppToken: string(cfg.SlackAppToken), SigningSecret: string(cfg.SlackSigningSecret),
 			APIURL: cfg.SlackAPIURL, HTTPAddr: cfg.HTTPAddr, Channel: cfg.SlackChannel,
 			AllowedUsers: cfg.SlackAllowedUsers, AllowedChannels: cfg.SlackAllowedChannels,
 			Dispatch: d.cmds.Dispatch, Act: d.cmds.Act, Health: s.Ping, Logger: log, Now: env.Now,
+			Metrics: d.metrics.reg, Ready: d.metrics.ready,
 		})
 		if err != nil {
 			return nil, err
@@ -107,6 +112,19 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 	}
 	if cfg.IMAPAddr != "" {
 		d.watcher = newWatcher(env, cfg, s, d.pipeline, log)
+		d.watcher.Connected = d.metrics.connected
+		d.watcher.Handle = func(ctx context.Context, m imapwatch.Message) error {
+			id, created, err := d.pipeline.Receive(ctx, store.Mail{Account: m.Account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Raw: m.Raw, Source: "imap"})
+			d.metrics.received(id, created, err)
+			return err
+		}
+		d.metrics.ready.Want(readyMailbox)
+		if o := d.watcher.OAuth; o != nil {
+			d.metrics.reg.CounterFunc("vtrbot_imap_oauth_tokens_total", "OAuth access tokens fetched for the mailbox (one per renewal).", func() int64 { return int64(o.Fetches()) })
+		}
+	}
+	if d.app != nil && cfg.SlackAppToken != "" {
+		d.metrics.ready.Want(slackapp.ReadyPart)
 	}
 	return d, nil
 }
@@ -117,7 +135,9 @@ func (d *daemon) post(ctx context.Context, channel, threadTS string, r commands.
 	if d.app == nil {
 		return "", errors.New("slack is not configured (SLACK_BOT_TOKEN)")
 	}
-	return d.app.Post(ctx, channel, threadTS, r)
+	ts, err := d.app.Post(ctx, channel, threadTS, r)
+	d.metrics.posted(err)
+	return ts, err
 }
 
 func (d *daemon) find(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
@@ -170,6 +190,9 @@ func (d *daemon) run(ctx context.Context) error {
 	if d.app != nil && d.cfg.SlackAppToken != "" {
 		start("socket mode", d.app.RunSocketMode)
 	}
+	if d.cfg.MetricsAddr != "" {
+		start("metrics", d.serveMetrics)
+	}
 	<-ctx.Done()
 	wg.Wait()
 	if d.app != nil {
@@ -181,6 +204,16 @@ func (d *daemon) run(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics, /healthz and /readyz on METRICS_ADDR.
+func (d *daemon) serveMetrics(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", d.cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	return obs.Serve(ctx, ln, obs.Handler(d.metrics.reg, d.store.Ping, d.metrics.ready, d.log), d.log)
 }
 
 // retryLoop finishes notices whose pipeline failed part-way (e.g. the

@@ -10,12 +10,11 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/vtrbot/vtrbot/obs"
 )
 
-const (
-	shutdownTimeout = 10 * time.Second
-	healthTimeout   = 2 * time.Second
-)
+const shutdownTimeout = 10 * time.Second
 
 // Handler serves Slack's HTTP endpoints and the operational ones:
 //
@@ -24,6 +23,7 @@ const (
 //	POST /slack/events        Events API (JSON): url_verification, app_mention
 //	GET  /healthz             200 when Config.Health reports nil, else 503
 //	GET  /metrics             Prometheus text format
+//	GET  /readyz              200 when Config.Ready's parts (mailbox, Slack) are connected, else 503
 //
 // Every /slack/ request must carry a valid signature no older than five
 // minutes; otherwise it gets 401 and nothing runs.
@@ -40,12 +40,9 @@ func (a *App) Handler() http.Handler {
 	handle("POST /slack/events", a.slackRequest(a.serveEvent))
 	handle("GET /healthz", http.HandlerFunc(a.serveHealth))
 	handle("GET /metrics", http.HandlerFunc(a.serveMetrics))
+	handle("GET /readyz", obs.ServeReady(a.cfg.Ready))
 	return a.instrument(mux, routes)
 }
-
-// routeOther is the route label of every request that matches no route:
-// made-up paths, wrong methods, non-canonical paths the mux redirects.
-const routeOther = "other"
 
 // instrument times each request and recovers a panic in it: the stack goes
 // to the log, the client gets a short apology (style.md §7). The latency
@@ -61,9 +58,9 @@ func (a *App) instrument(mux *http.ServeMux, routes map[string]string) http.Hand
 		_, pattern := mux.Handler(r)
 		route, ok := routes[pattern]
 		if !ok || r.URL.Path != route {
-			route = routeOther
+			route = obs.Other // made-up paths, wrong methods, redirects
 		}
-		defer a.metrics.httpSeconds.since(route, start)
+		defer a.metrics.httpSeconds.Since(route, start)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -78,18 +75,7 @@ func (a *App) instrument(mux *http.ServeMux, routes map[string]string) http.Hand
 }
 
 func (a *App) serveHealth(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if a.cfg.Health != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
-		defer cancel()
-		if err := a.cfg.Health(ctx); err != nil {
-			a.log.Warn("health check failed", slog.Any("error", err))
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "unavailable")
-			return
-		}
-	}
-	fmt.Fprintln(w, "ok")
+	obs.ServeHealth(a.cfg.Health, a.log)(w, r)
 }
 
 // writeJSON answers 200 with v as JSON (a nil v: an empty 200, which Slack
