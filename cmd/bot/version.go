@@ -29,8 +29,14 @@ type buildInfo struct {
 // recorded: the module version for `go install ...@v1.2.3`, the VCS
 // revision for a build inside a git checkout (-buildvcs).
 func readBuildInfo(stampedVersion, stampedCommit string) buildInfo {
+	bi, _ := debug.ReadBuildInfo()
+	return buildInfoFrom(bi, stampedVersion, stampedCommit)
+}
+
+// buildInfoFrom is readBuildInfo over a given toolchain record (nil: none).
+func buildInfoFrom(bi *debug.BuildInfo, stampedVersion, stampedCommit string) buildInfo {
 	b := buildInfo{Version: stampedVersion, Commit: stampedCommit, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	if bi != nil {
 		if b.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			b.Version = bi.Main.Version
 		}
