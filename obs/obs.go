@@ -83,7 +83,9 @@ const ContentType = "text/plain; version=0.0.4; charset=utf-8"
 
 func header(w *bufio.Writer, name, help, typ string) {
 	// HELP text escapes backslash and newline (exposition format 0.0.4).
-	help = strings.NewReplacer(`\`, `\\`, "\n", `\n`).Replace(help)
+	if strings.ContainsAny(help, "\\\n") {
+		help = strings.NewReplacer(`\`, `\\`, "\n", `\n`).Replace(help)
+	}
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
 }
 
@@ -91,7 +93,6 @@ func header(w *bufio.Writer, name, help, typ string) {
 // requires (backslash, double quote, newline).
 func labelPairs(names, values []string) string {
 	var b strings.Builder
-	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 	for i, n := range names {
 		if i > 0 {
 			b.WriteByte(',')
@@ -102,7 +103,10 @@ func labelPairs(names, values []string) string {
 		}
 		b.WriteString(n)
 		b.WriteString(`="`)
-		b.WriteString(esc.Replace(v))
+		if strings.ContainsAny(v, "\\\"\n") {
+			v = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(v)
+		}
+		b.WriteString(v)
 		b.WriteByte('"')
 	}
 	return b.String()
