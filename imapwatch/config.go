@@ -33,9 +33,12 @@ type Config struct {
 	// Addr is a loopback address (a local test server).
 	TLS string
 	// Auth is "password" (LOGIN; the default), "xoauth2" (Gmail, Microsoft
-	// 365) or "oauthbearer" (RFC 7628); the OAuth ones send Token.
+	// 365) or "oauthbearer" (RFC 7628); the OAuth ones send Token, or
+	// tokens from OAuth when it is set (they expire within hours; a
+	// refresh token keeps the watcher logged in for months).
 	Auth  string
 	Token string
+	OAuth *OAuth
 
 	Mailbox string        // the folder to watch; default INBOX
 	Poll    time.Duration // how often to look when the server has no IDLE
@@ -108,8 +111,15 @@ func (c Config) normalize() (Config, error) {
 			return c, &ConfigError{"Password", "not set"}
 		}
 	case "xoauth2", "oauthbearer":
-		if c.Token == "" {
-			return c, &ConfigError{"Token", "not set (needed with Auth " + c.Auth + ")"}
+		switch {
+		case c.OAuth != nil && c.OAuth.TokenURL == "":
+			return c, &ConfigError{"OAuth.TokenURL", "not set (needed with a refresh token)"}
+		case c.OAuth != nil && c.OAuth.ClientID == "":
+			return c, &ConfigError{"OAuth.ClientID", "not set (needed with a refresh token)"}
+		case c.OAuth != nil && c.OAuth.RefreshToken == "":
+			return c, &ConfigError{"OAuth.RefreshToken", "not set"}
+		case c.OAuth == nil && c.Token == "":
+			return c, &ConfigError{"Token", "not set (needed with Auth " + c.Auth + ", or a refresh token)"}
 		}
 	default:
 		return c, &ConfigError{"Auth", fmt.Sprintf("want password, xoauth2 or oauthbearer, got %q", c.Auth)}

@@ -46,6 +46,9 @@ const dialTimeout = 30 * time.Second
 type conn struct {
 	*imapclient.Client
 	stop func() bool
+	// renewAt is when the OAuth token it logged in with is due for
+	// renewal: the session ends itself then (zero: never).
+	renewAt time.Time
 }
 
 func (c *conn) close() {
@@ -54,8 +57,42 @@ func (c *conn) close() {
 }
 
 // dial connects and logs in. opts may carry a unilateral data handler.
-// Cancelling ctx closes the connection, which unblocks any command.
+// Cancelling ctx closes the connection, which unblocks any command. With
+// Config.OAuth, a login refused with a token that was not fetched just now
+// is tried once more with a new one.
 func dial(ctx context.Context, cfg Config, opts *imapclient.Options) (*conn, error) {
+	token, renewAt, fresh, err := accessToken(ctx, cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	c, err := dialToken(ctx, cfg, opts, token)
+	if errors.Is(err, ErrAuth) && cfg.OAuth != nil && !fresh {
+		cfg.Logger.Info("imap login refused with a cached OAuth token: renewing it")
+		if token, renewAt, _, err = accessToken(ctx, cfg, true); err != nil {
+			return nil, err
+		}
+		c, err = dialToken(ctx, cfg, opts, token)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.renewAt = renewAt
+	return c, nil
+}
+
+// accessToken is Config.Token, or one from Config.OAuth.
+func accessToken(ctx context.Context, cfg Config, renew bool) (string, time.Time, bool, error) {
+	if cfg.OAuth == nil || cfg.Auth == "password" {
+		return cfg.Token, time.Time{}, false, nil
+	}
+	tok, renewAt, fresh, err := cfg.OAuth.token(ctx, renew)
+	if err != nil {
+		return "", time.Time{}, false, fmt.Errorf("oauth: %w", err)
+	}
+	return tok, renewAt, fresh, nil
+}
+
+func dialToken(ctx context.Context, cfg Config, opts *imapclient.Options, token string) (*conn, error) {
 	d := &net.Dialer{Timeout: dialTimeout}
 	raw, err := d.DialContext(ctx, "tcp", cfg.Addr)
 	if err != nil {
@@ -92,7 +129,7 @@ func dial(ctx context.Context, cfg Config, opts *imapclient.Options) (*conn, err
 	if err := c.WaitGreeting(); err != nil {
 		return fail(fmt.Errorf("greeting: %w", err))
 	}
-	if err := login(c, cfg); err != nil {
+	if err := login(c, cfg, token); err != nil {
 		c.Close()
 		return fail(err)
 	}
@@ -112,15 +149,15 @@ func tlsConfig(cfg Config) *tls.Config {
 	return t
 }
 
-func login(c *imapclient.Client, cfg Config) error {
+func login(c *imapclient.Client, cfg Config, token string) error {
 	var err error
 	switch cfg.Auth {
 	case "xoauth2":
-		err = c.Authenticate(&xoauth2Client{user: cfg.Username, token: cfg.Token})
+		err = c.Authenticate(&xoauth2Client{user: cfg.Username, token: token})
 	case "oauthbearer":
 		host, port := hostPort(cfg.Addr)
 		err = c.Authenticate(sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{
-			Username: cfg.Username, Token: cfg.Token, Host: host, Port: port,
+			Username: cfg.Username, Token: token, Host: host, Port: port,
 		}))
 	default:
 		err = c.Login(cfg.Username, cfg.Password).Wait()

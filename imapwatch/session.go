@@ -51,6 +51,10 @@ func (w *Watcher) session(ctx context.Context, cfg Config, once bool) error {
 	if err := s.open(ctx); err != nil {
 		return err
 	}
+	if w.Connected != nil {
+		w.Connected(true)
+		defer w.Connected(false)
+	}
 	for {
 		if err := s.catchUp(ctx); err != nil {
 			return err
@@ -117,15 +121,28 @@ func (s *session) open(ctx context.Context) error {
 	return nil
 }
 
+// errRenew ends a session whose OAuth token is about to expire: the next
+// one logs in with a new token, at once and without a warning.
+var errRenew = errors.New("oauth token due for renewal")
+
 // waitNew blocks until the server reports new mail, the recheck (IDLE) or
-// poll timer fires, or the connection dies.
+// poll timer fires, the connection dies, or the login's OAuth token is due
+// for renewal (errRenew).
 func (s *session) waitNew(ctx context.Context) error {
+	var renew <-chan time.Time
+	if !s.c.renewAt.IsZero() {
+		t := time.NewTimer(time.Until(s.c.renewAt))
+		defer t.Stop()
+		renew = t.C
+	}
 	if !s.idle {
 		t := time.NewTimer(s.cfg.Poll)
 		defer t.Stop()
 		select {
 		case <-s.wake:
 		case <-t.C:
+		case <-renew:
+			return errRenew
 		case <-s.c.Closed():
 			return errors.New("connection closed")
 		case <-ctx.Done():
@@ -142,14 +159,17 @@ func (s *session) waitNew(ctx context.Context) error {
 	// "+ idling" before it starts tracking changes; imapmemserver does).
 	t := time.NewTimer(s.cfg.Recheck)
 	defer t.Stop()
+	renewing := false
 	select {
 	case <-s.wake:
 	case <-t.C:
+	case <-renew:
+		renewing = true
 	case <-s.c.Closed():
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return s.guard(func() error {
+	err = s.guard(func() error {
 		if err := idle.Close(); err != nil {
 			return fmt.Errorf("idle done: %w", err)
 		}
@@ -158,6 +178,11 @@ func (s *session) waitNew(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err == nil && renewing {
+		s.guard(func() error { return s.c.Logout().Wait() })
+		return errRenew
+	}
+	return err
 }
 
 // newUIDs returns the UIDs above the checkpoint, ascending.

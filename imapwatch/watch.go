@@ -54,6 +54,11 @@ type Watcher struct {
 	// holds mail that is none of the caller's business.
 	MoveIf func(m Message) bool
 
+	// Connected, when set, is told true when a session has logged in and
+	// opened the mailbox, and false when that session ends (for /readyz
+	// and metrics). It must not block.
+	Connected func(up bool)
+
 	mu sync.Mutex
 	cp Checkpoint // advanced after each successful Handle, for this process
 	ok bool
@@ -87,6 +92,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 		}
 		if errors.Is(err, ErrAuth) {
 			return err
+		}
+		if errors.Is(err, errRenew) {
+			log.Info("renewing the oauth token: logging in again")
+			wait = backoffMin
+			continue
 		}
 		if time.Since(start) > resetAfter {
 			wait = backoffMin

@@ -21,8 +21,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
@@ -130,23 +128,9 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *Store) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	p, err := newProvider(s.db.DB, s.dialect)
 	if err != nil {
 		return err
-	}
-	dialect := goose.DialectSQLite3
-	var popts []goose.ProviderOption
-	if s.dialect == Postgres {
-		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return err
-		}
-		popts = append(popts, goose.WithSessionLocker(locker))
-	}
-	p, err := goose.NewProvider(dialect, s.db.DB, sub, popts...)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
 	}
 	have, err := p.GetDBVersion(ctx)
 	if err != nil {

@@ -133,9 +133,14 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// newLogger returns the process logger: text on stderr at the configured level.
+// newLogger returns the process logger on stderr at the configured level:
+// text, or JSON (LOG_FORMAT=json) for log collectors.
 func newLogger(env *Env, cfg *Config) *slog.Logger {
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(env.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, opts))
 }
 
 // windowFlags are the contract's window flags.

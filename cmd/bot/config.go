@@ -54,6 +54,12 @@ type Config struct {
 
 	TrustedForwarders []string // lower-case addresses and @domains
 
+	// OAuth 2 refresh: vtrbot fetches and renews IMAP access tokens.
+	IMAPOAuthTokenURL     string
+	IMAPOAuthClientID     string
+	IMAPOAuthClientSecret secret
+	IMAPOAuthRefreshToken secret
+
 	SlackBotToken        secret
 	SlackAppToken        secret
 	SlackSigningSecret   secret
@@ -66,6 +72,10 @@ type Config struct {
 	SPAPI spapiConfig // spapiconfig.go
 
 	LogLevel slog.Level
+
+	// Observability.
+	LogFormat   string
+	MetricsAddr string
 }
 
 // configVar declares one environment variable: its name, default, whether it
@@ -149,7 +159,19 @@ func configVars() []configVar {
 		{"IMAP_MAILBOX", "INBOX", false, "folder to watch", str(func(c *Config) *string { return &c.IMAPMailbox })},
 		{"IMAP_TLS", "tls", false, "tls, starttls or none (none only for a loopback address)", oneOf(func(c *Config) *string { return &c.IMAPTLS }, "tls", "starttls", "none")},
 		{"IMAP_AUTH", "password", false, "password, xoauth2 or oauthbearer (OAuth 2 for Gmail and Microsoft 365)", oneOf(func(c *Config) *string { return &c.IMAPAuth }, "password", "xoauth2", "oauthbearer")},
-		{"IMAP_TOKEN", "", true, "OAuth 2 access token when IMAP_AUTH is xoauth2 or oauthbearer", sec(func(c *Config) *secret { return &c.IMAPToken })},
+		{"IMAP_TOKEN", "", true, "OAuth 2 access token when IMAP_AUTH is xoauth2 or oauthbearer (expires within hours: prefer IMAP_OAUTH_REFRESH_TOKEN)", sec(func(c *Config) *secret { return &c.IMAPToken })},
+		{"IMAP_OAUTH_TOKEN_URL", "", false, "OAuth 2 token endpoint for IMAP_OAUTH_REFRESH_TOKEN (Microsoft 365: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token; Google: https://oauth2.googleapis.com/token)", func(c *Config, v string) error {
+			if v != "" {
+				if err := checkHTTPS(v); err != nil {
+					return err
+				}
+			}
+			c.IMAPOAuthTokenURL = v
+			return nil
+		}},
+		{"IMAP_OAUTH_CLIENT_ID", "", false, "the OAuth app's client ID (Azure application ID, Google OAuth client ID)", str(func(c *Config) *string { return &c.IMAPOAuthClientID })},
+		{"IMAP_OAUTH_CLIENT_SECRET", "", true, "the OAuth app's client secret (empty for a public client)", sec(func(c *Config) *secret { return &c.IMAPOAuthClientSecret })},
+		{"IMAP_OAUTH_REFRESH_TOKEN", "", true, "OAuth 2 refresh token: vtrbot gets and renews access tokens with it (docs/imap.md)", sec(func(c *Config) *secret { return &c.IMAPOAuthRefreshToken })},
 		{"IMAP_POLL", "1m", false, "how often to poll when the server has no IDLE (Go duration: 30s, 5m)", func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < time.Second {
@@ -218,6 +240,15 @@ func configVars() []configVar {
 		{"SPAPI_LWA_URL", "", false, "override the Login-with-Amazon token URL; https:// unless loopback", setSPAPILWAURL},
 		{"SPAPI_POLL", "15m", false, "how often bot run syncs orders from Amazon (Go duration, at least 1m)", setSPAPIPoll},
 		{"SPAPI_SINCE", "60", false, "the first sync's look-back in days", setSPAPISince},
+		{"METRICS_ADDR", "", false, "listen address for /metrics, /healthz and /readyz alone (e.g. 127.0.0.1:9090), besides or without HTTP_ADDR", func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("want host:port or :port, got %q", v)
+				}
+			}
+			c.MetricsAddr = v
+			return nil
+		}},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {
@@ -226,6 +257,7 @@ func configVars() []configVar {
 			c.LogLevel = l
 			return nil
 		}},
+		{"LOG_FORMAT", "text", false, "text (key=value lines) or json (one object per line, for log collectors)", oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
 	}
 }
 
@@ -302,8 +334,14 @@ func (c *Config) validateIMAP() error {
 		return &configError{"IMAP_USERNAME", "not set (needed with IMAP_ADDR)"}
 	case c.IMAPAuth == "password" && c.IMAPPassword == "":
 		return &configError{"IMAP_PASSWORD", "not set (needed with IMAP_AUTH=password)"}
-	case c.IMAPAuth != "password" && c.IMAPToken == "":
-		return &configError{"IMAP_TOKEN", "not set (needed with IMAP_AUTH=" + c.IMAPAuth + ")"}
+	case c.IMAPAuth == "password" && c.IMAPOAuthRefreshToken != "":
+		return &configError{"IMAP_AUTH", "password, but IMAP_OAUTH_REFRESH_TOKEN is set (use xoauth2 or oauthbearer)"}
+	case c.IMAPAuth != "password" && c.IMAPOAuthRefreshToken != "" && c.IMAPOAuthTokenURL == "":
+		return &configError{"IMAP_OAUTH_TOKEN_URL", "not set (needed with IMAP_OAUTH_REFRESH_TOKEN)"}
+	case c.IMAPAuth != "password" && c.IMAPOAuthRefreshToken != "" && c.IMAPOAuthClientID == "":
+		return &configError{"IMAP_OAUTH_CLIENT_ID", "not set (needed with IMAP_OAUTH_REFRESH_TOKEN)"}
+	case c.IMAPAuth != "password" && c.IMAPToken == "" && c.IMAPOAuthRefreshToken == "":
+		return &configError{"IMAP_OAUTH_REFRESH_TOKEN", "not set (needed with IMAP_AUTH=" + c.IMAPAuth + "; or a short-lived IMAP_TOKEN)"}
 	case c.IMAPTLS == "none" && !isLoopback(c.IMAPAddr):
 		return &configError{"IMAP_TLS", fmt.Sprintf("none is only allowed for a loopback address, not %s", c.IMAPAddr)}
 	}

@@ -51,14 +51,21 @@ func cmdMailbox(ctx context.Context, env *Env, args []string) int {
 	info, err := imapwatch.Check(ctx, wcfg, "amazon")
 	var ce *imapwatch.ConfigError
 	var ae *imapwatch.AuthError
+	var te *imapwatch.TokenError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(env.Stderr, "%s: %s\n", imapVar(ce.Field), ce.Msg)
 		return exitConfig
+	case errors.As(err, &te):
+		fmt.Fprintln(env.Stderr, tokenErrorLine(te))
+		return exitConfig
 	case errors.As(err, &ae):
 		name, hint := "IMAP_PASSWORD", "for Gmail or Microsoft 365, an app password"
-		if cfg.IMAPAuth != "password" {
-			name, hint = "IMAP_TOKEN", "an OAuth access token expires after about an hour"
+		switch {
+		case cfg.IMAPOAuthRefreshToken != "":
+			name, hint = "IMAP_OAUTH_REFRESH_TOKEN", "the token's scopes must include IMAP access, docs/imap.md"
+		case cfg.IMAPAuth != "password":
+			name, hint = "IMAP_TOKEN", "an OAuth access token expires after about an hour: set IMAP_OAUTH_REFRESH_TOKEN"
 		}
 		fmt.Fprintf(env.Stderr, "%s: %s refused the login of %q (%s); check IMAP_USERNAME and %s (%s)\n",
 			name, cfg.IMAPAddr, cfg.IMAPUsername, ae.Reason, name, hint)
@@ -89,7 +96,12 @@ func cmdMailbox(ctx context.Context, env *Env, args []string) int {
 // imapConfig turns the IMAP settings into the watcher's Config (also for
 // `bot run`).
 func imapConfig(cfg *Config, env *Env, log *slog.Logger) imapwatch.Config {
-	return imapwatch.Config{
+	var oauth *imapwatch.OAuth
+	if cfg.IMAPOAuthRefreshToken != "" {
+		oauth = &imapwatch.OAuth{TokenURL: cfg.IMAPOAuthTokenURL, ClientID: cfg.IMAPOAuthClientID,
+			ClientSecret: string(cfg.IMAPOAuthClientSecret), RefreshToken: string(cfg.IMAPOAuthRefreshToken), Now: env.Now}
+	}
+	return imapwatch.Config{OAuth: oauth,
 		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: string(cfg.IMAPPassword),
 		TLS: cfg.IMAPTLS, Auth: cfg.IMAPAuth, Token: string(cfg.IMAPToken),
 		Mailbox: cfg.IMAPMailbox, Poll: cfg.IMAPPoll, Since: time.Duration(cfg.IMAPSince) * 24 * time.Hour,
@@ -103,9 +115,19 @@ func imapVar(field string) string {
 		"Addr": "IMAP_ADDR", "Username": "IMAP_USERNAME", "Password": "IMAP_PASSWORD",
 		"TLS": "IMAP_TLS", "Auth": "IMAP_AUTH", "Token": "IMAP_TOKEN", "Mailbox": "IMAP_MAILBOX",
 		"Poll": "IMAP_POLL", "Since": "IMAP_SINCE", "MoveTo": "IMAP_MOVE_TO",
+		"OAuth.TokenURL": "IMAP_OAUTH_TOKEN_URL", "OAuth.ClientID": "IMAP_OAUTH_CLIENT_ID", "OAuth.RefreshToken": "IMAP_OAUTH_REFRESH_TOKEN",
 	}[field]
 	if !ok {
 		return "IMAP"
 	}
 	return name
+}
+
+// tokenErrorLine is the one line for a refresh token the token endpoint
+// refused.
+func tokenErrorLine(te *imapwatch.TokenError) string {
+	if te.Code == "invalid_grant" {
+		return "IMAP_OAUTH_REFRESH_TOKEN: " + te.Error() + "; it was revoked or has expired: get a new one (docs/imap.md)"
+	}
+	return "IMAP_OAUTH_CLIENT_ID: " + te.Error() + "; check IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_CLIENT_SECRET and IMAP_OAUTH_TOKEN_URL"
 }

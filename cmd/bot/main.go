@@ -64,6 +64,8 @@ func subcommands() []subcommand {
 		{"tracking", "tracking numbers: check CARRIER NUMBER", cmdTracking},
 		{"sync", "one pass against Amazon's Selling Partner API: orders, packages, Amazon's own VTR", cmdSync},
 		{"mailbox", "mailbox: check the IMAP settings", cmdMailbox},
+		{"doctor", "check every setting end to end: database, mailbox, Slack, Amazon", cmdDoctor},
+		{"version", "print the version and the commit it was built from", cmdVersion},
 	}
 }
 
@@ -74,6 +76,9 @@ func run(ctx context.Context, args []string, env *Env) int {
 			return exitConfig
 		}
 		return exitOK
+	}
+	if isVersion(args[0]) {
+		return cmdVersion(ctx, env, args[1:])
 	}
 	for _, c := range subcommands() {
 		if c.name == args[0] {

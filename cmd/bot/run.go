@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -12,12 +13,13 @@ import (
 	"github.com/vtrbot/vtrbot/commands/chart"
 	"github.com/vtrbot/vtrbot/commands/slackapp"
 	"github.com/vtrbot/vtrbot/imapwatch"
+	"github.com/vtrbot/vtrbot/obs"
 	"github.com/vtrbot/vtrbot/store"
 )
 
 func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "run", "[--once]",
-		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). SIGTERM finishes in-flight work and exits.")
+		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). /metrics, /healthz and /readyz are served on\nHTTP_ADDR and on METRICS_ADDR. SIGTERM finishes in-flight work and exits; a refused mailbox login exits 2 after\none alert to SLACK_CHANNEL.")
 	applyDB := dbFlag(fs)
 	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron)")
 	if _, code, ok := parseFlags(fs, args); !ok {
@@ -67,6 +69,9 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		var ce *imapwatch.ConfigError
 		if errors.As(err, &ce) || errors.Is(err, imapwatch.ErrAuth) {
 			fmt.Fprintln(env.Stderr, imapError(err))
+			if errors.Is(err, imapwatch.ErrAuth) {
+				d.alertLoginRefused(ctx, imapError(err))
+			}
 			return exitConfig
 		}
 		log.Error("vtrbot stopped", "error", err)
@@ -87,16 +92,19 @@ type daemon struct {
 	app      *slackapp.App      // nil without SLACK_BOT_TOKEN
 	syncer   *commands.Syncer   // nil without SPAPI_REFRESH_TOKEN (sync.go)
 	cfg      *Config
+	store    *store.Store
+	metrics  *botMetrics
 }
 
 func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon, error) {
-	d := &daemon{log: log, cfg: cfg, cmds: newCommands(env, cfg, s, chart.History)}
+	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: newBotMetrics(s, env.Now)}
 	if cfg.SlackBotToken != "" {
 		app, err := slackapp.New(slackapp.Config{
 			BotToken: string(cfg.SlackBotToken), AppToken: string(cfg.SlackAppToken), SigningSecret: string(cfg.SlackSigningSecret),
 			APIURL: cfg.SlackAPIURL, HTTPAddr: cfg.HTTPAddr, Channel: cfg.SlackChannel,
 			AllowedUsers: cfg.SlackAllowedUsers, AllowedChannels: cfg.SlackAllowedChannels,
 			Dispatch: d.cmds.Dispatch, Act: d.cmds.Act, Health: s.Ping, Logger: log, Now: env.Now,
+			Metrics: d.metrics.reg, Ready: d.metrics.ready,
 		})
 		if err != nil {
 			return nil, err
@@ -111,6 +119,19 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 	}
 	if cfg.IMAPAddr != "" {
 		d.watcher = newWatcher(env, cfg, s, d.pipeline, log)
+		d.watcher.Connected = d.metrics.connected
+		d.watcher.Handle = func(ctx context.Context, m imapwatch.Message) error {
+			id, created, err := d.pipeline.Receive(ctx, store.Mail{Account: m.Account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Raw: m.Raw, Source: "imap"})
+			d.metrics.received(id, created, err)
+			return err
+		}
+		d.metrics.ready.Want(readyMailbox)
+		if o := d.watcher.OAuth; o != nil {
+			d.metrics.reg.CounterFunc("vtrbot_imap_oauth_tokens_total", "OAuth access tokens fetched for the mailbox (one per renewal).", func() int64 { return int64(o.Fetches()) })
+		}
+	}
+	if d.app != nil && cfg.SlackAppToken != "" {
+		d.metrics.ready.Want(slackapp.ReadyPart)
 	}
 	if cfg.SPAPI.RefreshToken != "" {
 		d.syncer = newSyncer(env, cfg, s, log)
@@ -124,7 +145,9 @@ func (d *daemon) post(ctx context.Context, channel, threadTS string, r commands.
 	if d.app == nil {
 		return "", errors.New("slack is not configured (SLACK_BOT_TOKEN)")
 	}
-	return d.app.Post(ctx, channel, threadTS, r)
+	ts, err := d.app.Post(ctx, channel, threadTS, r)
+	d.metrics.posted(err)
+	return ts, err
 }
 
 func (d *daemon) find(ctx context.Context, channel, threadTS, key string, since time.Time) (string, error) {
@@ -180,6 +203,9 @@ func (d *daemon) run(ctx context.Context) error {
 	if d.app != nil && d.cfg.SlackAppToken != "" {
 		start("socket mode", d.app.RunSocketMode)
 	}
+	if d.cfg.MetricsAddr != "" {
+		start("metrics", d.serveMetrics)
+	}
 	<-ctx.Done()
 	wg.Wait()
 	if d.app != nil {
@@ -191,6 +217,16 @@ func (d *daemon) run(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics, /healthz and /readyz on METRICS_ADDR.
+func (d *daemon) serveMetrics(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", d.cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	return obs.Serve(ctx, ln, obs.Handler(d.metrics.reg, d.store.Ping, d.metrics.ready, d.log), d.log)
 }
 
 // retryLoop finishes notices whose pipeline failed part-way (e.g. the
@@ -245,9 +281,12 @@ func (d *daemon) once(ctx context.Context, env *Env) int {
 // imapError is the one line a user sees for a mailbox problem.
 func imapError(err error) string {
 	var ce *imapwatch.ConfigError
+	var te *imapwatch.TokenError
 	switch {
 	case errors.As(err, &ce):
 		return imapVar(ce.Field) + ": " + ce.Msg
+	case errors.As(err, &te):
+		return tokenErrorLine(te)
 	case errors.Is(err, imapwatch.ErrAuth):
 		return "IMAP_PASSWORD: the mailbox refused the login (check IMAP_USERNAME and IMAP_PASSWORD, or IMAP_TOKEN)"
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/vtrbot/vtrbot/commands"
+	"github.com/vtrbot/vtrbot/obs"
 )
 
 // DefaultAPIURL is Slack's Web API base URL.
@@ -46,6 +47,12 @@ type Config struct {
 	Dispatch func(ctx context.Context, req commands.Request) commands.Reply
 	Act      func(ctx context.Context, a commands.Action) (commands.ActionResult, error)
 	Health   func(ctx context.Context) error // nil: always healthy
+
+	// Metrics is the registry the App records in and /metrics shows;
+	// nil: one of its own. Ready is what /readyz reports; the App sets its
+	// part "slack" when Socket Mode connects or drops. Nil: always ready.
+	Metrics *obs.Registry
+	Ready   *obs.Ready
 
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now; used for the 5-minute signature window and the dedupe cache
@@ -126,7 +133,7 @@ func New(cfg Config) (*App, error) {
 		allowedUsers:    set(cfg.AllowedUsers),
 		allowedChannels: set(cfg.AllowedChannels),
 		seen:            newSeenCache(dedupeTTL, dedupeCapacity),
-		metrics:         newMetrics(),
+		metrics:         newMetrics(cfg.Metrics),
 		ackWait:         ackWait,
 	}
 	opts := []slack.Option{
@@ -265,7 +272,7 @@ func (a *App) recoverPanic(where string) {
 
 // logPanic logs a recovered panic with its stack and counts it.
 func (a *App) logPanic(where string, v any) {
-	a.metrics.panics.Add(1)
+	a.metrics.panics.Inc()
 	a.log.Error("panic", "where", where, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 }
 

@@ -44,17 +44,17 @@ func (a *App) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) 
 // ackWait: if it finishes in time, its reply is the answer; otherwise the
 // answer is "Working on it…" and the reply goes to response_url when ready.
 func (a *App) command(ctx context.Context, mode string, cmd slack.SlashCommand, ack ackFunc) {
-	a.metrics.requests.inc(kindCommand, mode)
+	a.metrics.requests.Inc(kindCommand, mode)
 	log := a.log.With("mode", mode, "user", cmd.UserID, "channel", cmd.ChannelID)
 	// trigger_id is unique per invocation: a second delivery is a retry or a replay.
 	if a.seen.seen(dedupeKey("trigger", cmd.TriggerID), a.now()) {
-		a.metrics.duplicates.Add(1)
+		a.metrics.duplicates.Inc()
 		log.Info("duplicate command ignored", "trigger_id", cmd.TriggerID)
 		_ = ack(nil)
 		return
 	}
 	if !a.allowed(cmd.UserID, cmd.ChannelID) {
-		a.metrics.refused.Add(1)
+		a.metrics.refused.Inc()
 		log.Info("command refused: user or channel not allowed")
 		_ = ack(webhookMessage(commands.Reply{Text: refusal, Ephemeral: true}, false))
 		return
@@ -93,7 +93,7 @@ func (a *App) command(ctx context.Context, mode string, cmd slack.SlashCommand, 
 		}
 		then <- answered
 	case <-timer.C:
-		a.metrics.deferred.Add(1)
+		a.metrics.deferred.Inc()
 		_ = ack(webhookMessage(commands.Reply{Text: workingText, Ephemeral: true}, false))
 		then <- working
 	}
@@ -113,7 +113,7 @@ const (
 func (a *App) dispatch(ctx context.Context, req commands.Request) (reply commands.Reply) {
 	start := time.Now()
 	defer func() {
-		a.metrics.commandSeconds.since("", start)
+		a.metrics.commandSeconds.Since("", start)
 		if v := recover(); v != nil {
 			a.logPanic("dispatch", v)
 			reply = commands.Reply{Text: apology, Ephemeral: true}

@@ -28,7 +28,7 @@ func (a *App) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 			return
 		}
 	}
-	a.metrics.requests.inc(kindEvent, modeHTTP)
+	a.metrics.requests.Inc(kindEvent, modeHTTP)
 	if err != nil {
 		// An event type slack-go does not know, or a payload it cannot
 		// read: still 200, or Slack would send it again.
@@ -48,7 +48,7 @@ func (a *App) event(ctx context.Context, mode string, ev slackevents.EventsAPIEv
 	}
 	log := a.log.With("mode", mode, "event_id", eventID)
 	if a.seen.seen(dedupeKey("event", eventID), a.now()) {
-		a.metrics.duplicates.Add(1)
+		a.metrics.duplicates.Inc()
 		log.Info("duplicate event ignored", "retry_num", retry)
 		return
 	}
@@ -72,7 +72,7 @@ func (a *App) mention(ctx context.Context, log *slog.Logger, m *slackevents.AppM
 		thread = m.TimeStamp
 	}
 	if !a.allowed(m.User, m.Channel) {
-		a.metrics.refused.Add(1)
+		a.metrics.refused.Inc()
 		log.Info("mention refused: user or channel not allowed")
 		if err := a.postEphemeral(ctx, m.Channel, m.User, thread, commands.Reply{Text: refusal}); err != nil {
 			log.Error("refuse mention", slog.Any("error", err))

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -363,4 +365,65 @@ func mustGet(t *testing.T, url string) *http.Request {
 		t.Fatal(err)
 	}
 	return req
+}
+
+// TestHandler_metricsRoutesBounded is issue 13: an unauthenticated client
+// grew /metrics to 78 MB with made-up paths. However many paths are asked
+// for, the latency histogram has one series per registered route plus one
+// "other".
+func TestHandler_metricsRoutesBounded(t *testing.T) {
+	h := newHarness(t, nil)
+	client := h.srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for i := range 1000 {
+		var path string
+		switch i % 5 {
+		case 0:
+			path = fmt.Sprintf("/made-up/%d", i)
+		case 1:
+			path = fmt.Sprintf("/x%d/../metrics", i) // not canonical: the mux redirects to /metrics
+		case 2:
+			path = "/" + strings.Repeat("/", i) + "healthz" // also redirected
+		case 3:
+			path = fmt.Sprintf("/slack/commands/%d", i)
+		case 4:
+			path = fmt.Sprintf("/a//b/%d", i)
+		}
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, h.srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL.Path = path // as sent, not cleaned by a client
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	// A known route asked for with the wrong method is not a route either.
+	h.post("/healthz", "text/plain", nil, testSecret, h.now)
+	h.do(mustGet(t, h.srv.URL+"/healthz"))
+
+	_, body := h.do(mustGet(t, h.srv.URL+"/metrics"))
+	var series []string
+	for line := range strings.Lines(body) {
+		if strings.HasPrefix(line, "vtrbot_http_request_duration_seconds_count") {
+			series = append(series, strings.TrimSpace(line))
+		}
+	}
+	if len(series) > 7 {
+		t.Errorf("%d latency series after 1,000 made-up paths, want at most 7 (6 routes + other):\n%s", len(series), strings.Join(series, "\n"))
+	}
+	for _, want := range []string{
+		`vtrbot_http_request_duration_seconds_count{route="other"} 1001`,
+		`vtrbot_http_request_duration_seconds_count{route="/healthz"} 1`,
+	} {
+		if !slices.Contains(series, want) {
+			t.Errorf("metrics lack %q:\n%s", want, strings.Join(series, "\n"))
+		}
+	}
+	if len(body) > 64<<10 {
+		t.Errorf("/metrics is %d bytes after 1,000 made-up paths", len(body))
+	}
 }

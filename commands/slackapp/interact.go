@@ -45,7 +45,7 @@ type click struct {
 // types are acknowledged and ignored. It returns at once; the work runs as
 // a background job.
 func (a *App) interaction(ctx context.Context, mode string, cb slack.InteractionCallback) {
-	a.metrics.requests.inc(kindInteraction, mode)
+	a.metrics.requests.Inc(kindInteraction, mode)
 	log := a.log.With("mode", mode, "user", cb.User.ID)
 	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		log.Debug("interaction ignored", "type", string(cb.Type))
@@ -56,7 +56,7 @@ func (a *App) interaction(ctx context.Context, mode string, cb slack.Interaction
 		key = cb.User.ID + "/" + ts
 	}
 	if a.seen.seen(dedupeKey("trigger", key), a.now()) {
-		a.metrics.duplicates.Add(1)
+		a.metrics.duplicates.Inc()
 		log.Info("duplicate interaction ignored", "trigger_id", cb.TriggerID)
 		return
 	}
@@ -74,7 +74,7 @@ func (a *App) interaction(ctx context.Context, mode string, cb slack.Interaction
 
 	a.goJob(ctx, "interaction", func(ctx context.Context) {
 		if !a.allowed(cb.User.ID, c.channel) {
-			a.metrics.refused.Add(1)
+			a.metrics.refused.Inc()
 			log.Info("interaction refused: user or channel not allowed")
 			a.tell(ctx, log, cb.ResponseURL, refusal)
 			return

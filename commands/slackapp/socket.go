@@ -12,6 +12,10 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
+// ReadyPart is the App's part in Config.Ready: set while Socket Mode is
+// connected.
+const ReadyPart = "slack"
+
 // RunSocketMode connects to Slack over Socket Mode (apps.connections.open,
 // then a websocket; no public URL needed) and serves slash commands, button
 // clicks and app mentions there, as the HTTP endpoints do. slack-go
@@ -30,6 +34,7 @@ func (a *App) RunSocketMode(ctx context.Context) error {
 	)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer a.cfg.Ready.Set(ReadyPart, false)
 	runErr := make(chan error, 1)
 	go func() { runErr <- client.RunContext(runCtx) }()
 
@@ -70,7 +75,10 @@ func (a *App) socketEvent(ctx context.Context, log *slog.Logger, client *socketm
 		log.Debug("socket mode connecting")
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")
+		a.metrics.socketConnects.Inc()
+		a.cfg.Ready.Set(ReadyPart, true)
 	case socketmode.EventTypeConnectionError:
+		a.cfg.Ready.Set(ReadyPart, false)
 		var err error
 		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 			err = ce.ErrorObj
@@ -78,8 +86,10 @@ func (a *App) socketEvent(ctx context.Context, log *slog.Logger, client *socketm
 		log.Warn("socket mode connection failed, retrying", slog.Any("error", err))
 	case socketmode.EventTypeInvalidAuth:
 		log.Error("socket mode: app token refused")
+		a.cfg.Ready.Set(ReadyPart, false)
 	case socketmode.EventTypeDisconnect:
 		log.Info("socket mode: Slack asked to reconnect")
+		a.cfg.Ready.Set(ReadyPart, false)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok || evt.Request == nil {
@@ -113,7 +123,7 @@ func (a *App) socketEvent(ctx context.Context, log *slog.Logger, client *socketm
 			return
 		}
 		a.ackEnvelope(ctx, log, client, evt.Request)
-		a.metrics.requests.inc(kindEvent, modeSocket)
+		a.metrics.requests.Inc(kindEvent, modeSocket)
 		a.event(ctx, modeSocket, ev, strconv.Itoa(evt.Request.RetryAttempt))
 	default:
 		log.Debug("socket mode event ignored", "type", string(evt.Type))

@@ -85,7 +85,7 @@ func (a *App) slackRequest(next func(w http.ResponseWriter, r *http.Request, bod
 			return
 		}
 		if err := a.verify(r.Header, body); err != nil {
-			a.metrics.signatureFailures.Add(1)
+			a.metrics.signatureFailures.Inc()
 			a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error(), "remote", r.RemoteAddr)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return

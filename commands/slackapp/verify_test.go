@@ -122,7 +122,7 @@ func TestMetrics(t *testing.T) {
 		`vtrbot_slack_signature_failures_total 1`,
 		`vtrbot_slack_api_calls_total{method="chat.postMessage",result="ok"} 1`,
 		`vtrbot_slack_command_duration_seconds_count 1`,
-		`vtrbot_http_request_duration_seconds_bucket{path="/slack/commands",le="+Inf"} 2`,
+		`vtrbot_http_request_duration_seconds_bucket{route="/slack/commands",le="+Inf"} 2`,
 		"# TYPE vtrbot_http_request_duration_seconds histogram",
 	} {
 		if !strings.Contains(body, want+"\n") {

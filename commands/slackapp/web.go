@@ -213,7 +213,7 @@ func (a *App) count(method string, err error) {
 	if err != nil {
 		result = "error"
 	}
-	a.metrics.apiCalls.inc(method, result)
+	a.metrics.apiCalls.Inc(method, result)
 }
 
 func (m message) options() []slack.MsgOption {

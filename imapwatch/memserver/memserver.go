@@ -28,6 +28,11 @@ type Options struct {
 	// Token, when set, is the OAuth 2 access token accepted by XOAUTH2 and
 	// OAUTHBEARER for Username.
 	Token string
+	// TokenCheck, when set, decides XOAUTH2 and OAUTHBEARER logins
+	// instead of Token: whether token is valid for username, and when it
+	// expires (zero: never). A session ends with BYE when the token it
+	// logged in with expires, as on Microsoft 365.
+	TokenCheck func(username, token string) (expiry time.Time, ok bool)
 	// Mailboxes are created besides INBOX.
 	Mailboxes []string
 	// NoIdle hides IDLE (RFC 2177) from CAPABILITY, as a server without it.
@@ -146,15 +151,19 @@ func (s *Server) Status(mailbox string) (*imap.StatusData, error) {
 // accepted and closed at once); the mail stays. Restart serves again.
 func (s *Server) Stop() error {
 	s.mu.Lock()
-	srv, done := s.srv, s.done
+	srv, q, done := s.srv, s.conn, s.done
 	s.srv, s.conn = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return nil
 	}
-	err := srv.Close()
+	// Serve must have returned before Close: imapserver's Serve adds to a
+	// WaitGroup that Close waits on, a race when a server is stopped right
+	// after it started. Closing the queue ends Serve; Close then drops the
+	// clients.
+	q.Close()
 	<-done
-	return err
+	return srv.Close()
 }
 
 // Restart stops the server if it runs and serves again on the same
@@ -212,8 +221,8 @@ func (s *Server) serve() {
 		}
 	}
 	srvOpts := &imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return &session{srv: s}, nil, nil
+		NewSession: func(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return &session{srv: s, conn: c}, nil, nil
 		},
 		Caps:         caps,
 		InsecureAuth: true, // plaintext LOGIN on loopback, for tests and the demo

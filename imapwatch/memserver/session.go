@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
@@ -16,7 +17,9 @@ import (
 type session struct {
 	*imapmemserver.UserSession // nil until logged in
 
-	srv *Server
+	srv    *Server
+	conn   *imapserver.Conn
+	expire *time.Timer // ends the session when its OAuth token expires
 }
 
 var (
@@ -32,8 +35,13 @@ func (sess *session) Login(username, password string) error {
 	return nil
 }
 
+// oauth reports whether XOAUTH2 and OAUTHBEARER are offered.
+func (sess *session) oauth() bool {
+	return sess.srv.opts.Token != "" || sess.srv.opts.TokenCheck != nil
+}
+
 func (sess *session) AuthenticateMechanisms() []string {
-	if sess.srv.opts.Token == "" {
+	if !sess.oauth() {
 		return []string{sasl.Plain}
 	}
 	return []string{sasl.Plain, "XOAUTH2", sasl.OAuthBearer}
@@ -49,11 +57,11 @@ func (sess *session) Authenticate(mech string) (sasl.Server, error) {
 			return sess.Login(username, password)
 		}), nil
 	case "XOAUTH2":
-		if sess.srv.opts.Token != "" {
+		if sess.oauth() {
 			return &xoauth2Server{check: sess.token}, nil
 		}
 	case sasl.OAuthBearer:
-		if sess.srv.opts.Token != "" {
+		if sess.oauth() {
 			return sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
 				if sess.token(o.Username, o.Token) != nil {
 					return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
@@ -65,14 +73,35 @@ func (sess *session) Authenticate(mech string) (sasl.Server, error) {
 	return nil, errors.New("SASL mechanism not supported")
 }
 
-// token logs in username if token is the configured one.
+// token logs in username if token is the configured one, or TokenCheck
+// accepts it.
 func (sess *session) token(username, token string) error {
 	o := sess.srv.opts
-	if username != o.Username || subtle.ConstantTimeCompare([]byte(token), []byte(o.Token)) != 1 {
+	if o.TokenCheck != nil {
+		exp, ok := o.TokenCheck(username, token)
+		if !ok || username != o.Username {
+			return imapserver.ErrAuthFailed
+		}
+		if !exp.IsZero() {
+			c := sess.conn
+			sess.expire = time.AfterFunc(time.Until(exp), func() { c.Bye("Session invalidated - AccessTokenExpired") })
+		}
+	} else if username != o.Username || subtle.ConstantTimeCompare([]byte(token), []byte(o.Token)) != 1 {
 		return imapserver.ErrAuthFailed
 	}
 	sess.UserSession = imapmemserver.NewUserSession(sess.srv.user)
 	return nil
+}
+
+// Close ends the session (and its expiry timer).
+func (sess *session) Close() error {
+	if sess.expire != nil {
+		sess.expire.Stop()
+	}
+	if sess.UserSession == nil {
+		return nil
+	}
+	return sess.UserSession.Close()
 }
 
 // xoauth2Server is the server side of XOAUTH2: one initial response

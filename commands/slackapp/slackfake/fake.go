@@ -117,6 +117,7 @@ type Server struct {
 	fail       *Failure
 	failUntil  time.Time
 	sock       socketState
+	ws         Workspace // workspace.go
 }
 
 // New starts a fake Slack on 127.0.0.1. Close it when done.

@@ -57,6 +57,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form.Del("token")
+	if code = s.workspaceError(w, method, token, form.Get("channel")); code != "" {
+		slackError(w, code)
+		return
+	}
 
 	switch method {
 	case "auth.test":

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// NoticeTally is how many stored notices have one kind and pipeline state.
+type NoticeTally struct {
+	Kind  string `db:"kind"`
+	State string `db:"state"`
+	N     int    `db:"n"`
+}
+
+// NoticeTallies counts notices by kind and state, for /metrics: one small
+// GROUP BY over the notices (a seller gets a few a week).
+func (s *Store) NoticeTallies(ctx context.Context) ([]NoticeTally, error) {
+	var out []NoticeTally
+	err := s.db.SelectContext(ctx, &out, `SELECT kind, state, count(*) AS n FROM notices GROUP BY kind, state ORDER BY kind, state`)
+	return out, err
+}
+
+// OutboxDepth returns how many posts are not sent yet and when the oldest
+// of them was queued (zero when none), for /metrics.
+func (s *Store) OutboxDepth(ctx context.Context) (int, time.Time, error) {
+	var row struct {
+		N      int            `db:"n"`
+		Oldest sql.NullString `db:"oldest"`
+	}
+	if err := s.db.GetContext(ctx, &row, `SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE state <> 'sent'`); err != nil {
+		return 0, time.Time{}, err
+	}
+	var oldest time.Time
+	if row.Oldest.Valid {
+		oldest, _ = time.Parse(time.RFC3339Nano, row.Oldest.String)
+	}
+	return row.N, oldest, nil
+}
