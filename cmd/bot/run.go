@@ -135,6 +135,7 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 	}
 	if cfg.SPAPI.RefreshToken != "" {
 		d.syncer = newSyncer(env, cfg, s, log)
+		d.metrics.countSync(d.syncer)
 	}
 	return d, nil
 }

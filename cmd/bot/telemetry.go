@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"runtime"
+	"sync"
 	"time"
 
+	"github.com/vtrbot/vtrbot/commands"
 	"github.com/vtrbot/vtrbot/obs"
+	"github.com/vtrbot/vtrbot/spapi"
 	"github.com/vtrbot/vtrbot/store"
 )
 
@@ -24,8 +27,8 @@ type botMetrics struct {
 	imapLogins *obs.Counter
 	mailboxUp  *obs.Gauge
 
-	// Counted by the Amazon sync and the account leases (other parts of
-	// the bot wire them); exported at zero until then.
+	// Counted by the Amazon sync (countSync) and the account leases;
+	// exported at zero until then.
 	syncPages     *obs.Counter
 	syncThrottled *obs.Counter
 	leaseChanges  *obs.Counter
@@ -122,4 +125,25 @@ func (m *botMetrics) posted(err error) {
 		return
 	}
 	m.posts.Inc(resultOK)
+}
+
+// countSync counts the pages a syncer reads and the calls Amazon throttled
+// (each client's 429s, added as they grow).
+func (m *botMetrics) countSync(s *commands.Syncer) {
+	var mu sync.Mutex
+	seen := map[*spapi.Client]int{}
+	s.Progress = func(p commands.SyncProgress) {
+		if p.Phase == "orders" {
+			m.syncPages.Inc()
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range s.Clients {
+			n := c.Stats().Retries429
+			if d := n - seen[c]; d > 0 {
+				m.syncThrottled.Add(int64(d))
+			}
+			seen[c] = n
+		}
+	}
 }
