@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vtrbot/vtrbot/commands/suggest"
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
 )
@@ -105,7 +106,21 @@ func (c *Commands) Dispatch(ctx context.Context, req Request) (reply Reply) {
 		}
 		return r
 	}
-	return c.usage(fmt.Sprintf("I don't know %q.", words[0]))
+	prefix := fmt.Sprintf("I don't know %q.", words[0])
+	if s := suggest.Closest(name, c.names()); s != "" {
+		prefix = fmt.Sprintf("I don't know %q. Did you mean `/vtr %s`?", words[0], s)
+	}
+	return c.usage(prefix)
+}
+
+// names are the subcommands, in the table's order (the order suggestions
+// prefer on a tie).
+func (c *Commands) names() []string {
+	out := make([]string, len(c.table))
+	for i, cmd := range c.table {
+		out[i] = cmd.name
+	}
+	return out
 }
 
 func (c *Commands) today() vtr.Date { return vtr.DateOf(c.Now().UTC()) }

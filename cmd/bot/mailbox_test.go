@@ -72,9 +72,9 @@ func TestMailbox_check(t *testing.T) {
 		{"no address", with("IMAP_ADDR", ""), []string{"check"}, exitConfig, nil, "IMAP_ADDR: not set"},
 		{"bad tls", with("IMAP_TLS", "ssl"), []string{"check"}, exitConfig, nil, `IMAP_TLS: want tls, starttls or none, got "ssl"`},
 		{"missing mailbox", with("IMAP_MAILBOX", "Nope"), []string{"check"}, exitConfig, nil, `IMAP_MAILBOX: no folder "Nope" at`},
-		{"help", good, []string{"check", "--help"}, exitOK, nil, "Usage: bot mailbox check"},
+		{"help", good, []string{"check", "--help"}, exitOK, []string{"Usage: bot mailbox check"}, ""}, // asked for: stdout
 		{"no subcommand", good, nil, exitConfig, nil, "Usage: bot mailbox check"},
-		{"unknown subcommand", good, []string{"list"}, exitConfig, nil, `unknown command "list"`},
+		{"unknown subcommand", good, []string{"list"}, exitConfig, nil, `unknown subcommand "list"; see bot mailbox --help`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
