@@ -23,7 +23,10 @@ import (
 type Deps struct {
 	Store       *store.Store
 	Marketplace string           // default marketplace
-	Now         func() time.Time // the clock; "today" is Now().UTC()
+	Now         func() time.Time // the clock; "today" is Now()'s date in Zone
+	// Zone is where "today" is a date for default windows (VTR_TIMEZONE);
+	// nil is the default marketplace's zone (vtr.MarketplaceZone).
+	Zone *time.Location
 	Logger      *slog.Logger
 	// Chart draws the history chart (PNG); nil answers history as text only.
 	Chart func(points []vtr.HistoryPoint, title string) ([]byte, error)
@@ -54,6 +57,9 @@ func New(d Deps) *Commands {
 	}
 	if d.Marketplace == "" {
 		d.Marketplace = "US"
+	}
+	if d.Zone == nil {
+		d.Zone = vtr.MarketplaceZone(d.Marketplace)
 	}
 	c := &Commands{Deps: d}
 	c.table = []command{
@@ -123,7 +129,10 @@ func (c *Commands) names() []string {
 	return out
 }
 
-func (c *Commands) today() vtr.Date { return vtr.DateOf(c.Now().UTC()) }
+// today is the current date where the seller's marketplace is (Deps.Zone),
+// not in UTC: at 17:00 in California it is still today there, while UTC
+// has moved on to tomorrow (docs/rules.md "Windows").
+func (c *Commands) today() vtr.Date { return vtr.DateIn(c.Now(), c.Zone) }
 
 func (c *Commands) usage(prefix string) Reply {
 	var b strings.Builder

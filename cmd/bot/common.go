@@ -149,7 +149,7 @@ func addWindowFlags(fs *flag.FlagSet) *windowFlags {
 	return &windowFlags{
 		from:   fs.String("from", "", "first day of the window, YYYY-MM-DD (with --to)"),
 		to:     fs.String("to", "", fmt.Sprintf("last day of the window, YYYY-MM-DD, included (a window is at most %d days)", vtr.MaxWindowDays)),
-		asOf:   fs.String("as-of", "", "last day of the window when --from/--to are not given (default today, UTC)"),
+		asOf:   fs.String("as-of", "", "last day of the window when --from/--to are not given (default today in VTR_TIMEZONE, else the marketplace's zone)"),
 		days:   fs.Int("days", 30, fmt.Sprintf("window length in days, ending at --as-of (at most %d)", vtr.MaxWindowDays)),
 		market: fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)"),
 		cat:    fs.String("category", "", "only this category"),
@@ -181,7 +181,7 @@ func (wf *windowFlags) window(env *Env, cfg *Config) (vtr.Window, string, error)
 		w := vtr.Window{From: from, To: to}
 		return w, market, w.Validate()
 	}
-	asOf := vtr.DateOf(env.Now().UTC())
+	asOf := cfg.today(env)
 	if *wf.asOf != "" {
 		d, err := parseDateFlag("as-of", *wf.asOf)
 		if err != nil {

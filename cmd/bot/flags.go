@@ -93,7 +93,6 @@ func unknownSubcommand(env *Env, cmd, word string, known []string) int {
 	return exitConfig
 }
 
-
 // helpOut is where a command group (bot vtr, bot tracking) prints its usage:
 // stdout when it was asked for (--help), stderr when args are missing.
 func helpOut(env *Env, args []string) io.Writer {

@@ -22,7 +22,7 @@ Subcommands:
   forecast    the rate of the windows Amazon reports next, and what can still be fixed
 
 Window: --from YYYY-MM-DD --to YYYY-MM-DD (both included), or --as-of YYYY-MM-DD
-(default today, UTC) with --days N (default 30). A window is at most 730 days.`
+(default today in VTR_TIMEZONE, else the marketplace's zone) with --days N (default 30). A window is at most 730 days.`
 
 func cmdVTR(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {

@@ -43,8 +43,8 @@ func TestClosest(t *testing.T) {
 		{"metric", "metrics"},
 		{"vrt", "vtr"},
 		{"snyc", "sync"},
-		{"x", ""},       // too short to guess
-		{"", ""},        // nothing typed
+		{"x", ""}, // too short to guess
+		{"", ""},  // nothing typed
 		{"shelll", "shell"},
 		{"database", ""}, // too far from everything
 	} {
