@@ -105,8 +105,11 @@ func explainWindow(ctx context.Context, env *Env, cfg *Config, s *store.Store, n
 	}
 	switch {
 	case from != "":
-		if to == "" || days != 0 {
-			return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--from goes with --to, not with --days")
+		if to == "" {
+			return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--from goes with --to")
+		}
+		if days != 0 {
+			return vtr.Window{}, "", vtr.Errorf(vtr.EINVALID, "--from/--to or --days, not both")
 		}
 		f, err := parseDateFlag("from", from)
 		if err != nil {

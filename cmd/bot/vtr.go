@@ -22,7 +22,8 @@ Subcommands:
   forecast    the rate of the windows Amazon reports next, and what can still be fixed
 
 Window: --from YYYY-MM-DD --to YYYY-MM-DD (both included), or --as-of YYYY-MM-DD
-(default today in VTR_TIMEZONE, else the marketplace's zone) with --days N (default 30). A window is at most 730 days.`
+with --days N (default 30). --as-of defaults to today in VTR_TIMEZONE, else in the
+marketplace's zone (America/Los_Angeles for US). A window is at most 730 days.`
 
 func cmdVTR(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {
