@@ -26,8 +26,8 @@ type Deps struct {
 	Now         func() time.Time // the clock; "today" is Now()'s date in Zone
 	// Zone is where "today" is a date for default windows (VTR_TIMEZONE);
 	// nil is the default marketplace's zone (vtr.MarketplaceZone).
-	Zone *time.Location
-	Logger      *slog.Logger
+	Zone   *time.Location
+	Logger *slog.Logger
 	// Chart draws the history chart (PNG); nil answers history as text only.
 	Chart func(points []vtr.HistoryPoint, title string) ([]byte, error)
 	// SellerName signs drafted replies (SELLER_NAME); "" leaves them unsigned.
