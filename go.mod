@@ -3,6 +3,7 @@ module github.com/vtrbot/vtrbot
 go 1.26.8
 
 require (
+	github.com/chzyer/readline v1.5.1
 	github.com/emersion/go-imap/v2 v2.0.0-beta.8
 	github.com/emersion/go-mbox v1.0.3
 	github.com/emersion/go-message v0.18.2

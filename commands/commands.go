@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vtrbot/vtrbot/commands/suggest"
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
 )
@@ -22,8 +23,11 @@ import (
 type Deps struct {
 	Store       *store.Store
 	Marketplace string           // default marketplace
-	Now         func() time.Time // the clock; "today" is Now().UTC()
-	Logger      *slog.Logger
+	Now         func() time.Time // the clock; "today" is Now()'s date in Zone
+	// Zone is where "today" is a date for default windows (VTR_TIMEZONE);
+	// nil is the default marketplace's zone (vtr.MarketplaceZone).
+	Zone   *time.Location
+	Logger *slog.Logger
 	// Chart draws the history chart (PNG); nil answers history as text only.
 	Chart func(points []vtr.HistoryPoint, title string) ([]byte, error)
 	// SellerName signs drafted replies (SELLER_NAME); "" leaves them unsigned.
@@ -53,6 +57,9 @@ func New(d Deps) *Commands {
 	}
 	if d.Marketplace == "" {
 		d.Marketplace = "US"
+	}
+	if d.Zone == nil {
+		d.Zone = vtr.MarketplaceZone(d.Marketplace)
 	}
 	c := &Commands{Deps: d}
 	c.table = []command{
@@ -105,10 +112,27 @@ func (c *Commands) Dispatch(ctx context.Context, req Request) (reply Reply) {
 		}
 		return r
 	}
-	return c.usage(fmt.Sprintf("I don't know %q.", words[0]))
+	prefix := fmt.Sprintf("I don't know %q.", words[0])
+	if s := suggest.Closest(name, c.names()); s != "" {
+		prefix = fmt.Sprintf("I don't know %q. Did you mean `/vtr %s`?", words[0], s)
+	}
+	return c.usage(prefix)
 }
 
-func (c *Commands) today() vtr.Date { return vtr.DateOf(c.Now().UTC()) }
+// names are the subcommands, in the table's order (the order suggestions
+// prefer on a tie).
+func (c *Commands) names() []string {
+	out := make([]string, len(c.table))
+	for i, cmd := range c.table {
+		out[i] = cmd.name
+	}
+	return out
+}
+
+// today is the current date where the seller's marketplace is (Deps.Zone),
+// not in UTC: at 17:00 in California it is still today there, while UTC
+// has moved on to tomorrow (docs/rules.md "Windows").
+func (c *Commands) today() vtr.Date { return vtr.DateIn(c.Now(), c.Zone) }
 
 func (c *Commands) usage(prefix string) Reply {
 	var b strings.Builder

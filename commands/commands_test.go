@@ -59,7 +59,10 @@ func TestDispatch(t *testing.T) {
 			{"order 999-0000000-0000000", []string{"is not in the database"}},
 			{"help", []string{"/vtr status", "/vtr untracked", "/vtr order ORDER-ID"}},
 			{"", []string{"Commands:"}},
-			{"frobnicate now", []string{`I don't know "frobnicate"`, "Commands:"}},
+			{"frobnicate now", []string{`I don't know "frobnicate".`, "Commands:"}},
+			{"stauts 30d", []string{`I don't know "stauts". Did you mean /vtr status?`, "Commands:"}},
+			{"/vtr untraked", []string{"Did you mean /vtr untracked?"}},
+			{"forcast", []string{"Did you mean /vtr forecast?"}},
 			{"status 2024-13-01..2024-06-30", []string{"is not a window", "Usage: /vtr status"}},
 			{"status marketplace XX", []string{"unknown marketplace"}},
 		}

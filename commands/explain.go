@@ -17,6 +17,12 @@ func (c *Commands) Explain(ctx context.Context, n *vtr.Notice, caseWindow *vtr.W
 	if caseWindow != nil && n.Period == nil {
 		w = *caseWindow
 	}
+	return c.ExplainOver(ctx, n, w)
+}
+
+// ExplainOver is Explain over the window w, whatever the notice says: bot
+// explain --from/--to.
+func (c *Commands) ExplainOver(ctx context.Context, n *vtr.Notice, w vtr.Window) (vtr.Explanation, error) {
 	market := n.Marketplace
 	if market == "" {
 		market = c.Marketplace

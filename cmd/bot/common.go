@@ -16,31 +16,52 @@ import (
 )
 
 // newFlags returns a FlagSet for a subcommand whose usage names it and
-// explains its arguments.
+// explains its arguments. -h and --help print the usage on stdout (exit 0);
+// fs.Usage() prints it on stderr, for a usage error (exit 2). Flags are
+// shown as they are typed, --db (flags.go).
 func newFlags(env *Env, name, args, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "Usage: bot %s %s\n\n%s\n", name, args, about)
+	// parseFlags prints the flag package's errors itself, as one line.
+	fs.SetOutput(io.Discard)
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: bot %s %s\n\n%s\n", name, args, about)
 		var any bool
-		fs.VisitAll(func(*flag.Flag) { any = true })
+		fs.VisitAll(func(f *flag.Flag) { any = any || (f.Name != "h" && f.Name != "help") })
 		if any {
-			fmt.Fprintln(env.Stderr, "\nFlags:")
-			fs.PrintDefaults()
+			fmt.Fprintln(w, "\nFlags:")
+			printDefaults(w, fs)
 		}
 	}
+	fs.Usage = func() { usage(env.Stderr) }
+	h := &helpFlag{cmd: name, stdout: env.Stdout, stderr: env.Stderr, usage: usage}
+	fs.Var(h, "help", "show this help")
+	fs.Var(h, "h", "show this help")
 	return fs
 }
 
 // parseFlags parses args, allowing flags after positional arguments
 // (bot vtr status --json works as well as bot tracking check usps N --json).
-// It returns the exit code to use when parsing stops the command.
+// It returns the exit code to use when parsing stops the command: 0 after
+// --help, 2 after a flag error, which is one line naming the flag (and the
+// nearest one when it is unknown), not the whole usage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	h, _ := fs.Lookup("help").Value.(*helpFlag)
+	// The flag package calls Usage on every error; bot prints one line.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		err := fs.Parse(args)
+		if h != nil && h.shown {
+			return nil, exitOK, false
+		}
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, exitOK, false
+			}
+			if h != nil {
+				fmt.Fprintln(h.stderr, flagError(fs, h.cmd, err))
 			}
 			return nil, exitConfig, false
 		}
@@ -154,7 +175,7 @@ func addWindowFlags(fs *flag.FlagSet) *windowFlags {
 	return &windowFlags{
 		from:   fs.String("from", "", "first day of the window, YYYY-MM-DD (with --to)"),
 		to:     fs.String("to", "", fmt.Sprintf("last day of the window, YYYY-MM-DD, included (a window is at most %d days)", vtr.MaxWindowDays)),
-		asOf:   fs.String("as-of", "", "last day of the window when --from/--to are not given (default today, UTC)"),
+		asOf:   fs.String("as-of", "", "last day of the window when --from/--to are not given (default today in VTR_TIMEZONE, else the marketplace's zone)"),
 		days:   fs.Int("days", 30, fmt.Sprintf("window length in days, ending at --as-of (at most %d)", vtr.MaxWindowDays)),
 		market: fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)"),
 		cat:    fs.String("category", "", "only this category"),
@@ -186,7 +207,7 @@ func (wf *windowFlags) window(env *Env, cfg *Config) (vtr.Window, string, error)
 		w := vtr.Window{From: from, To: to}
 		return w, market, w.Validate()
 	}
-	asOf := vtr.DateOf(env.Now().UTC())
+	asOf := cfg.today(env)
 	if *wf.asOf != "" {
 		d, err := parseDateFlag("as-of", *wf.asOf)
 		if err != nil {

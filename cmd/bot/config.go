@@ -40,6 +40,8 @@ type Config struct {
 	dbFrom      string // "--db" when the flag set DatabaseURL: errors name it
 	Marketplace string
 	SellerName  string
+	// Timezone is VTR_TIMEZONE; nil means VTR_MARKETPLACE's zone.
+	Timezone *time.Location
 
 	IMAPAddr     string
 	IMAPUsername string
@@ -133,6 +135,23 @@ func configVars() []configVar {
 				return fmt.Errorf("want a marketplace code such as US, UK, DE or JP, got %q", v)
 			}
 			c.Marketplace = v
+			return nil
+		}},
+		{"VTR_TIMEZONE", "", false, "IANA time zone whose date is \"today\" for default windows, e.g. America/New_York (empty: VTR_MARKETPLACE's, e.g. America/Los_Angeles for US)", func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			c.Timezone = nil
+			if v == "" {
+				return nil
+			}
+			// time.LoadLocation also reads files: a name is letters, digits, _ + - and /.
+			if strings.Contains(v, "..") || strings.HasPrefix(v, "/") || strings.ContainsFunc(v, unicode.IsSpace) {
+				return fmt.Errorf("want an IANA time zone name such as America/New_York, got %q", v)
+			}
+			loc, err := time.LoadLocation(v)
+			if err != nil {
+				return fmt.Errorf("want an IANA time zone name such as America/New_York, got %q", v)
+			}
+			c.Timezone = loc
 			return nil
 		}},
 		{"SELLER_NAME", "", false, "the name that signs drafted replies to Seller Support (empty: drafts are left unsigned)", func(c *Config, v string) error {
@@ -318,6 +337,20 @@ func loadSettings(env *Env, names ...string) (*Config, error) {
 	}
 	return c, nil
 }
+
+// zone is where "today" is a date for default windows (--as-of, Nd,
+// /vtr status without a window, forecast, metrics): VTR_TIMEZONE, else
+// the zone of VTR_MARKETPLACE (docs/rules.md "Windows"), so that an
+// evening run in California does not ask about tomorrow.
+func (c *Config) zone() *time.Location {
+	if c.Timezone != nil {
+		return c.Timezone
+	}
+	return vtr.MarketplaceZone(c.Marketplace)
+}
+
+// today is the current date in c.zone().
+func (c *Config) today(env *Env) vtr.Date { return vtr.DateIn(env.Now(), c.zone()) }
 
 // noticeOptions is how every command reads mail: whose forwards are
 // believed comes from TRUSTED_FORWARDERS and IMAP_USERNAME (docs/notices.md).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/vtrbot/vtrbot/store"
@@ -70,8 +71,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 	case "mail":
 		return importMail(ctx, env, applyDB, files, *post)
 	default:
-		fmt.Fprintf(env.Stderr, "bot import: unknown kind %q (want orders, shipments, categories, vtr-report or mail)\n", kind)
-		return exitConfig
+		return unknownSubcommand(env, "import", kind, []string{"orders", "shipments", "categories", "vtr-report", "mail"})
 	}
 	cfg, code, ok := setup(env, applyDB)
 	if !ok {
@@ -129,7 +129,17 @@ func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string,
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("imported %d orders, %d items (%d new orders)", sum.Orders, sum.Items, sum.New), nil
+	return fmt.Sprintf("imported %d orders, %d items (%d new orders)", sum.Orders, sum.Items, sum.New) + missingNotes(fr, flatfile.OrderOptionals), nil
+}
+
+// missingNotes says, once per file, what each absent optional column means
+// for the numbers: "  without promised-delivery-date: ...".
+func missingNotes(fr *flatfile.Reader, opts []flatfile.Optional) string {
+	var b strings.Builder
+	for _, o := range fr.Missing(opts) {
+		fmt.Fprintf(&b, "\n  without %s: %s", strings.Join(o.Columns, " or "), o.Without)
+	}
+	return b.String()
 }
 
 func importShipments(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error) {
@@ -145,7 +155,7 @@ func importShipments(ctx context.Context, s *store.Store, cfg *Config, name stri
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("imported %d shipment rows (%d new packages)", sum.Rows, sum.New), nil
+	return fmt.Sprintf("imported %d shipment rows (%d new packages)", sum.Rows, sum.New) + missingNotes(fr, flatfile.ShipmentOptionals), nil
 }
 
 func importCategories(ctx context.Context, s *store.Store, cfg *Config, name string, r io.Reader, cs *flatfile.Charset) (string, error) {

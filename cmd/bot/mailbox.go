@@ -17,15 +17,14 @@ const checkTimeout = time.Minute
 // cmdMailbox is `bot mailbox check`.
 func cmdMailbox(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {
-		fmt.Fprintln(env.Stderr, "Usage: bot mailbox check\n\nLog in to IMAP_ADDR, open IMAP_MAILBOX read-only and show its messages,\nunseen messages and Amazon notices. Nothing is changed or marked read.")
+		fmt.Fprintln(helpOut(env, args), "Usage: bot mailbox check\n\nLog in to IMAP_ADDR, open IMAP_MAILBOX read-only and show its messages,\nunseen messages and Amazon notices. Nothing is changed or marked read.")
 		if len(args) == 0 {
 			return exitConfig
 		}
 		return exitOK
 	}
 	if args[0] != "check" {
-		fmt.Fprintf(env.Stderr, "bot mailbox: unknown command %q (want check)\n", args[0])
-		return exitConfig
+		return unknownSubcommand(env, "mailbox", args[0], []string{"check"})
 	}
 	fs := newFlags(env, "mailbox check", "",
 		"Log in to IMAP_ADDR, open IMAP_MAILBOX read-only and show its messages,\nunseen messages and Amazon notices. Nothing is changed or marked read.\nExit 0 when the settings work, 2 for a setting or a refused login, 1 when\nthe server cannot be reached.")

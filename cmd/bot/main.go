@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vtrbot/vtrbot/commands/suggest"
 )
 
 func main() {
@@ -43,6 +45,7 @@ const (
 	exitOK     = 0
 	exitFail   = 1 // failure or bad input
 	exitConfig = 2 // usage or configuration
+	exitBelow  = 3 // --fail-below: a rate is below its target
 )
 
 type subcommand struct {
@@ -70,28 +73,40 @@ func subcommands() []subcommand {
 }
 
 func run(ctx context.Context, args []string, env *Env) int {
-	if len(args) == 0 || isHelp(args[0]) {
-		usage(env.Stdout)
+	if len(args) == 0 || (isHelp(args[0]) && len(args) == 1) {
+		// Asked for: stdout, exit 0. Not asked for: a usage error.
 		if len(args) == 0 {
+			usage(env.Stderr)
 			return exitConfig
 		}
+		usage(env.Stdout)
 		return exitOK
 	}
 	if isVersion(args[0]) {
 		return cmdVersion(ctx, env, args[1:])
 	}
+	// bot help CMD [SUB] is bot CMD [SUB] --help.
+	if args[0] == "help" && len(args) > 1 {
+		args = append(args[1:len(args):len(args)], "--help")
+	}
+	var names []string
 	for _, c := range subcommands() {
 		if c.name == args[0] {
 			return c.run(ctx, env, args[1:])
 		}
+		names = append(names, c.name)
 	}
-	fmt.Fprintf(env.Stderr, "bot: unknown command %q (see bot --help)\n", args[0])
+	msg := fmt.Sprintf("bot: unknown command %q", args[0])
+	if s := suggest.Closest(args[0], names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	fmt.Fprintln(env.Stderr, msg+"; see bot --help")
 	return exitConfig
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "vtrbot: Amazon seller-performance notices, checked against your own records.")
-	fmt.Fprintln(w, "\nUsage: bot COMMAND [flags]   (bot COMMAND --help for its flags)")
+	fmt.Fprintln(w, "\nUsage: bot COMMAND [flags]   (bot COMMAND --help or bot help COMMAND for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range subcommands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)

@@ -14,6 +14,7 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
+	failBelow := fs.Bool("fail-below", false, "exit 3 when any metric misses its target (N/A does not), for cron")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
@@ -28,12 +29,27 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	var below []string
+	for _, m := range ms {
+		if m.Status() == vtr.StatusBelowTarget {
+			below = append(below, fmt.Sprintf("%s (%dd) %s", m.Name, m.Window.Days(), fmtRate(m.Rate())))
+		}
+	}
+	verdict := func() int {
+		if *failBelow {
+			return belowTarget(env, "metrics", below)
+		}
+		return exitOK
+	}
 	if *asJSON {
-		return writeJSON(env, struct {
+		if code := writeJSON(env, struct {
 			Marketplace string             `json:"marketplace"`
 			AsOf        vtr.Date           `json:"as_of"`
 			Metrics     []vtr.MetricResult `json:"metrics"`
-		}{market, w.To, ms})
+		}{market, w.To, ms}); code != exitOK {
+			return code
+		}
+		return verdict()
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "METRIC\tWINDOW\tCOUNT\tRATE\tTARGET\tSTATUS")
@@ -56,5 +72,5 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 	fmt.Fprintln(env.Stdout, "Order Defect Rate needs feedback, A-to-z claim and chargeback data, which vtrbot does not have.")
-	return exitOK
+	return verdict()
 }

@@ -25,7 +25,7 @@ spaces and dashes; quote it or not.`
 
 func cmdTracking(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "Usage: bot tracking check|detect|carriers [flags]\n\n%s\n", trackingAbout)
+		fmt.Fprintf(helpOut(env, args), "Usage: bot tracking check|detect|carriers [flags]\n\n%s\n", trackingAbout)
 		if len(args) == 0 {
 			return exitConfig
 		}
@@ -39,8 +39,7 @@ func cmdTracking(ctx context.Context, env *Env, args []string) int {
 	case "carriers":
 		return trackingCarriers(env, args[1:])
 	}
-	fmt.Fprintf(env.Stderr, "bot tracking: unknown subcommand %q (want check, detect or carriers)\n", args[0])
-	return exitConfig
+	return unknownSubcommand(env, "tracking", args[0], []string{"check", "detect", "carriers"})
 }
 
 // trackingCarrier is a carrier in JSON output.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/vtrbot/vtrbot/store"
@@ -20,11 +21,12 @@ Subcommands:
   forecast    the rate of the windows Amazon reports next, and what can still be fixed
 
 Window: --from YYYY-MM-DD --to YYYY-MM-DD (both included), or --as-of YYYY-MM-DD
-(default today, UTC) with --days N (default 30). A window is at most 730 days.`
+with --days N (default 30). --as-of defaults to today in VTR_TIMEZONE, else in the
+marketplace's zone (America/Los_Angeles for US). A window is at most 730 days.`
 
 func cmdVTR(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "Usage: bot vtr status|untracked|history|forecast [flags]\n\n%s\n", vtrAbout)
+		fmt.Fprintf(helpOut(env, args), "Usage: bot vtr status|untracked|history|forecast [flags]\n\n%s\n", vtrAbout)
 		if len(args) == 0 {
 			return exitConfig
 		}
@@ -40,8 +42,7 @@ func cmdVTR(ctx context.Context, env *Env, args []string) int {
 	case "forecast":
 		return vtrForecast(ctx, env, args[1:])
 	}
-	fmt.Fprintf(env.Stderr, "bot vtr: unknown subcommand %q (want status, untracked, history or forecast)\n", args[0])
-	return exitConfig
+	return unknownSubcommand(env, "vtr", args[0], []string{"status", "untracked", "history", "forecast"})
 }
 
 func vtrStatus(ctx context.Context, env *Env, args []string) int {
@@ -49,6 +50,7 @@ func vtrStatus(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
+	failBelow := fs.Bool("fail-below", false, "exit 3 when the overall rate or any category's is below target (N/A is not below), for cron")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
@@ -59,10 +61,63 @@ func vtrStatus(ctx context.Context, env *Env, args []string) int {
 		return fail(env, err)
 	}
 	if *asJSON {
-		return writeJSON(env, st)
+		if code := writeJSON(env, st); code != exitOK {
+			return code
+		}
+	} else {
+		printStatus(env.Stdout, st, isTerminal(env.Stdout))
+		byShip, eligible, err := c.store.PlacedByShipDate(ctx, c.market, c.window, c.cat)
+		if err != nil {
+			return fail(env, err)
+		}
+		if note := shipDateNote(byShip, eligible); note != "" {
+			fmt.Fprintf(env.Stdout, "\nNote: %s\n", note)
+		}
 	}
-	printStatus(env.Stdout, st, isTerminal(env.Stdout))
+	if *failBelow {
+		return belowTarget(env, "vtr status", statusBelow(st))
+	}
 	return exitOK
+}
+
+// shipDateNote says, once, that packages without a promised delivery date
+// are in the window by ship date (docs/rules.md "Window date"), which is
+// not how Amazon places them: "" when every eligible package has one.
+func shipDateNote(byShip, eligible int) string {
+	if byShip == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of the %d eligible packages have no promised delivery date, so this window holds them by ship date,\n"+
+		"not by the day they were due as Amazon does; import orders with promised-delivery-date to place them as Amazon does.", byShip, eligible)
+}
+
+// statusBelow names the rates of a status that are below target: the
+// overall rate and each category's; N/A is not below.
+func statusBelow(st vtr.Status) []string {
+	var out []string
+	if st.Overall.Status() == vtr.StatusBelowTarget {
+		name := "overall"
+		if st.Category != "" {
+			name = st.Category
+		}
+		out = append(out, fmt.Sprintf("%s %s", name, fmtRate(st.Overall.Rate())))
+	}
+	for _, c := range st.Categories {
+		if c.Status() == vtr.StatusBelowTarget && c.Category != st.Category {
+			out = append(out, fmt.Sprintf("%s %s", c.Category, fmtRate(c.Rate())))
+		}
+	}
+	return out
+}
+
+// belowTarget is --fail-below's verdict: exit 3 with one line on stderr
+// naming what is below target, or exit 0.
+func belowTarget(env *Env, cmd string, below []string) int {
+	if len(below) == 0 {
+		return exitOK
+	}
+	fmt.Fprintf(env.Stderr, "bot %s: below target: %s\n", cmd, strings.Join(below, ", "))
+	return exitBelow
 }
 
 func writeJSON(env *Env, v any) int {

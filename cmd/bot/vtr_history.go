@@ -14,7 +14,7 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 		"The rolling N-day Valid Tracking Rate for every day of a range, overall and per category (the series a\nchart is drawn from). One scan of the store, whatever the range.")
 	applyDB := dbFlag(fs)
 	from := fs.String("from", "", "first day of the range (default: 90 days before --to)")
-	to := fs.String("to", "", fmt.Sprintf("last day of the range (default today, UTC); a range is at most %d days", vtr.MaxWindowDays))
+	to := fs.String("to", "", fmt.Sprintf("last day of the range (default today in VTR_TIMEZONE or the marketplace's zone); a range is at most %d days", vtr.MaxWindowDays))
 	days := fs.Int("days", 30, "length of the rolling window in days")
 	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
 	cat := fs.String("category", "", "only this category")
@@ -78,7 +78,7 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "vtr forecast", "[--as-of YYYY-MM-DD] [--json]",
 		"Early warning: projects the 30-day windows Amazon reports next (today's verdicts applied to packages\nalready shipped whose promised delivery is still ahead) and lists the invalid packages that can still be\nfixed before delivery, most urgent first (a fix uploaded after delivery never counts).")
 	applyDB := dbFlag(fs)
-	asOf := fs.String("as-of", "", "today (default: today, UTC)")
+	asOf := fs.String("as-of", "", "today (default: today in VTR_TIMEZONE or the marketplace's zone)")
 	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, code, ok := parseFlags(fs, args); !ok {

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vtrbot/vtrbot/commands/suggest"
+)
+
+// helpFlag is the -h/--help of every subcommand's FlagSet. The standard
+// flag package would print its usage to the FlagSet's output (stderr) and
+// write flags as -db; bot asks for help on stdout and shows flags as they
+// are typed (--db). Defining "help" and "h" ourselves keeps the flag
+// package from doing its own thing, and lets parseFlags find, through
+// fs.Lookup, where to print and what to print.
+type helpFlag struct {
+	shown  bool
+	cmd    string // "vtr status"
+	stdout io.Writer
+	stderr io.Writer
+	usage  func(io.Writer)
+}
+
+func (h *helpFlag) String() string   { return "" }
+func (h *helpFlag) IsBoolFlag() bool { return true }
+
+// Set prints the help on stdout once, however often -h is given.
+func (h *helpFlag) Set(string) error {
+	if !h.shown {
+		h.usage(h.stdout)
+	}
+	h.shown = true
+	return nil
+}
+
+// printDefaults writes fs's flags as bot's help shows them: --name TYPE,
+// then the text indented, and the default when it is not the zero value.
+func printDefaults(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "h" || f.Name == "help" {
+			return
+		}
+		typ, text := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if typ != "" {
+			line += " " + typ
+		}
+		fmt.Fprintln(w, line)
+		text = strings.ReplaceAll(text, "\n", "\n    \t")
+		fmt.Fprintf(w, "    \t%s", text)
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// flagError turns an error of the flag package into bot's one line:
+// "bot vtr status: unknown flag --fro (did you mean --from?); see bot vtr
+// status --help".
+func flagError(fs *flag.FlagSet, cmd string, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		name = strings.TrimLeft(name, "-")
+		msg = "unknown flag --" + name
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) {
+			if f.Name != "h" && f.Name != "help" {
+				names = append(names, f.Name)
+			}
+		})
+		if s := suggest.Closest(name, names); s != "" {
+			msg += " (did you mean --" + s + "?)"
+		}
+	} else {
+		// "invalid value "x" for flag -days: parse error", "flag needs an
+		// argument: -from": the flag as it is typed.
+		msg = strings.NewReplacer(" -", " --", ": parse error", ": not a number").Replace(msg)
+	}
+	return fmt.Sprintf("bot %s: %s; see bot %s --help", cmd, msg, cmd)
+}
+
+// unknownSubcommand prints the one line for a subcommand bot does not know,
+// with the nearest one, and returns exitConfig.
+func unknownSubcommand(env *Env, cmd, word string, known []string) int {
+	msg := fmt.Sprintf("bot %s: unknown subcommand %q", cmd, word)
+	if s := suggest.Closest(word, known); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	fmt.Fprintf(env.Stderr, "%s; see bot %s --help\n", msg, cmd)
+	return exitConfig
+}
+
+// helpOut is where a command group (bot vtr, bot tracking) prints its usage:
+// stdout when it was asked for (--help), stderr when args are missing.
+func helpOut(env *Env, args []string) io.Writer {
+	if len(args) == 0 {
+		return env.Stderr
+	}
+	return env.Stdout
+}
