@@ -169,7 +169,9 @@ func TestCLI_today(t *testing.T) {
 		{"a path is no zone", []string{"VTR_TIMEZONE", "../../etc/passwd"}, `VTR_TIMEZONE: want an IANA time zone name`, exitConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env, out, errb := testEnv(t, filepath.Join(t.TempDir(), "v.db"), tc.vars...)
+			db := filepath.Join(t.TempDir(), "v.db")
+			openTestStore(t, db) // an empty database: read commands create none
+			env, out, errb := testEnv(t, db, tc.vars...)
 			env.Now = func() time.Time { return evening }
 			code := run(t.Context(), []string{"vtr", "status", "--days", "1", "--json"}, env)
 			if code != tc.code {

@@ -76,7 +76,7 @@ func TestMailbox_check(t *testing.T) {
 		{"refresh token without url", with("IMAP_AUTH", "xoauth2", "IMAP_OAUTH_REFRESH_TOKEN", "rt", "IMAP_OAUTH_CLIENT_ID", "id"), []string{"check"}, exitConfig, nil, "IMAP_OAUTH_TOKEN_URL: not set (needed with IMAP_OAUTH_REFRESH_TOKEN)"},
 		{"refresh token without client", with("IMAP_AUTH", "xoauth2", "IMAP_OAUTH_REFRESH_TOKEN", "rt", "IMAP_OAUTH_TOKEN_URL", "https://oauth2.googleapis.com/token"), []string{"check"}, exitConfig, nil, "IMAP_OAUTH_CLIENT_ID: not set"},
 		{"refresh token with password auth", with("IMAP_OAUTH_REFRESH_TOKEN", "rt"), []string{"check"}, exitConfig, nil, "IMAP_AUTH: password, but IMAP_OAUTH_REFRESH_TOKEN is set"},
-		{"token url in clear", with("IMAP_OAUTH_TOKEN_URL", "http://login.example.com/token"), []string{"check"}, exitConfig, nil, "IMAP_OAUTH_TOKEN_URL: want an https:// URL (http:// only for a loopback address)"},
+		{"token url in clear", with("IMAP_OAUTH_TOKEN_URL", "http://login.example.com/token"), []string{"check"}, exitConfig, nil, "IMAP_OAUTH_TOKEN_URL: want https:// (http:// only for a loopback host such as 127.0.0.1)"},
 		{"help", good, []string{"check", "--help"}, exitOK, []string{"Usage: bot mailbox check"}, ""}, // asked for: stdout
 		{"no subcommand", good, nil, exitConfig, nil, "Usage: bot mailbox check"},
 		{"unknown subcommand", good, []string{"list"}, exitConfig, nil, `unknown subcommand "list"; see bot mailbox --help`},
