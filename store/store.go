@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -46,6 +47,9 @@ type Store struct {
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
 	analyze syncAnalyze // spapi.go
+	dsn     string       // as given to Open (account.go derives accounts' URLs)
+	target  string       // what the driver got: a file for SQLite
+	epoch   atomic.Int64 // lease.go: 0 = writes are not fenced
 	// Now is the clock used for timestamps the store writes.
 	Now func() time.Time
 }
@@ -78,7 +82,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.Rules.DefaultMarketplace == "" {
 		opts.Rules = vtr.DefaultRules("US")
 	}
-	s := &Store{db: db, dialect: d, rules: opts.Rules, Now: time.Now}
+	s := &Store{db: db, dialect: d, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
