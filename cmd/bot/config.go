@@ -63,6 +63,8 @@ type Config struct {
 
 	SPAPI spapiConfig // spapiconfig.go
 
+	SecretKey, SecretKeyOld secret // account.go
+
 	LogLevel slog.Level
 }
 
@@ -211,6 +213,8 @@ func configVars() []configVar {
 		{"SPAPI_LWA_URL", "", false, "override the Login-with-Amazon token URL; https:// unless loopback", setSPAPILWAURL},
 		{"SPAPI_POLL", "15m", false, "how often bot run syncs orders from Amazon (Go duration, at least 1m)", setSPAPIPoll},
 		{"SPAPI_SINCE", "60", false, "the first sync's look-back in days", setSPAPISince},
+		{"VTRBOT_SECRET_KEY", "", true, "32 bytes in base64 (openssl rand -base64 32): encrypts the accounts' mailbox passwords and Amazon tokens in the database (bot account)", setSecretKey},
+		{"VTRBOT_SECRET_KEY_OLD", "", true, "while rotating VTRBOT_SECRET_KEY: the previous key, so stored secrets still open until bot account rekey", setSecretKeyOld},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {

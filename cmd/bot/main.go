@@ -64,6 +64,7 @@ func subcommands() []subcommand {
 		{"tracking", "tracking numbers: check CARRIER NUMBER", cmdTracking},
 		{"sync", "one pass against Amazon's Selling Partner API: orders, packages, Amazon's own VTR", cmdSync},
 		{"mailbox", "mailbox: check the IMAP settings", cmdMailbox},
+		{"account", "the seller accounts one deployment serves: add, list, show, rm, rekey", cmdAccount},
 	}
 }
 
