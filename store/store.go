@@ -47,9 +47,11 @@ type Store struct {
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
 	analyze syncAnalyze // spapi.go
-	dsn     string       // as given to Open (account.go derives accounts' URLs)
-	target  string       // what the driver got: a file for SQLite
-	epoch   atomic.Int64 // lease.go: 0 = writes are not fenced
+
+	dsn    string       // as given to Open (account.go derives accounts' URLs)
+	target string       // what the driver got: a file for SQLite
+	epoch  atomic.Int64 // lease.go: 0 = writes are not fenced
+
 	// Now is the clock used for timestamps the store writes.
 	Now func() time.Time
 }

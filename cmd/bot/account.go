@@ -145,7 +145,7 @@ func readSecretFile(env *Env, flagName, path string) (string, error) {
 func accountAdd(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account add", "NAME --marketplaces US,CA --slack-channel C123 [flags]",
 		"Add a seller account, or update the one named NAME: flags not given keep\ntheir value. Secrets only from files (- = standard input), sealed with\nVTRBOT_SECRET_KEY before they are stored.")
-	applyDB := dbFlag(fs)
+	applyDB := registryDBFlag(fs)
 	markets := fs.String("marketplaces", "", "comma-separated marketplace codes (US,CA)")
 	channel := fs.String("slack-channel", "", "the account's triage channel ID (C...)")
 	allowedUsers := fs.String("slack-allowed-users", "", "comma-separated user IDs allowed to use /vtr for this account (empty: everyone)")
@@ -393,7 +393,7 @@ func leaseMap(ctx context.Context, s *store.Store) (map[string]store.Lease, erro
 
 func accountList(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account list", "[--json]", "List the seller accounts and which bot run replica holds each (lease epoch, since when).\nSecrets are never printed, only whether they are set.")
-	applyDB := dbFlag(fs)
+	applyDB := registryDBFlag(fs)
 	asJSON := fs.Bool("json", false, "one JSON object: {\"accounts\": [...]}")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -459,7 +459,7 @@ func accountList(ctx context.Context, env *Env, args []string) int {
 
 func accountShow(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account show", "NAME", "Show one seller account. Secrets are never printed, only whether they are set.")
-	applyDB := dbFlag(fs)
+	applyDB := registryDBFlag(fs)
 	name, code, ok := oneName(env, fs, "show", args)
 	if !ok {
 		return code
@@ -516,7 +516,7 @@ func accountShow(ctx context.Context, env *Env, args []string) int {
 
 func accountRemove(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account rm", "NAME", "Remove a seller account from the registry, with its data (orders, notices,\noutbox) and its lease. A bot run holding it stops its work at the next renewal.")
-	applyDB := dbFlag(fs)
+	applyDB := registryDBFlag(fs)
 	name, code, ok := oneName(env, fs, "rm", args)
 	if !ok {
 		return code
@@ -547,7 +547,7 @@ func accountRemove(ctx context.Context, env *Env, args []string) int {
 
 func accountRekey(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account rekey", "", "Seal every stored account secret again with VTRBOT_SECRET_KEY. To rotate the key:\nput the new key in VTRBOT_SECRET_KEY and the previous one in\nVTRBOT_SECRET_KEY_OLD, run this, then remove VTRBOT_SECRET_KEY_OLD.")
-	applyDB := dbFlag(fs)
+	applyDB := registryDBFlag(fs)
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -199,3 +199,50 @@ func pgDump(t *testing.T, url string) string {
 	}
 	return string(out)
 }
+
+// --account on data commands: the named account's data; without it the
+// only account, else an error naming them; the environment-only setup
+// (no account rows) unchanged.
+func TestAccountFlag(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vtrbot.db")
+	orders := filepath.Join(sharedPath(t, "testdata/traxtar"), "orders.tsv")
+	window := []string{"--from", "2019-10-15", "--to", "2019-11-14", "--json"}
+	eligible := func(out string) float64 {
+		var v struct{ Overall struct{ Eligible float64 } }
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return v.Overall.Eligible
+	}
+	// No accounts: no flag needed, as before.
+	if code, _, errb := runBot(t, db, nil, "vtr", "status", "--from", "2019-10-15", "--to", "2019-11-14"); code != 0 {
+		t.Fatalf("env-only status: exit %d %s", code, errb)
+	}
+	if code, _, errb := runBot(t, db, nil, "account", "add", "brand_a", "--marketplaces", "US", "--slack-channel", "C1"); code != 0 {
+		t.Fatal(errb)
+	}
+	if code, out, errb := runBot(t, db, nil, "import", "orders", "--account", "brand_a", orders); code != 0 || !strings.Contains(out, "imported 107 orders") {
+		t.Fatalf("import --account: exit %d %q %s", code, out, errb)
+	}
+	runBot(t, db, nil, "import", "shipments", "--account", "brand_a", filepath.Join(sharedPath(t, "testdata/traxtar"), "shipments.tsv"))
+	code, out, errb := runBot(t, db, nil, append([]string{"vtr", "status", "--account", "brand_a"}, window...)...)
+	if code != 0 || eligible(out) == 0 {
+		t.Fatalf("status --account brand_a: exit %d %s %s", code, out, errb)
+	}
+	code, out, _ = runBot(t, db, nil, append([]string{"vtr", "status", "--account", "default"}, window...)...)
+	if code != 0 || eligible(out) != 0 {
+		t.Errorf("account default sees brand_a's packages: %s", out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"vtr", "status"}, "--account: not set, and this database serves several accounts: default, brand_a"},
+		{[]string{"vtr", "status", "--account", "nobody"}, `--account: no account "nobody" (accounts: default, brand_a)`},
+		{[]string{"metrics", "--account", "nobody"}, `--account: no account "nobody"`},
+	} {
+		if code, _, errb := runBot(t, db, nil, tc.args...); code != exitConfig || !strings.Contains(errb, tc.want) {
+			t.Errorf("bot %v: exit %d %q, want exit 2 and %q", tc.args, code, errb, tc.want)
+		}
+	}
+}

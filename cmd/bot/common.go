@@ -81,6 +81,9 @@ func openStore(ctx context.Context, env *Env, cfg *Config) (*store.Store, int, b
 		}
 		return nil, exitFail, false
 	}
+	if cfg.accountAware {
+		return useAccount(ctx, env, cfg, s) // accountflag.go
+	}
 	return s, 0, true
 }
 

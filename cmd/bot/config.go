@@ -64,6 +64,8 @@ type Config struct {
 	SPAPI spapiConfig // spapiconfig.go
 
 	SecretKey, SecretKeyOld secret // account.go
+	Account                 string // --account (accountflag.go)
+	accountAware            bool   // the command takes --account
 
 	LogLevel slog.Level
 }
@@ -344,10 +346,12 @@ func orList(s []string) string {
 // dbFlag adds --db to fs; the returned func applies it over DATABASE_URL.
 func dbFlag(fs *flag.FlagSet) func(*Config) {
 	db := fs.String("db", "", "database: a SQLite file or postgres://... (overrides DATABASE_URL)")
+	account := accountFlag(fs) // accountflag.go
 	return func(c *Config) {
 		if *db != "" {
 			c.DatabaseURL = *db
 		}
+		account(c)
 	}
 }
 
