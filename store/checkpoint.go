@@ -33,6 +33,9 @@ func (s *Store) Checkpoint(ctx context.Context, account, mailbox string) (Checkp
 // advanceCheckpoint moves the checkpoint to uid (never backwards within one
 // UIDVALIDITY; a new UIDVALIDITY starts over).
 func (s *Store) advanceCheckpoint(ctx context.Context, tx *sqlx.Tx, account, mailbox string, validity, uid uint32) error {
+	if err := s.checkFence(ctx, tx); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, mailbox, uidvalidity, last_uid, updated_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET
 		last_uid = CASE WHEN mailbox_checkpoints.uidvalidity = excluded.uidvalidity AND mailbox_checkpoints.last_uid > excluded.last_uid
@@ -46,6 +49,9 @@ func (s *Store) advanceCheckpoint(ctx context.Context, tx *sqlx.Tx, account, mai
 // change, or a first run that starts at the mailbox's current end).
 func (s *Store) SetCheckpoint(ctx context.Context, account, mailbox string, cp Checkpoint) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.checkFence(ctx, tx); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, mailbox, uidvalidity, last_uid, updated_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
 			last_uid = excluded.last_uid, updated_at = excluded.updated_at`),

@@ -44,6 +44,9 @@ func (s *Store) Enqueue(ctx context.Context, e OutboxEntry) error {
 }
 
 func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, e OutboxEntry) error {
+	if err := s.checkFence(ctx, tx); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (outbox_id, notice_id, kind, channel, thread_of, payload, state, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (outbox_id) DO NOTHING`),
 		e.ID, e.NoticeID, e.Kind, e.Channel, e.ThreadOf, e.Payload, s.Now().UTC().Format(fineInstant))

@@ -65,6 +65,9 @@ func (s *Store) SyncState(ctx context.Context, market string) (SyncState, error)
 // [after, before) from its first page; a pass in progress is replaced.
 func (s *Store) StartSync(ctx context.Context, market string, after, before time.Time) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.checkFence(ctx, tx); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO spapi_sync (marketplace, run_after, run_before, next_token, token_at, pages, orders, updated_at)
 			VALUES (?, ?, ?, '', '', 0, 0, ?)
 			ON CONFLICT (marketplace) DO UPDATE SET run_after = excluded.run_after, run_before = excluded.run_before,
@@ -183,6 +186,9 @@ func (s *Store) WriteSyncPage(ctx context.Context, p SyncPage) (SyncSummary, err
 
 // advanceSync records a written page: the next token, or the end of the pass.
 func (s *Store) advanceSync(ctx context.Context, tx *sqlx.Tx, p SyncPage) error {
+	if err := s.checkFence(ctx, tx); err != nil {
+		return err
+	}
 	var q string
 	args := []any{}
 	if p.NextToken != "" {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -43,6 +44,11 @@ type Store struct {
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
 	analyze syncAnalyze // spapi.go
+
+	dsn    string       // as given to Open (account.go derives accounts' URLs)
+	target string       // what the driver got: a file for SQLite
+	epoch  atomic.Int64 // lease.go: 0 = writes are not fenced
+
 	// Now is the clock used for timestamps the store writes.
 	Now func() time.Time
 }
@@ -91,7 +97,7 @@ func open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.Rules.DefaultMarketplace == "" {
 		opts.Rules = vtr.DefaultRules("US")
 	}
-	s := &Store{db: db, dialect: d, rules: opts.Rules, Now: time.Now}
+	s := &Store{db: db, dialect: d, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -123,6 +123,9 @@ func openDB(ctx context.Context, env *Env, cfg *Config, existing bool) (*store.S
 		}
 		return nil, exitFail, false
 	}
+	if cfg.accountAware {
+		return useAccount(ctx, env, cfg, s) // accountflag.go
+	}
 	return s, 0, true
 }
 

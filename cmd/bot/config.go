@@ -73,6 +73,10 @@ type Config struct {
 
 	SPAPI spapiConfig // spapiconfig.go
 
+	SecretKey, SecretKeyOld secret // account.go
+	Account                 string // --account (accountflag.go)
+	accountAware            bool   // the command takes --account
+
 	LogLevel slog.Level
 
 	// Observability.
@@ -268,6 +272,8 @@ func configVars() []configVar {
 			c.MetricsAddr = v
 			return nil
 		}},
+		{"VTRBOT_SECRET_KEY", "", true, "32 bytes in base64 (openssl rand -base64 32): encrypts the accounts' mailbox passwords and Amazon tokens in the database (bot account)", setSecretKey},
+		{"VTRBOT_SECRET_KEY_OLD", "", true, "while rotating VTRBOT_SECRET_KEY: the previous key, so stored secrets still open until bot account rekey", setSecretKeyOld},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {
@@ -440,10 +446,12 @@ func orList(s []string) string {
 // (setup checks it as it checks DATABASE_URL).
 func dbFlag(fs *flag.FlagSet) func(*Config) {
 	db := fs.String("db", "", "database: a SQLite file, postgres://... or host=... dbname=... (overrides DATABASE_URL)")
+	account := accountFlag(fs) // accountflag.go
 	return func(c *Config) {
 		if *db != "" {
 			c.DatabaseURL, c.dbFrom = *db, "--db"
 		}
+		account(c)
 	}
 }
 

@@ -69,6 +69,7 @@ func subcommands() []subcommand {
 		{"mailbox", "mailbox: check the IMAP settings", cmdMailbox},
 		{"doctor", "check every setting end to end: database, mailbox, Slack, Amazon", cmdDoctor},
 		{"version", "print the version and the commit it was built from", cmdVersion},
+		{"account", "the seller accounts one deployment serves: add, list, show, rm, rekey", cmdAccount},
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "run", "[--once]",
 		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). /metrics, /healthz and /readyz are served on\nHTTP_ADDR and on METRICS_ADDR. SIGTERM finishes in-flight work and exits; a refused mailbox login exits 2 after\none alert to SLACK_CHANNEL.")
-	applyDB := dbFlag(fs)
+	applyDB := registryDBFlag(fs) // bot run serves the environment's account (accountflag.go)
 	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron)")
 	if _, code, ok := parseFlags(fs, args); !ok {
 		return code

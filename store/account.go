@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// DefaultAccount is the account the environment-only setup serves: its
+// data is the database DATABASE_URL names, as before accounts existed.
+const DefaultAccount = "default"
+
+// Account is one seller account of the registry (table accounts). The two
+// secret fields hold sealed values (package secretbox); the store never
+// sees them in clear.
+type Account struct {
+	Name                 string `db:"name"`
+	Marketplaces         string `db:"marketplaces"`  // comma-separated codes, e.g. "US,CA"
+	SlackChannel         string `db:"slack_channel"` // triage channel ID
+	SlackAllowedUsers    string `db:"slack_allowed_users"`
+	SlackAllowedChannels string `db:"slack_allowed_channels"`
+	IMAPAddr             string `db:"imap_addr"`
+	IMAPUsername         string `db:"imap_username"`
+	IMAPTLS              string `db:"imap_tls"`
+	IMAPMailbox          string `db:"imap_mailbox"`
+	IMAPAuth             string `db:"imap_auth"`
+	IMAPSecret           string `db:"imap_secret"`         // sealed password or OAuth token
+	SPAPIRefreshToken    string `db:"spapi_refresh_token"` // sealed
+	CreatedAt            string `db:"created_at"`
+	UpdatedAt            string `db:"updated_at"`
+}
+
+// Columns of accounts that hold sealed secrets (the additional data of a
+// sealed value names its column).
+const (
+	ColIMAPSecret        = "imap_secret"
+	ColSPAPIRefreshToken = "spapi_refresh_token"
+)
+
+var accountName = regexp.MustCompile(`^[a-z0-9][a-z0-9_]{0,39}$`)
+
+// CheckAccountName validates a new account's name: lower-case letters,
+// digits and _, at most 40, starting with a letter or digit. It becomes a
+// PostgreSQL schema name or part of a file name, so nothing else is allowed.
+func CheckAccountName(name string) error {
+	if !accountName.MatchString(name) {
+		return vtr.Errorf(vtr.EINVALID, "account name %q: want lower-case letters, digits and _ (at most 40, starting with a letter or digit)", name)
+	}
+	return nil
+}
+
+const accountCols = `name, marketplaces, slack_channel, slack_allowed_users, slack_allowed_channels, imap_addr, imap_username,
+	imap_tls, imap_mailbox, imap_auth, imap_secret, spapi_refresh_token, created_at, updated_at`
+
+// PutAccount adds an account or updates the one with its name (every
+// field is replaced; created_at is kept).
+func (s *Store) PutAccount(ctx context.Context, a Account) error {
+	if err := CheckAccountName(a.Name); err != nil {
+		return err
+	}
+	now := fmtTime(s.Now())
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO accounts (`+accountCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET marketplaces = excluded.marketplaces, slack_channel = excluded.slack_channel,
+			slack_allowed_users = excluded.slack_allowed_users, slack_allowed_channels = excluded.slack_allowed_channels,
+			imap_addr = excluded.imap_addr, imap_username = excluded.imap_username, imap_tls = excluded.imap_tls,
+			imap_mailbox = excluded.imap_mailbox, imap_auth = excluded.imap_auth, imap_secret = excluded.imap_secret,
+			spapi_refresh_token = excluded.spapi_refresh_token, updated_at = excluded.updated_at`),
+			a.Name, a.Marketplaces, a.SlackChannel, a.SlackAllowedUsers, a.SlackAllowedChannels, a.IMAPAddr, a.IMAPUsername,
+			a.IMAPTLS, a.IMAPMailbox, a.IMAPAuth, a.IMAPSecret, a.SPAPIRefreshToken, now, now)
+		return err
+	})
+}
+
+// GetAccount returns one account; ENOTFOUND when there is none by that name.
+func (s *Store) GetAccount(ctx context.Context, name string) (Account, error) {
+	var a Account
+	err := s.db.GetContext(ctx, &a, s.q(`SELECT `+accountCols+` FROM accounts WHERE name = ?`), name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, vtr.Errorf(vtr.ENOTFOUND, "no account %q", name)
+	}
+	return a, err
+}
+
+// Accounts returns every account of the registry, by name.
+func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
+	var as []Account
+	err := s.db.SelectContext(ctx, &as, `SELECT `+accountCols+` FROM accounts ORDER BY name`)
+	return as, err
+}
+
+// SetAccountSecrets replaces the sealed secrets of an account if they are
+// still old (bot account rekey); it reports whether the row changed.
+func (s *Store) SetAccountSecrets(ctx context.Context, name, oldIMAP, oldSPAPI, newIMAP, newSPAPI string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE accounts SET imap_secret = ?, spapi_refresh_token = ?, updated_at = ?
+		WHERE name = ? AND imap_secret = ? AND spapi_refresh_token = ?`),
+		newIMAP, newSPAPI, fmtTime(s.Now()), name, oldIMAP, oldSPAPI)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// RemoveAccount deletes an account from the registry with its lease, and
+// its data: the PostgreSQL schema, or (SQLite) returns the file to delete,
+// which the caller removes once every handle on it is closed.
+func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, err error) {
+	if _, err := s.GetAccount(ctx, name); err != nil {
+		return "", err
+	}
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM leases WHERE account = ?`), name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM accounts WHERE name = ?`), name); err != nil {
+			return err
+		}
+		if s.dialect == Postgres {
+			// The name was checked by CheckAccountName when it was added.
+			if _, err := tx.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+accountSchema(name)+` CASCADE`); err != nil {
+				return fmt.Errorf("drop the account's schema: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil || s.dialect == Postgres {
+		return "", err
+	}
+	return s.accountFile(name), nil
+}
+
+// accountSchema is the PostgreSQL schema of an account other than default.
+func accountSchema(name string) string { return "vtrbot_account_" + name }
+
+// AccountURL returns the database URL of an account's data, derived from the
+// registry's URL: the same URL for default; on PostgreSQL the same database
+// with search_path set to the account's own schema; on SQLite a file beside
+// the registry's (vtrbot.db → vtrbot.account-NAME.db).
+func AccountURL(dsn, name string) (string, error) {
+	if name == DefaultAccount {
+		return dsn, nil
+	}
+	if err := CheckAccountName(name); err != nil {
+		return "", err
+	}
+	d, target := ParseURL(dsn)
+	if d == Postgres {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return "", fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		q := u.Query()
+		q.Set("search_path", accountSchema(name))
+		u.RawQuery = q.Encode()
+		return u.String(), nil
+	}
+	return "sqlite:" + sqliteAccountFile(target, name), nil
+}
+
+func sqliteAccountFile(path, name string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + ".account-" + name + ext
+}
+
+func (s *Store) accountFile(name string) string {
+	return sqliteAccountFile(s.target, name)
+}
+
+// OpenAccount opens an account's data as a Store of its own (see
+// AccountURL), creating and migrating it on first use. The account must
+// be in the registry, except default.
+func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*Store, error) {
+	if name == DefaultAccount {
+		return nil, vtr.Errorf(vtr.EINVALID, "the default account is the registry's own database: use it directly")
+	}
+	if _, err := s.GetAccount(ctx, name); err != nil {
+		return nil, err
+	}
+	if s.dialect == Postgres {
+		if _, err := s.db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+accountSchema(name)); err != nil {
+			return nil, fmt.Errorf("create the account's schema: %w", err)
+		}
+	}
+	dsn, err := AccountURL(s.dsn, name)
+	if err != nil {
+		return nil, err
+	}
+	a, err := Open(ctx, dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if a.dialect == Postgres {
+		// Many accounts per process: a small pool each.
+		a.db.SetMaxOpenConns(3)
+	}
+	return a, nil
+}
