@@ -62,6 +62,18 @@ func (d Date) Time(loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }
 
+// End returns the last second of d in loc, 23:59:59: when a latest ship
+// date or promised delivery date of a marketplace ends (docs/rules.md
+// "Dates are the marketplace's"). Built from the clock time, not from the
+// next midnight, which a daylight-saving change may skip.
+func (d Date) End(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 23, 59, 59, 0, loc)
+}
+
+// DateIn returns the civil date of instant t in loc: the day a confirmation
+// or delivery happened in a marketplace's zone.
+func DateIn(t time.Time, loc *time.Location) Date { return DateOf(t.In(loc)) }
+
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return DateOf(d.Time(time.UTC).AddDate(0, 0, n)) }
 

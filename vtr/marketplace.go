@@ -1,6 +1,16 @@
 package vtr
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"time"
+
+	// The zone table below must work on machines without a zoneinfo
+	// database (scratch and distroless images, Windows): the standard
+	// library's embedded copy, about 450 kB, is used when the system has
+	// none. It is data compiled into the binary, not I/O.
+	_ "time/tzdata"
+)
 
 // Marketplace is one Amazon store.
 type Marketplace struct {
@@ -68,4 +78,57 @@ func MarketplaceOfChannel(channel, def string) string {
 		}
 	}
 	return ""
+}
+
+// marketplaceZones is the time zone in which each marketplace's civil dates
+// (latest ship date, promised delivery date) are days: a date ends at
+// 23:59:59 there (docs/rules.md "Dates are the marketplace's"). IE, EG and ZA
+// are in the table though Marketplaces does not list them yet.
+var marketplaceZones = map[string]string{
+	"US": "America/Los_Angeles", "CA": "America/Los_Angeles", "MX": "America/Los_Angeles",
+	"BR": "America/Sao_Paulo",
+	"UK": "Europe/London", "IE": "Europe/London",
+	"DE": "Europe/Berlin", "FR": "Europe/Berlin", "IT": "Europe/Berlin", "ES": "Europe/Berlin",
+	"NL": "Europe/Berlin", "SE": "Europe/Berlin", "PL": "Europe/Berlin", "BE": "Europe/Berlin",
+	"TR": "Europe/Istanbul",
+	"AE": "Asia/Dubai",
+	"SA": "Asia/Riyadh",
+	"EG": "Africa/Cairo",
+	"IN": "Asia/Kolkata",
+	"ZA": "Africa/Johannesburg",
+	"JP": "Asia/Tokyo",
+	"AU": "Australia/Sydney",
+	"SG": "Asia/Singapore",
+}
+
+// loadedZones is marketplaceZones loaded once: a constant table, built on
+// first use rather than at start.
+var loadedZones = sync.OnceValue(func() map[string]*time.Location {
+	out := make(map[string]*time.Location, len(marketplaceZones))
+	for code, name := range marketplaceZones {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			// Impossible: time/tzdata is compiled in and holds every name above.
+			panic("vtr: time zone " + name + " of marketplace " + code + ": " + err.Error())
+		}
+		out[code] = loc
+	}
+	return out
+})
+
+// MarketplaceZone returns the time zone of a marketplace's civil dates
+// (case-insensitive code; GB is read as UK): America/Los_Angeles for US, CA
+// and MX, Europe/Berlin for DE, FR, IT, ES, NL, SE, PL and BE, Asia/Tokyo for
+// JP, ... A latest ship date or promised delivery date ends at 23:59:59 in
+// it, and a timestamp's day is its date there. An unknown or empty code gives
+// UTC.
+func MarketplaceZone(code string) *time.Location {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if code == "GB" {
+		code = "UK"
+	}
+	if loc, ok := loadedZones()[code]; ok {
+		return loc
+	}
+	return time.UTC
 }
