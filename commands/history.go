@@ -154,7 +154,7 @@ func ForecastReply(market string, wins []vtr.ForecastWindow, urgent []vtr.Urgent
 		if tn == "" {
 			tn = "no tracking number"
 		}
-		fmt.Fprintf(&b, "• %d day(s) left · `%s` %s `%s` · *%s*: %s\n", u.DaysLeft, Escape(u.OrderID), Escape(u.Carrier), Escape(tn), u.Reason, Escape(u.Fix))
+		fmt.Fprintf(&b, "• %s left · `%s` %s `%s` · *%s*: %s\n", vtr.Plural(u.DaysLeft, "day"), Escape(u.OrderID), Escape(u.Carrier), Escape(tn), u.Reason.Words(), Escape(u.Fix))
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*Fix before delivery (fixes after delivery never count):*\n" + b.String()})
 	return r

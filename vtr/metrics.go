@@ -3,7 +3,6 @@ package vtr
 import (
 	"encoding/json"
 	"sort"
-	"strconv"
 	"time"
 )
 
@@ -181,7 +180,7 @@ func OnTimeDeliveryRate(pkgs []PackageFacts, w Window) MetricResult {
 		}
 	}
 	if unknown > 0 {
-		m.Note = strconv.Itoa(unknown) + " tracked package(s) in the window have no delivery date on record and are left out"
+		m.Note = Plural(unknown, "tracked package") + " in the window " + verb(unknown, "has", "have") + " no delivery date on record and " + verb(unknown, "is", "are") + " left out"
 	}
 	sortOffenders(m.Offenders)
 	return m

@@ -9,16 +9,20 @@ import (
 )
 
 func cmdMetrics(ctx context.Context, env *Env, args []string) int {
-	fs := newFlags(env, "metrics", "[window flags] [--json]",
+	fs := newFlags(env, "metrics", "[window flags] [--json|--csv]",
 		"Sibling metrics from the same data (docs/rules.md): Late Shipment Rate over 10 and 30 days, Pre-fulfillment\nCancel Rate over 7 days and On-Time Delivery Rate over 14 days, ending at --as-of (default today), each with\nits target, status and the offending orders. --from/--to compute every metric over that window instead.")
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
+	asCSV := fs.Bool("csv", false, "print CSV: one row per metric and window length")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
 	}
 	defer c.store.Close()
+	if *asJSON && *asCSV {
+		return badUsage(env, vtr.Errorf(vtr.EINVALID, "--json and --csv: choose one"))
+	}
 	w, market := c.window, c.market
 	var custom *vtr.Window
 	if *wf.from != "" {
@@ -34,6 +38,9 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 			AsOf        vtr.Date           `json:"as_of"`
 			Metrics     []vtr.MetricResult `json:"metrics"`
 		}{market, w.To, ms})
+	}
+	if *asCSV {
+		return writeCSV(env, metricsCSV(market, ms))
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "METRIC\tWINDOW\tCOUNT\tRATE\tTARGET\tSTATUS")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
 	"github.com/vtrbot/vtrbot/commands"
@@ -115,6 +116,30 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 			Fixable     []vtr.Urgent         `json:"fixable"`
 		}{mkt, today, wins, urgent})
 	}
-	fmt.Fprint(env.Stdout, commands.Render(commands.ForecastReply(mkt, wins, urgent)))
+	printForecast(env.Stdout, mkt, today, wins, urgent, isTerminal(env.Stdout))
 	return exitOK
+}
+
+// printForecast writes a forecast as tables, like a status: the windows
+// Amazon reports next, then the packages that can still be fixed.
+func printForecast(w io.Writer, market string, today vtr.Date, wins []vtr.ForecastWindow, urgent []vtr.Urgent, color bool) {
+	fmt.Fprintf(w, "Valid Tracking Rate forecast, %s, as of %s (target %.0f%%)\n\n", market, today, vtr.Target*100)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WINDOW\tELIGIBLE\tVALID\tNOT DELIVERED\tRATE\tSTATUS")
+	for _, f := range wins {
+		fmt.Fprintf(tw, "%s to %s\t%d\t%d\t%d\t%s\t%s\n", f.Window.From, f.Window.To, f.Counts.Eligible, f.Counts.Valid, f.Pending, fmtRate(f.Rate), paint(f.Status, color))
+	}
+	tw.Flush()
+	if len(urgent) == 0 {
+		fmt.Fprintln(w, "\nNothing to fix: no undelivered package is invalid.")
+		return
+	}
+	fmt.Fprintf(w, "\n%s to fix before delivery (a fix after delivery never counts):\n\n", vtr.Plural(len(urgent), "package"))
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DAYS LEFT\tDUE\tORDER\tCATEGORY\tCARRIER\tTRACKING\tWHY IT DOES NOT COUNT\tWHAT TO DO")
+	for _, u := range urgent {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.DaysLeft, u.PromisedDelivery, u.OrderID, u.Category, orDash(u.Carrier),
+			orDash(u.TrackingNumber), u.Reason.Words(), u.Fix)
+	}
+	tw.Flush()
 }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vtrbot/vtrbot/store/storetest"
+)
+
+// TestOutput_golden runs the report commands on the traxtar records and
+// compares their text, CSV and JSON with testdata/output. Text says reasons
+// and statuses in words ("no tracking number", "below target"); JSON and
+// CSV keep the codes. -update rewrites the files.
+func TestOutput_golden(t *testing.T) {
+	db := storetest.URL(t, "sqlite")
+	importTraxtar(t, db)
+	win := []string{"--from", "2019-10-15", "--to", "2019-11-14"}
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"status.txt", append([]string{"vtr", "status"}, win...)},
+		{"status.csv", append([]string{"vtr", "status", "--csv"}, win...)},
+		{"status.json", append([]string{"vtr", "status", "--json"}, win...)},
+		{"status-books.csv", append([]string{"vtr", "status", "--csv", "--category", "Books"}, win...)},
+		{"untracked.txt", []string{"vtr", "untracked", "--from", "2019-09-01", "--to", "2019-11-14"}},
+		{"untracked-none.txt", []string{"vtr", "untracked", "--from", "2019-11-10", "--to", "2019-11-14"}},
+		{"metrics.txt", []string{"metrics", "--as-of", "2019-11-14"}},
+		{"metrics.csv", []string{"metrics", "--as-of", "2019-11-14", "--csv"}},
+		{"metrics.json", []string{"metrics", "--as-of", "2019-11-14", "--json"}},
+		{"forecast.txt", []string{"vtr", "forecast", "--as-of", "2019-11-10"}},
+		{"forecast-fixable.txt", []string{"vtr", "forecast", "--as-of", "2019-10-30"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runOK(t, db, tt.args...)
+			golden := filepath.Join("testdata", "output", tt.name)
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				os.WriteFile(golden, []byte(got), 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("bot %s differs from %s:\n--- got\n%s--- want\n%s", strings.Join(tt.args, " "), golden, got, want)
+			}
+			if strings.HasSuffix(tt.name, ".txt") {
+				for _, code := range []string{"NO_TRACKING", "CARRIER_OTHER", "below_target", "(s)", "\n\n\n"} {
+					if strings.Contains(got, code) {
+						t.Errorf("text output has %q; want words, real plurals and no stray blank lines", code)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOutput_csvNeutralisesFormulas: a category name from a seller file
+// that a spreadsheet would run as a formula is written as text.
+func TestOutput_csvNeutralisesFormulas(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"},
+		{"+1", "'+1"}, {"-2", "'-2"}, {"@SUM(A1)", "'@SUM(A1)"}, {"\tx", "'\tx"},
+		{"Books", "Books"}, {"", ""}, {"0.9762", "0.9762"},
+	} {
+		if got := csvCell(tt.in); got != tt.want {
+			t.Errorf("csvCell(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestOutput_exitCodes: --json and --csv together are a usage error (exit
+// 2, one line), not one of them silently.
+func TestOutput_exitCodes(t *testing.T) {
+	db := storetest.URL(t, "sqlite")
+	for _, args := range [][]string{
+		{"vtr", "status", "--json", "--csv"},
+		{"metrics", "--csv", "--json"},
+	} {
+		env, out, errb := testEnv(t, db)
+		if code := run(context.Background(), args, env); code != exitConfig {
+			t.Errorf("bot %s: exit %d, want %d", strings.Join(args, " "), code, exitConfig)
+		}
+		if out.Len() != 0 || strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 || !strings.Contains(errb.String(), "--csv") {
+			t.Errorf("bot %s: stdout %q stderr %q, want nothing and one line naming --csv", strings.Join(args, " "), out, errb)
+		}
+	}
+}
