@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +89,41 @@ func TestOutput_exitCodes(t *testing.T) {
 		if out.Len() != 0 || strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 || !strings.Contains(errb.String(), "--csv") {
 			t.Errorf("bot %s: stdout %q stderr %q, want nothing and one line naming --csv", strings.Join(args, " "), out, errb)
 		}
+	}
+}
+
+// TestVTRHistory_png: --png writes the chart Slack gets, a PNG of the
+// chart's size, for a range with data and for one without.
+func TestVTRHistory_png(t *testing.T) {
+	db := storetest.URL(t, "sqlite")
+	importTraxtar(t, db)
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, from, to, cat string }{
+		{"data.png", "2019-09-01", "2019-11-30", ""},
+		{"books.png", "2019-09-01", "2019-11-30", "Books"},
+		{"empty.png", "2021-01-01", "2021-02-01", ""},
+	} {
+		file := filepath.Join(dir, tt.name)
+		args := []string{"vtr", "history", "--from", tt.from, "--to", tt.to, "--png", file}
+		if tt.cat != "" {
+			args = append(args, "--category", tt.cat)
+		}
+		out := runOK(t, db, args...)
+		if tt.cat != "" && !strings.Contains(out, "category "+tt.cat) {
+			t.Errorf("%s: text does not say which category:\n%s", tt.name, out)
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() != 900 {
+			t.Errorf("%s: not the chart: %v %v", tt.name, err, img)
+		}
+	}
+	env, _, errb := testEnv(t, db)
+	if code := run(context.Background(), []string{"vtr", "history", "--png", filepath.Join(dir, "no", "such", "dir.png")}, env); code != exitFail {
+		t.Errorf("--png into a missing directory: exit %d, want %d (%s)", code, exitFail, errb)
 	}
 }
