@@ -63,6 +63,9 @@ type Config struct {
 
 	SPAPI spapiConfig // spapiconfig.go
 
+	DigestOn bool          // DIGEST_AT is set (digest.go)
+	DigestAt time.Duration // its time of day, from midnight
+
 	LogLevel slog.Level
 }
 
@@ -211,6 +214,7 @@ func configVars() []configVar {
 		{"SPAPI_LWA_URL", "", false, "override the Login-with-Amazon token URL; https:// unless loopback", setSPAPILWAURL},
 		{"SPAPI_POLL", "15m", false, "how often bot run syncs orders from Amazon (Go duration, at least 1m)", setSPAPIPoll},
 		{"SPAPI_SINCE", "60", false, "the first sync's look-back in days", setSPAPISince},
+		{"DIGEST_AT", "", false, "time of day (HH:MM, the account's time zone) bot run posts the daily VTR digest to SLACK_CHANNEL; empty = off", setDigestAt},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {

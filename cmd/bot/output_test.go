@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vtrbot/vtrbot/store/storetest"
 )
@@ -125,5 +126,43 @@ func TestVTRHistory_png(t *testing.T) {
 	env, _, errb := testEnv(t, db)
 	if code := run(context.Background(), []string{"vtr", "history", "--png", filepath.Join(dir, "no", "such", "dir.png")}, env); code != exitFail {
 		t.Errorf("--png into a missing directory: exit %d, want %d (%s)", code, exitFail, errb)
+	}
+}
+
+// TestConfig_digestAt: DIGEST_AT is HH:MM or empty; anything else is one
+// line naming it and exit 2, as is a digest with no SLACK_CHANNEL.
+func TestConfig_digestAt(t *testing.T) {
+	for _, tt := range []struct {
+		val  string
+		on   bool
+		at   time.Duration
+		fail bool
+	}{
+		{"", false, 0, false},
+		{"09:00", true, 9 * time.Hour, false},
+		{"00:00", true, 0, false},
+		{"23:59", true, 23*time.Hour + 59*time.Minute, false},
+		{"9:00", false, 0, true},
+		{"24:00", false, 0, true},
+		{"09:00:00", false, 0, true},
+		{"9am", false, 0, true},
+	} {
+		var c Config
+		err := setDigestAt(&c, tt.val)
+		if (err != nil) != tt.fail || c.DigestOn != tt.on || c.DigestAt != tt.at {
+			t.Errorf("DIGEST_AT=%q: on %v at %v err %v; want on %v at %v fail %v", tt.val, c.DigestOn, c.DigestAt, err, tt.on, tt.at, tt.fail)
+		}
+	}
+	db := storetest.URL(t, "sqlite")
+	for _, vars := range [][]string{
+		{"DIGEST_AT", "9am", "SLACK_BOT_TOKEN", "xoxb-1", "SLACK_CHANNEL", "C1"},
+		{"DIGEST_AT", "09:00"}, // nowhere to post it
+	} {
+		env, _, errb := testEnv(t, db, vars...)
+		code := run(context.Background(), []string{"run", "--once"}, env)
+		line := strings.TrimSpace(errb.String())
+		if code != exitConfig || !strings.HasPrefix(line, "DIGEST_AT") || strings.Contains(line, "\n") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming DIGEST_AT", vars, code, line)
+		}
 	}
 }

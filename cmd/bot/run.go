@@ -37,6 +37,10 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
+	if err := cfg.validateDigest(); err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return exitConfig
+	}
 	if cfg.SPAPI.RefreshToken != "" {
 		if err := cfg.validateSPAPI(); err != nil {
 			fmt.Fprintln(env.Stderr, err)
@@ -86,6 +90,7 @@ type daemon struct {
 	watcher  *imapwatch.Watcher // nil without IMAP_ADDR
 	app      *slackapp.App      // nil without SLACK_BOT_TOKEN
 	syncer   *commands.Syncer   // nil without SPAPI_REFRESH_TOKEN (sync.go)
+	digest   *commands.Digest   // nil without DIGEST_AT (digest.go)
 	cfg      *Config
 }
 
@@ -115,6 +120,7 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 	if cfg.SPAPI.RefreshToken != "" {
 		d.syncer = newSyncer(env, cfg, s, log)
 	}
+	d.digest = newDigest(env, cfg, d.cmds, d.sender.Wake, log)
 	return d, nil
 }
 
@@ -173,6 +179,9 @@ func (d *daemon) run(ctx context.Context) error {
 	}
 	if d.syncer != nil {
 		start("amazon sync", d.syncLoop)
+	}
+	if d.digest != nil {
+		start("digest", d.digest.Run)
 	}
 	if d.app != nil && d.cfg.HTTPAddr != "" && d.cfg.SlackSigningSecret != "" {
 		start("http", d.app.ListenAndServe)
