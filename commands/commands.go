@@ -143,7 +143,10 @@ func (c *Commands) usage(prefix string) Reply {
 	for _, cmd := range c.table {
 		fmt.Fprintf(&b, "• `/vtr %s`: %s\n", cmd.usage, cmd.help)
 	}
-	fmt.Fprintf(&b, "A window is `30d` (the last 30 days) or `2019-10-15..2019-11-14`, at most %d days.", vtr.MaxWindowDays)
+	// The example is the last 30 days, so that it shows data wherever
+	// there is recent data (the demo's seller included).
+	w := vtr.LastDays(c.today(), 30)
+	fmt.Fprintf(&b, "A window is `30d` (the last 30 days) or `FROM..TO`, e.g. `%s..%s`, at most %d days.", w.From, w.To, vtr.MaxWindowDays)
 	return Reply{Text: b.String(), Ephemeral: true}
 }
 

@@ -50,7 +50,7 @@ func TestDispatch(t *testing.T) {
 			{"/vtr status 2024-06-01..2024-06-30", []string{"2024-06-01 to 2024-06-30"}},
 			{"status 7d", []string{"2024-06-25 to 2024-07-01"}},
 			{`status category "Movies & TV"`, []string{"in Movies & TV"}},
-			{"untracked", []string{"NO_TRACKING", "CARRIER_OTHER_INTEGRATED"}},
+			{"untracked", []string{"no tracking number", "carrier typed under \"Other\""}},
 			{"metrics", []string{"Late Shipment Rate", "On-Time Delivery Rate", "Order Defect Rate needs"}},
 			{"forecast", []string{"VTR forecast"}},
 			{"history 60d days 30", []string{"Rolling 30-day VTR"}},
@@ -90,7 +90,7 @@ func TestDispatch_order(t *testing.T) {
 			t.Fatalf("untracked: %v %v", list, err)
 		}
 		out := commands.Render(c.Dispatch(context.Background(), commands.Request{Text: "order " + list[0].OrderID}))
-		if !strings.Contains(out, "Order "+list[0].OrderID) || !strings.Contains(out, string(list[0].Reason)) {
+		if !strings.Contains(out, "Order "+list[0].OrderID) || !strings.Contains(out, list[0].Reason.Words()) {
 			t.Errorf("order reply:\n%s", out)
 		}
 	})

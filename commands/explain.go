@@ -282,7 +282,7 @@ func runNotices(ctx context.Context, c *Commands, _ Request, _ *Args) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Text: fmt.Sprintf("%d latest mail(s)", len(list))}
+	r := Reply{Text: fmt.Sprintf("%d latest %s", len(list), plural(len(list), "mail"))}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: "Latest Amazon and carrier mail"})
 	if len(list) == 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "Nothing stored yet."})
@@ -331,7 +331,7 @@ func failedNotices(ctx context.Context, c *Commands) (*Block, error) {
 		return nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "⛔ *%d mail(s) could not be finished*; each is kept, and the bot's log has the details", count)
+	fmt.Fprintf(&b, "⛔ *%s could not be finished*; each is kept, and the bot's log has the details", vtr.Plural(count, "mail"))
 	if count > len(list) {
 		fmt.Fprintf(&b, " (the latest %d here)", len(list))
 	}
@@ -388,7 +388,7 @@ func describeOrder(o *vtr.Order, pk []store.PackageInfo) string {
 			s += ", shipped " + p.ShipDate.String()
 		}
 		if p.Counted() {
-			s += " (" + string(p.Reason) + ")"
+			s += " (" + p.Reason.Words() + ")"
 		}
 		break
 	}

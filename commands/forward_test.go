@@ -34,10 +34,10 @@ func TestTriageReply_forwards(t *testing.T) {
 	}{
 		{"forward-rfc822.eml", true,
 			[]string{"⚠️ Amazon warning", "What Amazon says:", "forwarded by owner@traxtar.example (trusted: owner@traxtar.example is on the mailbox's domain", "[Draft reply]", "[Mark handled]"},
-			[]string{"not believed", "NOT_AUTHENTIC"}},
+			[]string{"not believed", "whose forward vtrbot does not believe"}},
 		{"forward-stranger-inline.eml", false,
 			[]string{"🚩 Untrusted forward", "Forwarded by helper@stranger.example, not believed: helper@stranger.example is neither in TRUSTED_FORWARDERS",
-				"What the mail claims (not verified):", "NOT_AUTHENTIC", "Forwarded by helper@stranger.example, whose forward vtrbot does not believe",
+				"What the mail claims (not verified):", "Forwarded by helper@stranger.example, whose forward vtrbot does not believe",
 				"add that address to TRUSTED_FORWARDERS"},
 			[]string{"What Amazon says", "[Draft reply]", "[Mark handled]", "[Show untracked packages]"}},
 		{"forward-forged-owner-rfc822.eml", false,

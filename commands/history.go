@@ -49,7 +49,7 @@ func runHistory(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	title := fmt.Sprintf("Rolling %d-day VTR · %s · %s to %s", a.Days, c.market(a), r.From, r.To)
+	title := HistoryTitle(a.Days, c.market(a), r, a.Category)
 	rep := Reply{Text: title}
 	rep.Blocks = append(rep.Blocks, Block{Kind: BlockHeader, Text: title})
 	var b strings.Builder
@@ -63,7 +63,7 @@ func runHistory(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, er
 		fmt.Fprintf(&b, "`%s` %s %s\n", p.Date, bar(p.Overall.Rate()), Rate(p.Overall.Rate()))
 	}
 	rep.Blocks = append(rep.Blocks, Block{Kind: BlockSection, Text: b.String()})
-	if c.Chart != nil && len(pts) > 0 {
+	if c.Chart != nil {
 		png, err := c.Chart(pts, title)
 		if err != nil {
 			c.Logger.Warn("history chart failed", "error", err)
@@ -72,6 +72,16 @@ func runHistory(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, er
 		}
 	}
 	return rep, nil
+}
+
+// HistoryTitle is the title of a history chart and its message: the
+// rolling window, marketplace, category (when one) and range.
+func HistoryTitle(days int, market string, r vtr.Window, category string) string {
+	of := ""
+	if category != "" {
+		of = " · category " + category
+	}
+	return fmt.Sprintf("Rolling %d-day VTR · %s%s · %s to %s", days, market, of, r.From, r.To)
 }
 
 // bar draws a rate as a small text bar (for text-only front ends).
@@ -154,7 +164,7 @@ func ForecastReply(market string, wins []vtr.ForecastWindow, urgent []vtr.Urgent
 		if tn == "" {
 			tn = "no tracking number"
 		}
-		fmt.Fprintf(&b, "• %d day(s) left · `%s` %s `%s` · *%s*: %s\n", u.DaysLeft, Escape(u.OrderID), Escape(u.Carrier), Escape(tn), u.Reason, Escape(u.Fix))
+		fmt.Fprintf(&b, "• %s left · `%s` %s `%s` · *%s*: %s\n", vtr.Plural(u.DaysLeft, "day"), Escape(u.OrderID), Escape(u.Carrier), Escape(tn), u.Reason.Words(), Escape(u.Fix))
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*Fix before delivery (fixes after delivery never count):*\n" + b.String()})
 	return r

@@ -256,7 +256,7 @@ func TestPipeline_givesUpOnAMailThatCannotBeFinished(t *testing.T) {
 
 		out := commands.Render(c.Dispatch(ctx, commands.Request{User: "U1", Text: "notices"}))
 		for _, want := range []string{
-			fmt.Sprintf("%d mail(s) could not be finished", poisoned),
+			fmt.Sprintf("%d mails could not be finished", poisoned),
 			"<poison-000@amazon.com>", "after 5 attempts", "NaN",
 		} {
 			if !strings.Contains(out, want) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/vtrbot/vtrbot/vtr"
 )
 
 var (
@@ -27,8 +29,8 @@ func Render(r Reply) string {
 			t := plain(bl.Text)
 			fmt.Fprintf(&b, "%s\n%s\n", t, strings.Repeat("=", min(len([]rune(t)), 78)))
 		case BlockSection:
-			if bl.Text != "" {
-				b.WriteString(plain(bl.Text))
+			if t := strings.TrimRight(plain(bl.Text), "\n"); t != "" {
+				b.WriteString(t) // a trailing line break would leave a stray blank line
 				b.WriteString("\n")
 			}
 			for i := 0; i < len(bl.Fields); i += 2 {
@@ -66,4 +68,12 @@ func plain(s string) string {
 	s = mrkdwnCode.ReplaceAllString(s, "$1")
 	s = mrkdwnItal.ReplaceAllString(s, "$1$2")
 	return entities.Replace(s)
+}
+
+// plural is noun, or its plural when n is not 1 (vtr.Plurals).
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return vtr.Plurals(noun)
 }

@@ -46,11 +46,11 @@ func runStatus(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, err
 func StatusReply(st vtr.Status) Reply {
 	title := fmt.Sprintf("Valid Tracking Rate · %s · %s to %s", st.Marketplace, st.Window.From, st.Window.To)
 	o := st.Overall
-	summary := fmt.Sprintf("%s *%s* overall: %d of %d eligible packages valid (%d verified by a scan), %d exempt. Target %.0f%%.",
-		statusIcon(o.Status()), Rate(o.Rate()), o.Valid, o.Eligible, o.Verified, o.Exempt, vtr.Target*100)
+	summary := fmt.Sprintf("%s *%s* overall: %d of %s valid (%d verified by a scan), %d exempt. Target %.0f%%.",
+		statusIcon(o.Status()), Rate(o.Rate()), o.Valid, vtr.Plural(o.Eligible, "eligible package"), o.Verified, o.Exempt, vtr.Target*100)
 	if st.Category != "" {
-		summary = fmt.Sprintf("%s *%s* in %s: %d of %d eligible packages valid (%d verified), %d exempt.",
-			statusIcon(o.Status()), Rate(o.Rate()), Escape(st.Category), o.Valid, o.Eligible, o.Verified, o.Exempt)
+		summary = fmt.Sprintf("%s *%s* in %s: %d of %s valid (%d verified), %d exempt.",
+			statusIcon(o.Status()), Rate(o.Rate()), Escape(st.Category), o.Valid, vtr.Plural(o.Eligible, "eligible package"), o.Verified, o.Exempt)
 	}
 	r := Reply{Text: fmt.Sprintf("VTR %s %s..%s: %s (%d/%d)", st.Marketplace, st.Window.From, st.Window.To, Rate(o.Rate()), o.Valid, o.Eligible)}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: title}, Block{Kind: BlockSection, Text: summary})
@@ -101,7 +101,7 @@ func runUntracked(ctx context.Context, c *Commands, _ Request, a *Args) (Reply, 
 
 // UntrackedReply renders the packages that do not count.
 func UntrackedReply(market string, w vtr.Window, list []store.PackageInfo) Reply {
-	r := Reply{Text: fmt.Sprintf("%d package(s) without valid tracking, %s %s..%s", len(list), market, w.From, w.To)}
+	r := Reply{Text: fmt.Sprintf("%s without valid tracking, %s %s..%s", vtr.Plural(len(list), "package"), market, w.From, w.To)}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockHeader, Text: fmt.Sprintf("Packages that do not count · %s · %s to %s", market, w.From, w.To)})
 	if len(list) == 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "✅ Every eligible package in this window has valid tracking."})
@@ -118,7 +118,7 @@ func UntrackedReply(market string, w vtr.Window, list []store.PackageInfo) Reply
 			tn = "no tracking number"
 		}
 		fmt.Fprintf(&b, "• `%s` %s · %s `%s` · shipped %s, due %s · *%s*: %s\n", Escape(p.OrderID), Escape(p.Category),
-			Escape(p.Carrier), Escape(tn), p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason, Escape(p.Reason.Fix()))
+			Escape(p.Carrier), Escape(tn), p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason.Words(), Escape(p.Reason.Fix()))
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: b.String()})
 	return r
@@ -179,11 +179,11 @@ func verdictText(v vtr.Verdict) string {
 	switch v.Ineligible {
 	case vtr.Eligible:
 		if v.Reason.Valid() {
-			return "*" + string(v.Reason) + "* (counts as valid)"
+			return "*" + v.Reason.Words() + "* (counts as valid)"
 		}
-		return "*" + string(v.Reason) + "* (does not count): " + Escape(v.Reason.Fix())
+		return "*" + v.Reason.Words() + "* (does not count): " + Escape(v.Reason.Fix())
 	case vtr.Exempt:
-		return "exempt (" + Escape(v.Exemption) + ")"
+		return Escape(vtr.ExemptionWords(v.Exemption)) + ", exempt"
 	case vtr.NoOrder:
 		return "not counted: the order is not imported"
 	case vtr.NotMFN:
@@ -193,7 +193,7 @@ func verdictText(v vtr.Verdict) string {
 	case vtr.NonAmazonStore:
 		return "not counted: not an Amazon store order"
 	}
-	return "not counted (" + string(v.Ineligible) + ")"
+	return "not counted: " + v.Ineligible.Words()
 }
 
 func orDash(s string) string {

@@ -54,7 +54,7 @@ func TriageReply(e vtr.Explanation, noticeID string, t *store.Triage) Reply {
 	if len(e.Findings) > 0 {
 		var b strings.Builder
 		for _, f := range e.Findings {
-			fmt.Fprintf(&b, "%s `%s` %s\n", sevIcon(f.Severity), f.Code, Escape(f.Text))
+			fmt.Fprintf(&b, "%s %s\n", sevIcon(f.Severity), Escape(f.Text)) // the code is for --json
 		}
 		r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: "*Findings:*\n" + b.String()})
 	}
@@ -181,7 +181,7 @@ func amazonSays(n *vtr.Notice, w vtr.Window) string {
 	for _, c := range n.Claims {
 		switch c.Type {
 		case vtr.ClaimOrderCount:
-			parts = append(parts, fmt.Sprintf("Claims %d order(s) in %d days.", c.Count, c.Days))
+			parts = append(parts, fmt.Sprintf("Claims %s in %s.", vtr.Plural(c.Count, "order"), vtr.Plural(c.Days, "day")))
 		case vtr.ClaimOrderStatus:
 			parts = append(parts, "Claims the order status is "+Escape(c.Text)+".")
 		case vtr.ClaimMetricValue:

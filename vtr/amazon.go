@@ -3,6 +3,7 @@ package vtr
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -88,19 +89,19 @@ func AmazonFindings(f AmazonGapFacts) []Finding {
 	add(sev, "Amazon says %s (%d of %d packages valid) for %s to %s; your records say %s (%d of %d).",
 		amazon, a.Valid, a.Eligible, a.From, a.To, local, l.Valid, l.Eligible)
 	if d := a.To.DaysUntil(f.Today); d >= 0 && d < 14 {
-		add(SevInfo, "The window ended %d day(s) ago: Amazon reports with a lag of about two weeks and refreshes within 72 hours of an edit, so recent scans and fixes may not be in its figure yet.", d)
+		add(SevInfo, "The window ended %s ago: Amazon reports with a lag of about two weeks and refreshes within 72 hours of an edit, so recent scans and fixes may not be in its figure yet.", Plural(d, "day"))
 	}
 	switch {
 	case l.Exempt > 0 && a.Eligible == l.Eligible+l.Exempt:
 		add(SevWarning, "Amazon counts %d shipments: your %d eligible plus the %d your records exempt. Amazon did not apply the exemption; ask Seller Support to.", a.Eligible, l.Eligible, l.Exempt)
 	case l.Exempt > 0 && a.Eligible != l.Eligible:
-		add(SevInfo, "Your records exempt %d package(s) (e.g. letters under $10); Amazon may count some of them among its %d shipments.", l.Exempt, a.Eligible)
+		add(SevInfo, "Your records exempt %s (e.g. letters under $10); Amazon may count some of them among its %d shipments.", Plural(l.Exempt, "package"), a.Eligible)
 	}
 	if a.Valid < l.Valid && f.Unverified > 0 {
-		add(SevInfo, "%d of your valid package(s) have no scan on record; Amazon counts a package valid only once the carrier scanned it, so these may be the ones it has not seen scanned.", f.Unverified)
+		add(SevInfo, "%s of your valid packages %s no scan on record; Amazon counts a package valid only once the carrier scanned it, so these may be the ones it has not seen scanned.", strconv.Itoa(f.Unverified), verb(f.Unverified, "has", "have"))
 	}
 	if a.Eligible > l.Eligible+l.Exempt {
-		add(SevWarning, "Amazon counts %d more shipment(s) than your records hold for that window: import or sync the missing orders and shipments.", a.Eligible-l.Eligible-l.Exempt)
+		add(SevWarning, "Amazon counts %d more %s than your records hold for that window: import or sync the missing orders and shipments.", a.Eligible-l.Eligible-l.Exempt, verb(a.Eligible-l.Eligible-l.Exempt, "shipment", "shipments"))
 	}
 	return out
 }

@@ -25,14 +25,14 @@ func TestAmazonFindings(t *testing.T) {
 		{"Amazon counted the exempt letters", AmazonGapFacts{Amazon: amazon(82, 87, 0.9425), Local: local(82, 84, 3), Today: MustDate("2019-12-04")},
 			[]string{"Amazon says 94.2% (82 of 87", "Amazon did not apply the exemption"}, SevWarning},
 		{"not seen scanned", AmazonGapFacts{Amazon: amazon(54, 58, 0.931), Local: local(58, 58, 0), Unverified: 4, Today: MustDate("2019-12-04")},
-			[]string{"Amazon says 93.1% (54 of 58", "4 of your valid package(s) have no scan"}, SevWarning},
+			[]string{"Amazon says 93.1% (54 of 58", "4 of your valid packages have no scan"}, SevWarning},
 		{"Amazon's lag", AmazonGapFacts{Amazon: amazon(50, 58, 0.862), Local: local(58, 58, 0), Today: MustDate("2019-11-20")},
-			[]string{"Amazon says 86.2%", "ended 6 day(s) ago"}, SevWarning},
+			[]string{"Amazon says 86.2%", "ended 6 days ago"}, SevWarning},
 		{"another window", AmazonGapFacts{Amazon: amazon(58, 58, 1), Local: local(58, 58, 0), Today: MustDate("2019-12-04"),
 			Asked: &Window{From: MustDate("2019-11-01"), To: MustDate("2019-11-30")}},
 			[]string{"not the window asked about", "say the same"}, SevInfo},
 		{"missing orders", AmazonGapFacts{Amazon: amazon(90, 100, 0.9), Local: local(58, 58, 0), Today: MustDate("2019-12-04")},
-			[]string{"Amazon says 90.0%", "42 more shipment(s)"}, SevWarning},
+			[]string{"Amazon says 90.0%", "42 more shipments"}, SevWarning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

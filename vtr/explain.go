@@ -229,7 +229,7 @@ func Reconcile(in ReconcileInput) Explanation {
 				parts = append(parts, id+" (not in your records: import the orders of that period)")
 			}
 		}
-		add(FindNamedOrders, SevInfo, "The mail names %d order(s): %s.", len(n.OrderIDs), strings.Join(parts, "; "))
+		add(FindNamedOrders, SevInfo, "The mail names %s: %s.", Plural(len(n.OrderIDs), "order"), strings.Join(parts, "; "))
 	}
 	e.in = in
 	e.Reply = DraftReply(e, in)
@@ -262,26 +262,26 @@ func reconcileVTR(e *Explanation, in ReconcileInput, add addFunc) {
 		if c.Status() == StatusBelowTarget {
 			add(FindCategoryBelowTarget, SevCritical, "%s is at %s (%d of %d eligible packages valid): below 95%%. This is what \"in select categories\" means; in a small category one bad package is enough.",
 				c.Category, pct(c.Rate()), c.Valid, c.Eligible)
-			e.Actions = append(e.Actions, fmt.Sprintf("Fix or explain the %d invalid package(s) in %s before Amazon acts on the category.", c.Eligible-c.Valid, c.Category))
+			e.Actions = append(e.Actions, fmt.Sprintf("Fix or explain the %s in %s before Amazon acts on the category.", Plural(c.Eligible-c.Valid, "invalid package"), c.Category))
 		}
 	}
 	if len(in.Invalid) > 0 {
 		var parts []string
 		for _, p := range in.Invalid {
-			parts = append(parts, fmt.Sprintf("%s (%s, %s)", p.OrderID, p.Category, p.Reason))
+			parts = append(parts, fmt.Sprintf("%s (%s, %s)", p.OrderID, p.Category, p.Reason.Words()))
 		}
-		add(FindInvalidPackages, SevWarning, "%d package(s) do not count as valid: %s.", len(in.Invalid), strings.Join(parts, "; "))
+		add(FindInvalidPackages, SevWarning, "%s not count as valid: %s.", Plural(len(in.Invalid), "package")+verb(len(in.Invalid), " does", " do"), strings.Join(parts, "; "))
 		e.Actions = append(e.Actions, "List the invalid packages with `bot vtr untracked` (--csv for an appeal) and correct any that are not delivered yet; fixes after delivery never count.")
 	}
 	if len(in.Exempt) > 0 {
-		add(FindExemptPackages, SevInfo, "%d package(s) are exempt and count neither way (%s).", len(in.Exempt), exemptionNames(in.Exempt))
+		add(FindExemptPackages, SevInfo, "%s neither way (%s).", Plural(len(in.Exempt), "package")+verb(len(in.Exempt), " is exempt and counts", " are exempt and count"), exemptionNames(in.Exempt))
 	}
 	if in.Unverified > 0 {
-		add(FindUnverifiedPackages, SevInfo, "%d valid-looking package(s) have no scan evidence yet; carrier delivery mails or Amazon's Valid Tracking report would verify them.", in.Unverified)
+		add(FindUnverifiedPackages, SevInfo, "%s no scan evidence yet; carrier delivery mails or Amazon's Valid Tracking report would verify them.", Plural(in.Unverified, "valid-looking package")+verb(in.Unverified, " has", " have"))
 	}
 	if in.NoPromisedDate > 0 {
-		add(FindPlacedByShipDate, SevInfo, "%d package(s) of %s to %s have no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in to place them as Amazon does.",
-			in.NoPromisedDate, w.From, w.To)
+		add(FindPlacedByShipDate, SevInfo, "%s of %s to %s %s no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in to place them as Amazon does.",
+			Plural(in.NoPromisedDate, "package"), w.From, w.To, verb(in.NoPromisedDate, "has", "have"))
 	}
 }
 
@@ -292,7 +292,7 @@ func exemptionNames(p []PackageRef) string {
 	}
 	var parts []string
 	for k, v := range seen {
-		parts = append(parts, fmt.Sprintf("%d %s", v, k))
+		parts = append(parts, fmt.Sprintf("%d %s", v, ExemptionWords(k)))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
@@ -373,8 +373,8 @@ func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
 				// undated ones may be in it.
 				unchecked = append(unchecked, fmt.Sprintf("order count (%d in %d days)", c.Count, c.Days))
 			case t.Orders != c.Count:
-				add(FindContradictsCount, SevCritical, "Amazon says %d order(s) in the past %d days; your records have %s%d orders from %s to %s (%d merchant-fulfilled).",
-					c.Count, c.Days, atLeast(t), t.Orders, t.Window.From, t.Window.To, t.MFN)
+				add(FindContradictsCount, SevCritical, "Amazon says %s in the past %d days; your records have %s%d orders from %s to %s (%d merchant-fulfilled).",
+					Plural(c.Count, "order"), c.Days, atLeast(t), t.Orders, t.Window.From, t.Window.To, t.MFN)
 			}
 		case ClaimOrderStatus:
 			t := in.OrderCounts
@@ -415,11 +415,11 @@ func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
 				}
 			}
 			if len(in.Invalid) == 0 {
-				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %d package(s), and no package is invalid.",
-					in.Window.From, in.Window.To, letters)
+				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %s, and no package is invalid.",
+					in.Window.From, in.Window.To, Plural(letters, "package"))
 			} else {
-				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %d package(s); it covers %d of the %d invalid package(s) (the others are not letters under $10).",
-					in.Window.From, in.Window.To, letters, covered, len(in.Invalid))
+				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %s; it covers %d of the %s (the others are not letters under $10).",
+					in.Window.From, in.Window.To, Plural(letters, "package"), covered, Plural(len(in.Invalid), "invalid package"))
 			}
 		}
 	}
@@ -439,16 +439,16 @@ func explainNA(e *Explanation, in ReconcileInput, add addFunc) {
 		byReason[p.Reason]++
 	}
 	if k := byReason[CarrierOtherIntegrated]; k > 0 {
-		causes = append(causes, fmt.Sprintf("%d package(s) confirmed with carrier \"Other\" and an integrated carrier typed as its name", k))
+		causes = append(causes, fmt.Sprintf("%s confirmed with carrier \"Other\" and an integrated carrier typed as its name", Plural(k, "package")))
 	}
 	if k := byReason[NoTracking]; k > 0 {
-		causes = append(causes, fmt.Sprintf("%d package(s) confirmed without a tracking number", k))
+		causes = append(causes, fmt.Sprintf("%s confirmed without a tracking number", Plural(k, "package")))
 	}
 	causes = append(causes, "promised delivery dates Amazon holds outside the window it reports (VTR is keyed on the promised delivery date)",
 		"shipments confirmed in your records but not in Amazon's (check Manage Orders for unconfirmed orders)",
 		"a reporting fault on Amazon's side: the dashboard refreshes within 72 hours of an edit")
-	add(FindMetricNAExplained, SevWarning, "Amazon shows N/A, but your records hold %d eligible package(s) for %s to %s (%d valid, rate %s). N/A means Amazon counted none; likely causes: %s.",
-		o.Eligible, w.From, w.To, o.Valid, pct(o.Rate()), strings.Join(causes, "; "))
+	add(FindMetricNAExplained, SevWarning, "Amazon shows N/A, but your records hold %s for %s to %s (%d valid, rate %s). N/A means Amazon counted none; likely causes: %s.",
+		Plural(o.Eligible, "eligible package"), w.From, w.To, o.Valid, pct(o.Rate()), strings.Join(causes, "; "))
 }
 
 func normStatus(s string) string {

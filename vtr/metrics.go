@@ -3,7 +3,6 @@ package vtr
 import (
 	"encoding/json"
 	"sort"
-	"strconv"
 	"time"
 )
 
@@ -232,7 +231,7 @@ func OnTimeDeliveryRate(pkgs []PackageFacts, w Window) MetricResult {
 		}
 	}
 	if m.NotDelivered > 0 {
-		m.Note = strconv.Itoa(m.NotDelivered) + " package(s) with valid tracking promised in the window have no delivery on record yet and are left out"
+		m.Note = Plural(m.NotDelivered, "package") + " with valid tracking promised in the window " + verb(m.NotDelivered, "has", "have") + " no delivery on record yet and " + verb(m.NotDelivered, "is", "are") + " left out"
 	}
 	sortOffenders(m.Offenders)
 	return m

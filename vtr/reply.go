@@ -102,7 +102,8 @@ func (d *draft) vtr() {
 	fmt.Fprintf(b, "\nOur records for %s to %s (%s store, keyed on promised delivery date) show %d eligible merchant-fulfilled packages, %d of them with valid tracking (%s), %d already confirmed delivered or scanned by the carrier, and %d exempt.",
 		w.From, w.To, in.Market, o.Eligible, o.Valid, pct(o.Rate()), o.Verified, o.Exempt)
 	if in.NoPromisedDate > 0 {
-		fmt.Fprintf(b, " %d package(s) have no promised delivery date in our order records and are placed by their ship date.", in.NoPromisedDate)
+		fmt.Fprintf(b, " %s no promised delivery date in our order records and %s placed by %s ship date.", Plural(in.NoPromisedDate, "package")+verb(in.NoPromisedDate, " has", " have"),
+			verb(in.NoPromisedDate, "is", "are"), verb(in.NoPromisedDate, "its", "their"))
 	}
 	b.WriteString("\n")
 	for _, c := range in.Local.Categories {
@@ -292,7 +293,7 @@ func (d *draft) claims() {
 		case FindExemptionClaim:
 			if k := letters(in.Exempt); k > 0 {
 				para()
-				fmt.Fprintf(b, "You wrote that letters and flats under $10 need no tracking: our records already leave %d such package(s) of %s to %s out of the rate.\n", k, w.From, w.To)
+				fmt.Fprintf(b, "You wrote that letters and flats under $10 need no tracking: our records already leave %s of %s to %s out of the rate.\n", Plural(k, "such package"), w.From, w.To)
 			}
 		case FindIgnoreInstruction:
 			if overall, cats := belowTarget(in.Local); isVTR(n.Metric) && (overall || len(cats) > 0) {

@@ -172,8 +172,8 @@ func TestReconcile_draft(t *testing.T) {
 			name:     "packages without promised delivery date are said to be placed by ship date",
 			in:       ReconcileInput{Notice: warning(MetricVTR), Local: allMeet, NoPromisedDate: 4},
 			codes:    []string{FindPlacedByShipDate},
-			want:     []string{"4 package(s) have no promised delivery date in our order records and are placed by their ship date."},
-			findings: []string{"4 package(s) of 2019-10-15 to 2019-11-14 have no promised delivery date"},
+			want:     []string{"4 packages have no promised delivery date in our order records and are placed by their ship date."},
+			findings: []string{"4 packages of 2019-10-15 to 2019-11-14 have no promised delivery date"},
 		},
 		{
 			name: "late shipment rate with no latest-ship-date: not recomputed, not N/A",
@@ -215,7 +215,7 @@ func TestReconcile_draft(t *testing.T) {
 			name:    "the letter exemption Support names is stated with its count",
 			in:      ReconcileInput{Notice: supportReply(Claim{Type: ClaimExemption, Text: "letter_flat_under_10"}), Local: allMeet, Exempt: []PackageRef{{OrderID: "1", Exemption: "us_letter_flat_under_10"}}},
 			codes:   []string{FindExemptionClaim},
-			want:    []string{"our records already leave 1 such package(s) of 2019-10-15 to 2019-11-14 out of the rate"},
+			want:    []string{"our records already leave 1 such package of 2019-10-15 to 2019-11-14 out of the rate"},
 			notWant: []string{"Could you please", "correct the metric"},
 		},
 	}

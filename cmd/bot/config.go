@@ -73,9 +73,11 @@ type Config struct {
 
 	SPAPI spapiConfig // spapiconfig.go
 
-	SecretKey, SecretKeyOld secret // account.go
-	Account                 string // --account (accountflag.go)
-	accountAware            bool   // the command takes --account
+	SecretKey, SecretKeyOld secret        // account.go
+	Account                 string        // --account (accountflag.go)
+	accountAware            bool          // the command takes --account
+	DigestOn                bool          // DIGEST_AT is set (digest.go)
+	DigestAt                time.Duration // its time of day, from midnight
 
 	LogLevel slog.Level
 
@@ -274,6 +276,7 @@ func configVars() []configVar {
 		}},
 		{"VTRBOT_SECRET_KEY", "", true, "32 bytes in base64 (openssl rand -base64 32): encrypts the accounts' mailbox passwords and Amazon tokens in the database (bot account)", setSecretKey},
 		{"VTRBOT_SECRET_KEY_OLD", "", true, "while rotating VTRBOT_SECRET_KEY: the previous key, so stored secrets still open until bot account rekey", setSecretKeyOld},
+		{"DIGEST_AT", "", false, "time of day (HH:MM, the account's time zone) bot run posts the daily VTR digest to SLACK_CHANNEL; empty = off", setDigestAt},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {

@@ -116,10 +116,14 @@ func (d *demo) run(ctx context.Context, toSlack, script bool) error {
 		return err
 	}
 	cmds := newCommands(d.env, d.cfg, d.store, chart.History)
-	if fresh {
-		d.say("\n1. Your records, as vtrbot recomputes them (the last 30 days):\n")
-		fmt.Fprint(d.out, commands.Render(commands.StatusReply(mustStatus(ctx, d.store, d.cfg.Marketplace, vtr.LastDays(today, 30)))))
+	if !fresh {
+		// The story's mails are in this database already: told again they
+		// would only be recognised as seen. Say how to see it again.
+		d.say("%s already holds the demo's story; bot demo --reset tells it again on a fresh database. Meanwhile, ask away:", d.cfg.DatabaseURL)
+		return d.chat(ctx, cmds, today, script)
 	}
+	d.say("\n1. Your records, as vtrbot recomputes them (the last 30 days):\n")
+	fmt.Fprint(d.out, commands.Render(commands.StatusReply(mustStatus(ctx, d.store, d.cfg.Marketplace, vtr.LastDays(today, 30)))))
 
 	srv, err := memserver.StartWith(memserver.Options{Username: "seller@demo.example", Password: "demo-password"})
 	if err != nil {
@@ -178,6 +182,14 @@ func (d *demo) run(ctx context.Context, toSlack, script bool) error {
 		}
 	}
 	d.say("\n3. Ask vtrbot, as in Slack (/vtr help lists the commands; Ctrl-D or exit ends):")
+	return d.chat(ctx, cmds, today, script)
+}
+
+// chat is the demo's prompt (or, with --script, its fixed commands), with
+// examples on the demo's own dates.
+func (d *demo) chat(ctx context.Context, cmds *commands.Commands, today vtr.Date, script bool) error {
+	w := vtr.LastDays(today, 30)
+	d.say("   e.g. /vtr status %s..%s, /vtr untracked, /vtr history 60d, /vtr forecast", w.From, w.To)
 	if script {
 		chat(ctx, d.env, cmds, strings.NewReader(strings.Join(demoScript, "\n")), false)
 		return nil
@@ -209,9 +221,6 @@ func (d *demo) seed(ctx context.Context, today vtr.Date) (sample.Story, bool, er
 	}
 	has, err := d.store.HasData(ctx)
 	if err != nil || has {
-		if has {
-			d.say("Reusing the sample seller in %s (--reset starts over).", d.cfg.DatabaseURL)
-		}
 		return story, false, err
 	}
 	d.say("Creating %s with a sample seller: a small US shop of CDs, DVDs and books, shipped by USPS.", d.cfg.DatabaseURL)

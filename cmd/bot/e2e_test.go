@@ -393,7 +393,7 @@ func TestRun_noticeBecomesOneTriagePost(t *testing.T) {
 			"Amazon warning: Your Valid Tracking Rate is Below 95%",
 			// The local rate of the notice's window (82 of 84, as bot vtr status).
 			"*What your records say:* VTR 97.6% for 2019-10-15 to 2019-11-14 (82 of 84 eligible valid",
-			"*Findings:*", "LOCAL_RATE_MEETS_TARGET", "CATEGORY_BELOW_TARGET",
+			"*Findings:*", "which meets the 95% target", "Books is at 66.7%", // findings in words; codes are for --json
 			"*What to do:*",
 			"Show untracked packages", "Draft reply", "Mark handled",
 		} {

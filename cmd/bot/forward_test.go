@@ -307,7 +307,7 @@ func TestExplain_forwards(t *testing.T) {
 			[]string{"Untrusted forward", "Forwarded by owner@traxtar.example, not believed: neither TRUSTED_FORWARDERS nor an IMAP_USERNAME address is set"},
 			[]string{"What Amazon says", "[Draft reply]"}},
 		{"stranger", "forward-stranger-inline.eml", []string{"TRUSTED_FORWARDERS", "@traxtar.example"},
-			[]string{"Untrusted forward", "Forwarded by helper@stranger.example, not believed", "NOT_AUTHENTIC"},
+			[]string{"Untrusted forward", "Forwarded by helper@stranger.example, not believed", "whose forward vtrbot does not believe"},
 			[]string{"What Amazon says", "[Draft reply]", "Drafted reply to Seller Support"}},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/vtrbot/vtrbot/vtr"
 	"os"
 
 	"github.com/vtrbot/vtrbot/commands"
@@ -75,8 +76,8 @@ func importMail(ctx context.Context, env *Env, applyDB func(*Config), files []st
 			}
 		}
 		f.Close()
-		fmt.Fprintf(env.Stdout, "%s: imported %d mail(s): %d new, %d already stored, %d not about Amazon or a carrier\n",
-			name, total, stored, total-stored-skipped, skipped)
+		fmt.Fprintf(env.Stdout, "%s: imported %s: %d new, %d already stored, %d not about Amazon or a carrier\n",
+			name, vtr.Plural(total, "mail"), stored, total-stored-skipped, skipped)
 	}
 	failed, err := s.FailedNotices(ctx)
 	if err != nil {
@@ -90,7 +91,7 @@ func importMail(ctx context.Context, env *Env, applyDB func(*Config), files []st
 		if err != nil && !errors.Is(err, context.Canceled) {
 			return fail(env, err)
 		}
-		fmt.Fprintf(env.Stdout, "posted %d triage message(s) to Slack\n", n)
+		fmt.Fprintf(env.Stdout, "posted %s to Slack\n", vtr.Plural(n, "triage message"))
 	}
 	return exitOK
 }

@@ -9,17 +9,21 @@ import (
 )
 
 func cmdMetrics(ctx context.Context, env *Env, args []string) int {
-	fs := newFlags(env, "metrics", "[window flags] [--json]",
+	fs := newFlags(env, "metrics", "[window flags] [--json|--csv]",
 		"Sibling metrics from the same data (docs/rules.md): Late Shipment Rate over 10 and 30 days, Pre-fulfillment\nCancel Rate over 7 days and On-Time Delivery Rate over 14 days, ending at --as-of (default today), each with\nits target, status and the offending orders. --from/--to compute every metric over that window instead.\nEach is computed as of its window's last day, whatever day it is run; ship-by and promised dates end at\n23:59:59 in the marketplace's time zone. On-Time Delivery Rate leaves out packages not delivered yet and\nsays how many (not_delivered in --json).")
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
+	asCSV := fs.Bool("csv", false, "print CSV: one row per metric and window length")
 	failBelow := fs.Bool("fail-below", false, "exit 3 when any metric misses its target (N/A does not), for cron")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
 	}
 	defer c.store.Close()
+	if *asJSON && *asCSV {
+		return badUsage(env, vtr.Errorf(vtr.EINVALID, "--json and --csv: choose one"))
+	}
 	w, market := c.window, c.market
 	var custom *vtr.Window
 	if *wf.from != "" {
@@ -47,6 +51,12 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 			AsOf        vtr.Date           `json:"as_of"`
 			Metrics     []vtr.MetricResult `json:"metrics"`
 		}{market, w.To, ms}); code != exitOK {
+			return code
+		}
+		return verdict()
+	}
+	if *asCSV {
+		if code := writeCSV(env, metricsCSV(market, ms)); code != exitOK {
 			return code
 		}
 		return verdict()

@@ -39,6 +39,10 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
+	if err := cfg.validateDigest(); err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return exitConfig
+	}
 	if cfg.SPAPI.RefreshToken != "" {
 		if err := cfg.validateSPAPI(); err != nil {
 			fmt.Fprintln(env.Stderr, err)
@@ -91,6 +95,7 @@ type daemon struct {
 	watcher  *imapwatch.Watcher // nil without IMAP_ADDR
 	app      *slackapp.App      // nil without SLACK_BOT_TOKEN
 	syncer   *commands.Syncer   // nil without SPAPI_REFRESH_TOKEN (sync.go)
+	digest   *commands.Digest   // nil without DIGEST_AT (digest.go)
 	cfg      *Config
 	store    *store.Store
 	metrics  *botMetrics
@@ -137,6 +142,7 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 		d.syncer = newSyncer(env, cfg, s, log)
 		d.metrics.countSync(d.syncer)
 	}
+	d.digest = newDigest(env, cfg, d.cmds, d.sender.Wake, log)
 	return d, nil
 }
 
@@ -197,6 +203,9 @@ func (d *daemon) run(ctx context.Context) error {
 	}
 	if d.syncer != nil {
 		start("amazon sync", d.syncLoop)
+	}
+	if d.digest != nil {
+		start("digest", d.digest.Run)
 	}
 	if d.app != nil && d.cfg.HTTPAddr != "" && d.cfg.SlackSigningSecret != "" {
 		start("http", d.app.ListenAndServe)

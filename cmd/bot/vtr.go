@@ -46,25 +46,34 @@ func cmdVTR(ctx context.Context, env *Env, args []string) int {
 }
 
 func vtrStatus(ctx context.Context, env *Env, args []string) int {
-	fs := newFlags(env, "vtr status", "[window flags] [--json]", "The Valid Tracking Rate of a window, account-wide and per category.")
+	fs := newFlags(env, "vtr status", "[window flags] [--json|--csv]", "The Valid Tracking Rate of a window, account-wide and per category.")
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
+	asCSV := fs.Bool("csv", false, "print CSV: one row per category, then the total")
 	failBelow := fs.Bool("fail-below", false, "exit 3 when the overall rate or any category's is below target (N/A is not below), for cron")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {
 		return code
 	}
 	defer c.store.Close()
+	if *asJSON && *asCSV {
+		return badUsage(env, vtr.Errorf(vtr.EINVALID, "--json and --csv: choose one"))
+	}
 	st, err := c.store.Status(ctx, c.market, c.window, c.cat)
 	if err != nil {
 		return fail(env, err)
 	}
-	if *asJSON {
+	switch {
+	case *asJSON:
 		if code := writeJSON(env, st); code != exitOK {
 			return code
 		}
-	} else {
+	case *asCSV:
+		if code := writeCSV(env, statusCSV(st)); code != exitOK {
+			return code
+		}
+	default:
 		printStatus(env.Stdout, st, isTerminal(env.Stdout))
 		byShip, eligible, err := c.store.PlacedByShipDate(ctx, c.market, c.window, c.cat)
 		if err != nil {
@@ -150,11 +159,11 @@ func printStatus(w io.Writer, st vtr.Status, color bool) {
 		fmt.Fprintf(w, "\nAmazon says: %s (%d of %d valid), %s to %s, status %s (report fetched %s)\n",
 			fmtRate(a.Rate), a.Valid, a.Eligible, a.From, a.To, orDash(a.Status), a.FetchedAt.UTC().Format("2006-01-02 15:04Z"))
 	}
-	for _, s := range st.NA {
-		fmt.Fprintf(w, "\nN/A: %s", s)
-	}
 	if len(st.NA) > 0 {
-		fmt.Fprintln(w)
+		fmt.Fprintln(w) // one blank line before the N/A causes, none between them
+	}
+	for _, s := range st.NA {
+		fmt.Fprintf(w, "N/A: %s\n", s)
 	}
 }
 
@@ -165,18 +174,30 @@ func fmtRate(r *float64) string {
 	return fmt.Sprintf("%.1f%%", *r*100)
 }
 
-// paint colours a status word on a terminal.
+// statusWords says a status code ("below_target") for people.
+func statusWords(status string) string {
+	switch status {
+	case vtr.StatusBelowTarget:
+		return "below target"
+	case vtr.StatusNA:
+		return "N/A"
+	}
+	return status
+}
+
+// paint says a status in words, coloured on a terminal.
 func paint(status string, color bool) string {
+	words := statusWords(status)
 	if !color {
-		return status
+		return words
 	}
 	switch status {
 	case vtr.StatusOK:
-		return "\x1b[32m" + status + "\x1b[0m"
+		return "\x1b[32m" + words + "\x1b[0m"
 	case vtr.StatusBelowTarget:
-		return "\x1b[31m" + status + "\x1b[0m"
+		return "\x1b[31m" + words + "\x1b[0m"
 	}
-	return "\x1b[33m" + status + "\x1b[0m"
+	return "\x1b[33m" + words + "\x1b[0m"
 }
 
 func vtrUntracked(ctx context.Context, env *Env, args []string) int {
@@ -209,18 +230,19 @@ func vtrUntracked(ctx context.Context, env *Env, args []string) int {
 		}
 		return exitOK
 	}
-	fmt.Fprintf(env.Stdout, "Packages that do not count as valid, %s, %s to %s: %d\n\n", market, w.From, w.To, len(list))
+	fmt.Fprintf(env.Stdout, "Packages that do not count as valid, %s, %s to %s: %d\n", market, w.From, w.To, len(list))
 	if len(list) == 0 {
 		return exitOK
 	}
+	fmt.Fprintln(env.Stdout)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ORDER\tCATEGORY\tCARRIER\tTRACKING\tSHIPPED\tDUE\tREASON")
+	fmt.Fprintln(tw, "ORDER\tCATEGORY\tCARRIER\tTRACKING\tSHIPPED\tDUE\tWHY IT DOES NOT COUNT")
 	for _, p := range list {
 		tn := p.TrackingNumber
 		if tn == "" {
 			tn = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.OrderID, p.Category, p.Carrier, tn, p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.OrderID, p.Category, p.Carrier, tn, p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason.Words())
 	}
 	tw.Flush()
 	return exitOK

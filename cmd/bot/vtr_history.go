@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/vtrbot/vtrbot/commands"
+	"github.com/vtrbot/vtrbot/commands/chart"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
 func vtrHistory(ctx context.Context, env *Env, args []string) int {
-	fs := newFlags(env, "vtr history", "--from YYYY-MM-DD --to YYYY-MM-DD [--days 30] [--json]",
+	fs := newFlags(env, "vtr history", "--from YYYY-MM-DD --to YYYY-MM-DD [--days 30] [--json] [--png FILE]",
 		"The rolling N-day Valid Tracking Rate for every day of a range, overall and per category (the series a\nchart is drawn from). One scan of the store, whatever the range.")
 	applyDB := dbFlag(fs)
 	from := fs.String("from", "", "first day of the range (default: 90 days before --to)")
@@ -19,6 +23,7 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
 	cat := fs.String("category", "", "only this category")
 	asJSON := fs.Bool("json", false, "print JSON")
+	pngFile := fs.String("png", "", "also write the chart Slack gets to this PNG file")
 	if _, code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -47,6 +52,11 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	if *pngFile != "" {
+		if err := writePNG(*pngFile, pts, commands.HistoryTitle(*days, mkt, r, *cat)); err != nil {
+			return fail(env, err)
+		}
+	}
 	if *asJSON {
 		return writeJSON(env, struct {
 			Marketplace string             `json:"marketplace"`
@@ -57,7 +67,11 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 			Series      []vtr.HistoryPoint `json:"series"`
 		}{mkt, r.From, r.To, *days, vtr.Target, pts})
 	}
-	fmt.Fprintf(env.Stdout, "Rolling %d-day Valid Tracking Rate, %s, %s to %s\n\n", *days, mkt, r.From, r.To)
+	of := ""
+	if *cat != "" {
+		of = ", category " + *cat
+	}
+	fmt.Fprintf(env.Stdout, "Rolling %d-day Valid Tracking Rate, %s%s, %s to %s\n\n", *days, mkt, of, r.From, r.To)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATE\tELIGIBLE\tVALID\tRATE\tSTATUS\tBELOW TARGET")
 	color := isTerminal(env.Stdout)
@@ -115,6 +129,58 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 			Fixable     []vtr.Urgent         `json:"fixable"`
 		}{mkt, today, wins, urgent})
 	}
-	fmt.Fprint(env.Stdout, commands.Render(commands.ForecastReply(mkt, wins, urgent)))
+	printForecast(env.Stdout, mkt, today, wins, urgent, isTerminal(env.Stdout))
 	return exitOK
+}
+
+// writePNG writes the history chart to file: to a temporary file beside it
+// first, renamed into place, so a failure leaves no half-written PNG.
+func writePNG(file string, pts []vtr.HistoryPoint, title string) error {
+	b, err := chart.History(pts, title)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".vtr-history-*.png")
+	if err != nil {
+		return fmt.Errorf("--png: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--png: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--png: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("--png: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return fmt.Errorf("--png: %w", err)
+	}
+	return nil
+}
+
+// printForecast writes a forecast as tables, like a status: the windows
+// Amazon reports next, then the packages that can still be fixed.
+func printForecast(w io.Writer, market string, today vtr.Date, wins []vtr.ForecastWindow, urgent []vtr.Urgent, color bool) {
+	fmt.Fprintf(w, "Valid Tracking Rate forecast, %s, as of %s (target %.0f%%)\n\n", market, today, vtr.Target*100)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WINDOW\tELIGIBLE\tVALID\tNOT DELIVERED\tRATE\tSTATUS")
+	for _, f := range wins {
+		fmt.Fprintf(tw, "%s to %s\t%d\t%d\t%d\t%s\t%s\n", f.Window.From, f.Window.To, f.Counts.Eligible, f.Counts.Valid, f.Pending, fmtRate(f.Rate), paint(f.Status, color))
+	}
+	tw.Flush()
+	if len(urgent) == 0 {
+		fmt.Fprintln(w, "\nNothing to fix: no undelivered package is invalid.")
+		return
+	}
+	fmt.Fprintf(w, "\n%s to fix before delivery (a fix after delivery never counts):\n\n", vtr.Plural(len(urgent), "package"))
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DAYS LEFT\tDUE\tORDER\tCATEGORY\tCARRIER\tTRACKING\tWHY IT DOES NOT COUNT\tWHAT TO DO")
+	for _, u := range urgent {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.DaysLeft, u.PromisedDelivery, u.OrderID, u.Category, orDash(u.Carrier),
+			orDash(u.TrackingNumber), u.Reason.Words(), u.Fix)
+	}
+	tw.Flush()
 }

@@ -15,6 +15,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/vtrbot/vtrbot/vtr"
@@ -70,24 +71,41 @@ func palette() color.Palette {
 func seriesColour(i int) uint8 { return firstSeries + uint8(i%seriesColours) }
 
 // History renders points as a PNG: one line per category, one for the
-// account, and the dashed target. A day without a rate (nothing eligible)
-// leaves a gap in that line; a day with a rate between two gaps is a dot.
+// account, and the dashed target, on a y axis zoomed to the data and the
+// target. A day without a rate (nothing eligible) leaves a gap in that
+// line; a day with a rate between two gaps is a dot. Lines that meet (at
+// 100 %, say) are drawn side by side. A category whose points rest on few
+// packages says how many in the legend ("n=3-6"). A chart of one category
+// (the account line would repeat it) draws that category alone. A range
+// with no rate at all says "no data" over the empty axes.
 func History(points []vtr.HistoryPoint, title string) ([]byte, error) {
-	if len(points) == 0 {
-		return nil, fmt.Errorf("no points to draw")
-	}
 	cats, overall := collect(points)
-	f := newFrame(points, legendEntries(cats, overall))
+	f := newFrame(points, legendEntries(points, cats, overall))
 	img := image.NewPaletted(image.Rect(0, 0, width, height), palette())
 	c := canvas{img} // index 0 is white: the background is already there
 	f.drawAxes(c, points)
 	y95 := f.y(vtr.Target)
 	c.dashedH(f.plot.Min.X+1, f.plot.Max.X, y95, lineSize, 8, 5, red)
+	all := ratesOf(cats, overall) // overall first, then the categories
+	ys, drawn := make([][]int, len(all)), make([][]bool, len(all))
+	for s, rates := range all {
+		ys[s], drawn[s] = make([]int, len(points)), make([]bool, len(points))
+		for i, r := range rates {
+			if !math.IsNaN(r) {
+				ys[s][i], drawn[s][i] = f.y(r), true
+			}
+		}
+	}
+	offs := dodge(ys, drawn, lineSize+1)
 	for i, s := range cats {
-		f.drawSeries(c, s.rates, lineSize, seriesColour(i))
+		f.drawSeries(c, s.rates, offs[i+1], lineSize, seriesColour(i))
 	}
 	if overall != nil {
-		f.drawSeries(c, overall, overallSize, black)
+		f.drawSeries(c, overall, offs[0], overallSize, black)
+	}
+	if overall == nil && len(cats) == 0 {
+		const none = "no data: nothing eligible in this range"
+		c.text((f.plot.Min.X+f.plot.Max.X-textWidth(none))/2, (f.plot.Min.Y+f.plot.Max.Y)/2-lineHeight/2, none, black)
 	}
 	t := clean(title, maxTitle)
 	c.text((width-textWidth(t))/2, 8, t, black)
@@ -107,8 +125,20 @@ type series struct {
 
 // collect splits points into per-category rates, sorted by name, and the
 // overall rates (nil when no day has one). A category with no rate on any
-// day is left out, as it would draw nothing.
+// day is left out, as it would draw nothing. When the only category's
+// rates are the overall ones (a chart of one category), the overall line
+// is left out: it would hide the category's under black.
 func collect(points []vtr.HistoryPoint) ([]series, []float64) {
+	cats, overall := collectAll(points)
+	if len(cats) == 1 && slices.EqualFunc(cats[0].rates, overall, func(a, b float64) bool {
+		return a == b || (math.IsNaN(a) && math.IsNaN(b))
+	}) {
+		overall = nil
+	}
+	return cats, overall
+}
+
+func collectAll(points []vtr.HistoryPoint) ([]series, []float64) {
 	gaps := func() []float64 {
 		r := make([]float64, len(points))
 		for i := range r {
@@ -144,10 +174,18 @@ func collect(points []vtr.HistoryPoint) ([]series, []float64) {
 	return cats, overall
 }
 
-func legendEntries(cats []series, overall []float64) []entry {
+func legendEntries(points []vtr.HistoryPoint, cats []series, overall []float64) []entry {
 	es := []entry{{label: "target 95%", ci: red, size: lineSize, dashed: true}}
 	for i, s := range cats {
-		es = append(es, entry{label: clean(s.name, maxLabel), ci: seriesColour(i), size: lineSize})
+		label := clean(s.name, maxLabel)
+		if lo, hi := packageRange(points, s.name); hi > 0 && hi < small {
+			if lo == hi {
+				label += fmt.Sprintf(" (n=%d)", lo)
+			} else {
+				label += fmt.Sprintf(" (n=%d-%d)", lo, hi)
+			}
+		}
+		es = append(es, entry{label: label, ci: seriesColour(i), size: lineSize})
 	}
 	if overall != nil {
 		es = append(es, entry{label: "all categories", ci: black, size: overallSize})

@@ -70,7 +70,7 @@ func render(t testing.TB, pts []vtr.HistoryPoint) image.Image {
 // frameOf is the layout History uses for pts.
 func frameOf(pts []vtr.HistoryPoint) frame {
 	cats, overall := collect(pts)
-	return newFrame(pts, legendEntries(cats, overall))
+	return newFrame(pts, legendEntries(pts, cats, overall))
 }
 
 func same(a, b color.Color) bool {
@@ -132,11 +132,22 @@ func TestHistory_draws(t *testing.T) {
 	}
 }
 
-func TestHistory_noPoints(t *testing.T) {
-	for _, pts := range [][]vtr.HistoryPoint{nil, {}} {
-		if b, err := History(pts, "t"); err == nil {
-			t.Errorf("History(%d points) = %d bytes, want an error", len(pts), len(b))
-		}
+// TestHistory_noData: an empty range, or one where nothing was eligible,
+// is a chart that says so, not an error or a blank plot.
+func TestHistory_noData(t *testing.T) {
+	for name, pts := range map[string][]vtr.HistoryPoint{
+		"no points":    nil,
+		"nothing ever": history(30, []string{"Books"}, constant(none), flat(none)),
+		"exempt only":  history(30, []string{"Books"}, constant(exempt), flat(exempt)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			img := render(t, pts)
+			f := frameOf(pts)
+			mid := image.Rect(f.plot.Min.X+1, (f.plot.Min.Y+f.plot.Max.Y)/2-lineHeight, f.plot.Max.X, (f.plot.Min.Y+f.plot.Max.Y)/2+lineHeight)
+			if n := count(img, mid, black); n < 100 {
+				t.Errorf("black pixels in the middle of the plot = %d, want the words \"no data\"", n)
+			}
+		})
 	}
 }
 

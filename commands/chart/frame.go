@@ -3,7 +3,6 @@ package chart
 import (
 	"image"
 	"math"
-	"strconv"
 
 	"github.com/vtrbot/vtrbot/vtr"
 )
@@ -15,6 +14,7 @@ type frame struct {
 	plot   image.Rectangle
 	n      int
 	legend []placed
+	axis   axis
 }
 
 // newFrame lays out the legend first: it takes one to maxLegendRows rows
@@ -22,10 +22,12 @@ type frame struct {
 func newFrame(points []vtr.HistoryPoint, entries []entry) frame {
 	legend := placeLegend(entries, plotLeft, width-plotRightPad)
 	bottom := height - bottomPad - rows(legend)*legendRowH - belowPlot
+	cats, overall := collect(points)
 	return frame{
 		plot:   image.Rect(plotLeft, plotTop, width-plotRightPad, bottom),
 		n:      len(points),
 		legend: legend,
+		axis:   yAxis(ratesOf(cats, overall), vtr.Target),
 	}
 }
 
@@ -38,22 +40,26 @@ func (f frame) x(i int) int {
 	return f.plot.Min.X + inset + (i*span+(f.n-1)/2)/(f.n-1)
 }
 
-// y is the row of rate r (0..1; anything outside is clamped).
+// y is the row of rate r (0..1; anything outside the axis is clamped).
 func (f frame) y(r float64) int {
-	r = min(max(r, 0), 1)
-	return f.plot.Max.Y - int(math.Round(r*float64(f.plot.Dy())))
+	lo, top := float64(f.axis.lo)/1000, float64(f.axis.top)/1000
+	r = min(max(r, lo), top)
+	return f.plot.Max.Y - int(math.Round((r-lo)/(top-lo)*float64(f.plot.Dy())))
 }
 
-// drawAxes draws the grid every 10 % with labels, the axes, and a few date
-// ticks (first, last, and evenly between) with YYYY-MM-DD labels.
+// drawAxes draws the grid of the zoomed axis with labels, the axes, and a
+// few date ticks (first, last, and evenly between) with YYYY-MM-DD labels.
 func (f frame) drawAxes(c canvas, points []vtr.HistoryPoint) {
-	for p := 0; p <= 100; p += 10 {
-		y := f.y(float64(p) / 100)
+	for _, p := range f.axis.grid() {
+		y := f.y(float64(p) / 1000)
 		c.fill(image.Rect(f.plot.Min.X, y, f.plot.Max.X, y+1), grey)
-		l := strconv.Itoa(p) + "%"
+		l := f.axis.label(p)
 		c.text(f.plot.Min.X-6-textWidth(l), y-lineHeight/2, l, black)
 	}
 	for _, i := range ticks(f.n) {
+		if f.n == 0 {
+			break // an empty range: no dates to label
+		}
 		x := f.x(i)
 		c.fill(image.Rect(x, f.plot.Min.Y, x+1, f.plot.Max.Y), grey)
 		c.fill(image.Rect(x, f.plot.Max.Y, x+1, f.plot.Max.Y+5), black)
@@ -67,19 +73,26 @@ func (f frame) drawAxes(c canvas, points []vtr.HistoryPoint) {
 	c.textUp(6, (f.plot.Min.Y+f.plot.Max.Y+textWidth(yLabel))/2, yLabel, black)
 }
 
-// drawSeries draws rates as a line of size px. NaN is a day without a rate:
-// the line stops there and is not joined across the gap, and a day with
-// gaps on both sides gets a dot so it still shows.
-func (f frame) drawSeries(c canvas, rates []float64, size int, ci uint8) {
+// drawSeries draws rates as a line of size px, each day's point moved by
+// off[i] px (dodge; nil = none). NaN is a day without a rate: the line
+// stops there and is not joined across the gap, and a day with gaps on
+// both sides gets a dot so it still shows.
+func (f frame) drawSeries(c canvas, rates []float64, off []int, size int, ci uint8) {
+	o := func(i int) int {
+		if off == nil {
+			return 0
+		}
+		return off[i]
+	}
 	for i, r := range rates {
 		if math.IsNaN(r) {
 			continue
 		}
 		prev := i > 0 && !math.IsNaN(rates[i-1])
 		next := i+1 < len(rates) && !math.IsNaN(rates[i+1])
-		x, y := f.x(i), f.y(r)
+		x, y := f.x(i), f.y(r)+o(i)
 		if next {
-			c.line(x, y, f.x(i+1), f.y(rates[i+1]), size, ci)
+			c.line(x, y, f.x(i+1), f.y(rates[i+1])+o(i+1), size, ci)
 		} else if !prev {
 			c.dot(x, y, 2*size+1, ci)
 		}
