@@ -256,7 +256,7 @@ func TestOnTimeDeliveryRate_notDelivered(t *testing.T) {
 	if m.Numerator != 1 || m.Denominator != 1 || m.NotDelivered != 2 {
 		t.Fatalf("OnTimeDeliveryRate = %d/%d, %d not delivered; want 1/1, 2", m.Numerator, m.Denominator, m.NotDelivered)
 	}
-	if !strings.HasPrefix(m.Note, "2 package(s)") {
+	if !strings.HasPrefix(m.Note, "2 packages ") {
 		t.Errorf("Note = %q, want it to count the 2 packages left out", m.Note)
 	}
 	for _, tt := range []struct {
