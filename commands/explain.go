@@ -382,8 +382,10 @@ func describeOrder(o *vtr.Order, pk []store.PackageInfo) string {
 		s += ", ship by " + o.LatestShipDate.String()
 	}
 	for _, p := range pk {
-		if !p.ConfirmedAt.IsZero() {
-			s += ", confirmed " + p.ConfirmedAt.UTC().Format("2006-01-02 15:04Z")
+		// The first confirmation, as Late Shipment Rate counts it: a
+		// re-upload never moves it (docs/rules.md "Sibling metrics").
+		if at := p.FirstConfirmed(); !at.IsZero() {
+			s += ", confirmed " + at.UTC().Format("2006-01-02 15:04Z")
 		} else {
 			s += ", shipped " + p.ShipDate.String()
 		}

@@ -308,5 +308,22 @@ func TestExplain_metricEdges(t *testing.T) {
 				t.Errorf("explain %s: metrics %+v, want %+v", metric, e.Metrics, want[i])
 			}
 		}
+		// A notice naming the re-uploaded order: its description gives the
+		// first confirmation, the one the rate counts, not the re-upload's.
+		n := &vtr.Notice{Kind: vtr.KindPerformanceWarning, Metric: vtr.MetricLateShipment, Marketplace: "US", Period: &period,
+			Date: time.Date(2024, 4, 2, 9, 0, 0, 0, time.UTC), Authentic: true, OrderIDs: []string{metricsOrderID(0)}}
+		e, err := c.Explain(t.Context(), n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var named string
+		for _, f := range e.Findings {
+			if f.Code == vtr.FindNamedOrders {
+				named = f.Text
+			}
+		}
+		if !strings.Contains(named, "confirmed 2024-03-05 20:00Z") || strings.Contains(named, "2024-03-07") {
+			t.Errorf("named order: %q, want its first confirmation 2024-03-05 20:00Z", named)
+		}
 	})
 }
