@@ -150,13 +150,6 @@ func (s *Store) Notices(ctx context.Context, limit int) ([]StoredNotice, error) 
 	return out, err
 }
 
-// CaseNotices lists the notices of one case, oldest first.
-func (s *Store) CaseNotices(ctx context.Context, caseKey string) ([]StoredNotice, error) {
-	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE case_key = ? ORDER BY notice_date, received_at`), caseKey)
-	return out, err
-}
-
 // SaveParsed records the parse step: the notice as JSON, or why it failed.
 // Its kind, date, metric and authenticity are kept in columns too, for
 // LatestWarningCase.

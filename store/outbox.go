@@ -62,15 +62,6 @@ const dueSelect = `SELECT o.outbox_id, o.notice_id, o.kind, o.channel, o.thread_
 		FROM outbox o LEFT JOIN outbox p ON p.outbox_id = o.thread_of
 		WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.thread_of = '' OR p.state = 'sent')`
 
-// Due returns pending entries whose next attempt is due, oldest first,
-// claimed or not; thread replies only once their parent is sent (ThreadTS
-// is the parent's ts). A sender uses ClaimOutbox instead.
-func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]OutboxEntry, error) {
-	var out []OutboxEntry
-	err := s.db.SelectContext(ctx, &out, s.q(dueSelect+` ORDER BY o.created_at, o.outbox_id LIMIT ?`), fmtTime(now), limit)
-	return out, err
-}
-
 // ErrClaimLost is returned by MarkAttempt and MarkRetry when the sender
 // does not hold the entry's claim (any more): its claim expired and another
 // sender took the entry, or the entry was sent meanwhile.

@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/jmoiron/sqlx"
 )
@@ -21,9 +19,4 @@ func openPostgres(ctx context.Context, dsn string) (*sqlx.DB, error) {
 	// PostgreSQL's default max_connections is 100 across all clients.
 	db.SetMaxOpenConns(8)
 	return db, nil
-}
-
-func isPgUniqueViolation(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
 }

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/jmoiron/sqlx"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // openSQLite opens a SQLite file with WAL, a busy timeout and foreign keys on
@@ -40,14 +38,4 @@ func openSQLite(ctx context.Context, path string) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
-}
-
-// isUniqueViolation reports a primary-key or unique constraint failure.
-func isUniqueViolation(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code()
-		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return isPgUniqueViolation(err)
 }

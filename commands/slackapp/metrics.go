@@ -1,8 +1,6 @@
 package slackapp
 
 import (
-	"context"
-	"io"
 	"net/http"
 
 	"github.com/vtrbot/vtrbot/obs"
@@ -70,7 +68,3 @@ func newMetrics(reg *obs.Registry) *metrics {
 func (a *App) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	obs.ServeMetrics(a.metrics.reg)(w, r)
 }
-
-// WriteMetrics writes every series of the App's registry in the Prometheus
-// text format.
-func (a *App) WriteMetrics(w io.Writer) { a.metrics.reg.Write(context.Background(), w) }

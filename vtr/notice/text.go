@@ -226,24 +226,6 @@ func indexWord(low, word string, from int) int {
 	return -1
 }
 
-// firstOf returns the position and index of the earliest of words in low (as
-// words of their own when whole is set), or -1.
-func firstOf(low string, words []string, whole bool) (pos, which int) {
-	pos, which = -1, -1
-	for k, w := range words {
-		var i int
-		if whole {
-			i = indexWord(low, w, 0)
-		} else {
-			i = strings.Index(low, w)
-		}
-		if i >= 0 && (pos < 0 || i < pos) {
-			pos, which = i, k
-		}
-	}
-	return pos, which
-}
-
 // containsAny reports whether low contains any of words.
 func containsAny(low string, words []string) bool {
 	for _, w := range words {
