@@ -204,7 +204,7 @@ func (c *Commands) metricGap(ctx context.Context, market string, w vtr.Window, m
 
 // Metrics computes the sibling metrics on their standard windows ending at
 // asOf: late shipment over 10 and 30 days, cancellation over 7, on-time
-// delivery over 14 (docs/domain.md §2).
+// delivery over 14 (docs/rules.md "Sibling metrics").
 func (c *Commands) Metrics(ctx context.Context, market string, asOf vtr.Date, custom *vtr.Window) ([]vtr.MetricResult, error) {
 	if custom != nil {
 		return c.metrics(ctx, market, *custom, "")

@@ -89,7 +89,7 @@ func newDovecot(t *testing.T) *testServer {
 }
 
 // config is a watcher config for srv with test timings: a 1 s recheck
-// covers imapmemserver's lost IDLE wake-up (tech-notes 1.6).
+// covers imapmemserver's lost IDLE wake-up (docs/imap.md "New mail").
 func (srv *testServer) config(t *testing.T, logs *logRecorder) Config {
 	return Config{
 		Addr: srv.addr(), Username: srv.user, Password: srv.pass, TLS: "none",

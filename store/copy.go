@@ -71,7 +71,7 @@ const copyFetch = 5000
 // merges them into packages, and the packages of known orders are
 // reclassified. Everything runs in one transaction on one connection: the
 // pgx connection COPY needs is the one the sqlx transaction runs on
-// (tech-notes §4.1), so an error anywhere, a bad row included, rolls back
+// (reached through conn.Raw and stdlib.Conn), so an error anywhere, a bad row included, rolls back
 // the whole file.
 func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
 	var sum ImportSummary

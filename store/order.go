@@ -345,7 +345,7 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 	return oc, rows.Err()
 }
 
-// Counts returns the number of rows of each table, for tests and `bot demo`.
+// Counts returns the number of rows of each table, for tests.
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
 	for _, t := range []string{"orders", "order_items", "packages", "sku_categories", "vtr_report_rows",

@@ -150,7 +150,7 @@ func (s *Store) MarkRetry(ctx context.Context, id, owner string, next time.Time,
 	return claimHeld(res, err)
 }
 
-// OutboxEntries lists every entry (for tests and `bot demo`).
+// OutboxEntries lists every entry (for tests).
 func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.SelectContext(ctx, &out, `SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,

@@ -7,7 +7,7 @@ import (
 	"github.com/vtrbot/vtrbot/vtr/tracking"
 )
 
-// Classify decides how package p of order o counts (docs/domain.md §1 with
+// Classify decides how package p of order o counts (docs/rules.md "Valid Tracking Rate" with
 // the readings of docs/rules.md). o may be nil: a confirmation for an order
 // missing from the orders import is never eligible.
 func Classify(o *Order, p *Package, ev Evidence, rules Rules) Verdict {

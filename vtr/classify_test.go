@@ -171,7 +171,7 @@ func TestClassify_firstMatchWins(t *testing.T) {
 }
 
 func TestClassify_everyReasonIsTested(t *testing.T) {
-	// The reason table of domain.md §1 has nine rows; a new code needs a
+	// The reason table of docs/rules.md has nine rows; a new code needs a
 	// case in TestClassify_reasons.
 	want := []vtr.Reason{vtr.NoTracking, vtr.CarrierOtherIntegrated, vtr.CarrierNotIntegrated, vtr.CarrierMismatch,
 		vtr.BadFormat, vtr.UploadedAfterDelivery, vtr.NoScan, vtr.Verified, vtr.Unverified}

@@ -16,7 +16,7 @@ type Exemption struct {
 	Source      string   // where the rule comes from
 }
 
-// DefaultExemptions returns the built-in rules (docs/domain.md §1 and
+// DefaultExemptions returns the built-in rules (docs/rules.md "Exemptions" and
 // docs/rules.md). Sellers can replace them through Rules.
 func DefaultExemptions() []Exemption {
 	return []Exemption{
@@ -69,7 +69,7 @@ func (e Exemption) Applies(o *Order, p *Package, wd Date) bool {
 
 // MethodMatches tests a ship-method name against a method class:
 //   - "us-letter-flat": "Standard Mail", or "First Class"/"First-Class"
-//     together with "letter", "flat" or "envelope" (testdata/traxtar README);
+//     together with "letter", "flat" or "envelope" (docs/rules.md "Exemptions");
 //   - "letter": a letter in the languages of the EU stores (letter, Brief,
 //     lettre, lettera, carta, brev, list).
 func MethodMatches(class, method string) bool {

@@ -55,7 +55,7 @@ type Finding struct {
 
 // NoticeWindow is the window a notice is checked against: the period it
 // names, else the calendar month ending the day before its date (a notice
-// dated 2019-11-15 covers 2019-10-15..2019-11-14, docs/domain.md §1).
+// dated 2019-11-15 covers 2019-10-15..2019-11-14, docs/rules.md "Notices").
 func NoticeWindow(n *Notice, today Date) Window {
 	if n.Period != nil {
 		return *n.Period

@@ -21,8 +21,8 @@ type Marketplace struct {
 	EU       bool // an EU store (the EU letter exemption, docs/rules.md)
 }
 
-// Marketplaces lists the stores vtrbot knows (testdata/traxtar README, "Known
-// channels"). The order is stable and used for display.
+// Marketplaces lists the stores vtrbot knows (their sales channels
+// decide eligibility, docs/rules.md "Valid Tracking Rate"). The order is stable and used for display.
 func Marketplaces() []Marketplace {
 	return []Marketplace{
 		{"US", "Amazon.com", "amazon.com", "USD", false},

@@ -53,7 +53,7 @@ type PackageFacts struct {
 	Verdict Verdict
 }
 
-// MetricResult is one sibling metric (docs/domain.md §2) for one window.
+// MetricResult is one sibling metric (docs/rules.md "Sibling metrics") for one window.
 type MetricResult struct {
 	Metric      Metric
 	Name        string

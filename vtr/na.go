@@ -16,7 +16,7 @@ type NAFacts struct {
 	Orders        int                // orders purchased in the window
 }
 
-// ExplainNA says, in sentences, why a rate is N/A (docs/domain.md §1 "N/A").
+// ExplainNA says, in sentences, why a rate is N/A (docs/rules.md "Rate and status").
 func ExplainNA(f NAFacts) []string {
 	var out []string
 	// format takes the count, the plural "s" and the verb (one, many).

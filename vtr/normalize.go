@@ -3,7 +3,7 @@ package vtr
 import "strings"
 
 // NormalizeTracking removes spaces and dashes and upper-cases a tracking
-// number: the form numbers are compared and stored in (docs/domain.md §1).
+// number: the form numbers are compared and stored in (docs/rules.md "What Amazon measures").
 func NormalizeTracking(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {

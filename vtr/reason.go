@@ -1,7 +1,7 @@
 package vtr
 
 // Reason says why an eligible package does or does not count as valid
-// (docs/domain.md §1: exactly one per package, first match wins).
+// (docs/rules.md: exactly one per package, first match wins).
 type Reason string
 
 // Reason codes, in the order they are tested.

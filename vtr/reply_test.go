@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The traxtar story in numbers (the shared fixture's README): 15 Oct to
+// The traxtar story in numbers (docs/rules.md "What the draft says"): 15 Oct to
 // 14 Nov 2019, 82 of 84 valid overall, Books 4 of 6.
 var (
 	traxWindow = Window{From: MustDate("2019-10-15"), To: MustDate("2019-11-14")}

@@ -106,7 +106,7 @@ func latency(b *testing.B, addr, user, pass string) {
 	for b.Loop() {
 		// Let the watcher get back into IDLE first, as mail does not arrive
 		// back to back (and imapmemserver can miss an EXISTS sent in the
-		// instant IDLE starts, tech-notes 1.6).
+		// instant IDLE starts, docs/imap.md "New mail").
 		time.Sleep(20 * time.Millisecond)
 		i++
 		lat = append(lat, deliver(i))

@@ -19,7 +19,7 @@ import (
 // the watcher. The fixtures are in vtr/notice/testdata (forward-*.eml).
 
 // realID is the Message-ID of the seed's VTR warning
-// (shared/testdata/notices/vtr-below-95-us.eml), which the forwards below
+// (vtr-below-95-us.eml of the reference fixtures), which the forwards below
 // carry inside them.
 const realID = "<0100016e6e3c2a1f-seller-perf-vtr-20191115@email.amazonses.com>"
 

@@ -212,7 +212,7 @@ func mailboxScenario(t *testing.T, srv *mailServer, killFirst func(t *testing.T,
 // opened the mailbox) and had time to go into IDLE. imapmemserver queues a
 // change that happens while its client is not idling (while the bot stores
 // the previous mail, or before its first IDLE) and only reports it with the
-// next change once IDLE has started (tech-notes 1.6); the bot's 4-minute
+// next change once IDLE has started (docs/imap.md "New mail"); the bot's 4-minute
 // recheck would find such a mail, too late for a test. Dovecot has no such
 // gap.
 func idleAgain(t *testing.T, bot *botProc, uid int) {

@@ -153,7 +153,7 @@ func New(cfg Config) (*App, error) {
 
 // normaliseAPIURL checks the Web API base URL and makes it end in "/":
 // slack-go appends the method name, and without the slash a request goes
-// to /apichat.postMessage (tech-notes §3.1).
+// to /apichat.postMessage and fails with 404.
 func normaliseAPIURL(s string) (string, error) {
 	if s == "" {
 		return DefaultAPIURL, nil

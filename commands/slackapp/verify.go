@@ -35,7 +35,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //
 // This is slack.NewSecretsVerifier's algorithm (slack-go security.go), done
 // here because that function reads the wall clock (time.Since) and cannot
-// take Config.Now; verifier_test.go checks both agree. Its error values are
+// take Config.Now; TestVerify_agreesWithSlackGo (verify_test.go) checks both agree. Its error values are
 // reused.
 func (a *App) verify(h http.Header, body []byte) error {
 	secret := a.cfg.SigningSecret

@@ -24,8 +24,8 @@ const (
 	maxInCallRetryAfter = 5 * time.Second
 )
 
-// retryConfig turns on slack-go's retries, which are off by default
-// (tech-notes §3.2): connection errors, 429 honouring Retry-After (but not
+// retryConfig turns on slack-go's retries, which are off by default:
+// connection errors, 429 honouring Retry-After (but not
 // for longer than maxInCallRetryAfter) and 5xx (opt-in in slack-go).
 func retryConfig() slack.RetryConfig {
 	cfg := slack.DefaultRetryConfig()

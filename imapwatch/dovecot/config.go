@@ -1,7 +1,8 @@
 package dovecot
 
-// configTemplate is tech-notes 1.4: plaintext IMAP on loopback, everything
-// under one temp dir, no system file read or written.
+// configTemplate is a test-only Dovecot (docs/imap.md "Test servers"): plaintext
+// IMAP on loopback, everything under one temp dir, no system file read or
+// written.
 const configTemplate = `# Test-only Dovecot: plaintext IMAP on loopback, everything under one temp dir.
 protocols = imap
 listen = 127.0.0.1

@@ -248,7 +248,7 @@ func (s *Server) configure() error {
 }
 
 // identities picks the users Dovecot runs as: its own system users as root,
-// else the current user in every role (tech-notes 1.4).
+// else the current user in every role, so tests run as any user.
 func identities() (uid, gid int, login, internal, group string, err error) {
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("dovecot")

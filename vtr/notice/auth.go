@@ -9,7 +9,7 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// judgeAuth sets Authentic and AuthSummary (README "authentic"): the From
+// judgeAuth sets Authentic and AuthSummary (docs/notices.md "authentic"): the From
 // address is on an Amazon domain, or for a carrier update on a carrier's,
 // and the topmost Authentication-Results header reports no dkim, spf or
 // dmarc failure. Display names never count. A forward is authentic only
@@ -67,7 +67,7 @@ var authFailRe = regexp.MustCompile(`(?i)\b(dkim|spf|dmarc)\s*=\s*(fail)\b`)
 
 // authResults summarises one Authentication-Results value ("dkim=pass
 // spf=pass dmarc=pass") and reports whether dkim, spf or dmarc failed.
-// softfail is no failure (README).
+// softfail is no failure (docs/notices.md "Authentic").
 func authResults(v string) (summary string, fail bool) {
 	var out []string
 	if _, results, err := authres.Parse(v); err == nil {

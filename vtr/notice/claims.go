@@ -15,7 +15,7 @@ type claimAt struct {
 	claim vtr.Claim
 }
 
-// claims reads the checkable statements of the own text (README "claims"),
+// claims reads the checkable statements of the own text (docs/notices.md "claims"),
 // in order of first appearance, each once.
 func (d *doc) claims() []vtr.Claim {
 	var all []claimAt
@@ -166,7 +166,7 @@ func (d *doc) orderCountsIn(re *regexp.Regexp, low string, base int) []claimAt {
 			n, ok := parseCount(count)
 			days, _ := strconv.Atoi(low[m[8]:m[9]])
 			if !ok || days <= 0 {
-				continue // zero is a count (README: N is digits); zero days is no span
+				continue // zero is a count (docs/notices.md "order_count": N is digits); zero days is no span
 			}
 			out = append(out, claimAt{base + m[0], vtr.Claim{Type: vtr.ClaimOrderCount, Count: n, Days: days}})
 		}
@@ -174,7 +174,7 @@ func (d *doc) orderCountsIn(re *regexp.Regexp, low string, base int) []claimAt {
 	return out
 }
 
-// The Orders API statuses (domain.md §4), as a text may write them.
+// The Orders API statuses (docs/notices.md "order_status"), as a text may write them.
 const statusWords = `(pending ?availability|partially ?shipped|invoice ?unconfirmed|unshipped|unfulfillable|shipped|canceled|cancelled|pending)`
 
 const quoteChars = `'"‘’“”„«»「『`

@@ -8,7 +8,7 @@ import (
 )
 
 // TestParse_orderCountForms: a Support reply's order count in every form
-// the rule allows (README "claims": N is digits or a number word), zero
+// the rule allows (docs/notices.md "claims": N is digits or a number word), zero
 // included, in each language the parser reads. "No orders" and its
 // translations are no count.
 func TestParse_orderCountForms(t *testing.T) {

@@ -39,7 +39,7 @@ var monthByName = func() map[string]time.Month {
 	return m
 }()
 
-// numericDateRe finds the numeric date forms of domain.md §3, in text that
+// numericDateRe finds the numeric date forms of docs/notices.md ("period"), in text that
 // is lower-cased with white space collapsed. It is kept small so Go runs it
 // with its backtracker; dates with month names are read by hand
 // (monthDate), since an alternation of every month name is slow.
@@ -321,7 +321,7 @@ func validDate(y, m, d int) bool {
 	return time.Date(yy, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() == d
 }
 
-// Range connectors (README "period"): the text between two dates, and the
+// Range connectors (docs/notices.md "period"): the text between two dates, and the
 // word that must stand before the first date for the joining ones.
 var rangeJoin = map[string]string{
 	"to": "", "through": "", "thru": "", "until": "", "till": "", "-": "", "–": "", "—": "",

@@ -8,7 +8,7 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// Carrier status phrases (README "events"), lower case, most specific
+// Carrier status phrases (docs/notices.md "events"), lower case, most specific
 // first: "out for delivery" before "delivered", label phrases before all.
 var statusPhrases = []struct {
 	phrase string

@@ -108,7 +108,7 @@ func stripForwardPrefix(s string) string {
 }
 
 var (
-	// Forwarded-message separators (README: Thunderbird, Gmail, Apple Mail)
+	// Forwarded-message separators (docs/notices.md "Forwards": Thunderbird, Gmail, Apple Mail)
 	// and their translations.
 	forwardSep = regexp.MustCompile(`^(-{2,} ?(forwarded message|weitergeleitete nachricht|message transféré|messaggio inoltrato|mensaje reenviado|転送されたメッセージ) ?-{2,}|(begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inizio messaggio inoltrato|inicio del mensaje reenviado|転送されたメッセージ) ?:)$`)
 	// Outlook's separators: the start of quoted history in a reply, of the

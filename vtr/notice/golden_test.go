@@ -14,8 +14,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
 
-// sharedDir holds the contract's fixtures (shared/testdata/notices), read in
-// place.
+// sharedDir holds the reference fixtures beside the checkout, read in
+// place; the rules their expected output follows are docs/notices.md.
 const sharedDir = "../../../shared/testdata/notices"
 
 // TestParse_shared checks every shared fixture against the .json beside it,

@@ -58,8 +58,8 @@ func caseID(subject string) string {
 	return ""
 }
 
-// trackingLabels introduce a tracking number (README "tracking_numbers"),
-// lower case; the translations of domain.md's languages included.
+// trackingLabels introduce a tracking number (docs/notices.md
+// "tracking_numbers"), lower case, in every language the package reads.
 var trackingLabels = []string{
 	"tracking number", "tracking no.", "tracking no", "tracking #", "tracking id",
 	"sendungsnummer", "numéro de suivi", "numero di tracciamento", "número de seguimiento",

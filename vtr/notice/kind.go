@@ -7,8 +7,8 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// metricNames are the names of each metric in lower case (README "Fields
-// by kind", domain.md §3), matched as words of their own.
+// metricNames are the names of each metric in lower case (docs/notices.md
+// "metric" and "Languages and phrases"), matched as words of their own.
 var metricNames = []struct {
 	metric vtr.Metric
 	names  []string
@@ -120,7 +120,7 @@ func firstMetric(low string) (vtr.Metric, int) {
 	return best, pos
 }
 
-// Phrases saying a metric misses or risks its target (README "kind" 4),
+// Phrases saying a metric misses or risks its target (docs/notices.md "Kind" 4),
 // by which way they point.
 var (
 	missAny = []string{"does not meet", "do not meet", "did not meet", "doesn't meet", "don't meet", "not meeting",
@@ -135,7 +135,7 @@ var (
 	missHigh = []string{"is higher than", "are higher than", "is above", "are above", "is greater than", "exceeds", "exceeded",
 		"has risen above", "liegt über", "ist höher als", "über dem zielwert", "est supérieur", "dépasse", "è superiore",
 		"supera", "es superior", "está por encima", "を上回って", "上回っています", "超えています"}
-	// Deactivation: something has been taken away (README "kind" 3).
+	// Deactivation: something has been taken away (docs/notices.md "Kind" 3).
 	deactivated = []string{"we have deactivated", "has been deactivated", "have been deactivated", "we deactivated",
 		"we have removed your selling privileges", "removed your selling privileges", "you currently may not sell",
 		"how do i reactivate my account", "has been suspended", "have been suspended", "we have suspended",

@@ -7,7 +7,7 @@ import (
 )
 
 // Frequent short words of each language, for telling the own text's
-// language (README "language"). Words shared by several languages are in
+// language (docs/notices.md "language"). Words shared by several languages are in
 // each of them; the counts decide.
 var stopwords = map[string][]string{
 	"en": {"the", "and", "your", "you", "is", "are", "of", "to", "for", "with", "this", "that", "have", "has", "we", "our", "please", "orders", "rate", "on", "in", "be", "not"},

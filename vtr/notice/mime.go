@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // every charset but UTF-8 and ASCII (tech-notes §2.2)
+	_ "github.com/emersion/go-message/charset" // every charset but UTF-8 and ASCII (without it go-message leaves windows-1252, ISO-2022-JP, ... undecoded)
 	gomail "github.com/emersion/go-message/mail"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -162,7 +162,7 @@ func headerText(h *gomail.Header, key string) string {
 	}
 	v = strings.ToValidUTF8(v, "\uFFFD")
 	v = strings.NewReplacer("\r", "", "\n", "").Replace(v)
-	return strings.Trim(v, " \t") // no-break spaces are kept (README "subject")
+	return strings.Trim(v, " \t") // no-break spaces are kept (docs/notices.md "subject")
 }
 
 // headerDate reads a Date header; RFC 5322 first, then looser forms.

@@ -1,7 +1,7 @@
 // Package notice reads one e-mail (or an mbox of them) into a vtr.Notice: the
 // facts and claims of an Amazon performance notice, a Seller Support reply or
 // a carrier's tracking update, following the reading rules of
-// shared/testdata/notices/README.md.
+// docs/notices.md.
 //
 // Every mail is hostile input written by someone else. The package is pure
 // over an io.Reader: it does no other I/O, never follows a link, bounds every

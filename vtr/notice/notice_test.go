@@ -16,7 +16,7 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// The seed's Support answer (README "Done when").
+// The seed's Support answer (the story that started vtrbot).
 func TestParse_seedSupportReplyClaims(t *testing.T) {
 	n := mustParseFile(t, filepath.Join(sharedDir, "support-reply-na.eml"))
 	want := []vtr.Claim{

@@ -81,7 +81,7 @@ func isValue(low string, f number, prev int) bool {
 	return false
 }
 
-// target returns the threshold stated for metric (README "target"): a
+// target returns the threshold stated for metric (docs/notices.md "target"): a
 // fraction for rates, points for account_health. The sentence that makes
 // the notice a warning is read first, then the others.
 func (d *doc) target(metric vtr.Metric, warnSent int) *float64 {

@@ -9,8 +9,8 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// amazonDomains are the domains genuine notices come from (domain.md §3,
-// README "authentic"), with the store each one stands for ("" for none).
+// amazonDomains are the domains genuine notices come from (docs/notices.md
+// "Authentic"), with the store each one stands for ("" for none).
 // Subdomains count too. amazonses.com is not here: anyone can send through
 // Amazon SES.
 var amazonDomains = map[string]string{
@@ -165,7 +165,7 @@ var storeNames = func() []struct{ name, code string } {
 }()
 
 // namedStore returns the first store low names ("Amazon.de"), skipping
-// names that are only part of a URL or an address (README: a store named
+// names that are only part of a URL or an address (docs/notices.md "marketplace": a store named
 // only inside sellercentral.amazon.de or @amazon.com does not count).
 func namedStore(low string) string {
 	best, code := -1, ""

@@ -11,7 +11,7 @@ import (
 // doc is the own text of a notice prepared for reading: lines for the
 // line-bound rules (tracking numbers, carrier events), and a flat copy with
 // every run of white space collapsed to one space for phrase matching
-// (README, "Which text counts").
+// (docs/notices.md "Own text").
 type doc struct {
 	lines    []string  // own text, one entry per line, spaces normalised
 	lowLines []string  // lines, lower-cased byte for byte

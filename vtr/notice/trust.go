@@ -138,8 +138,8 @@ type hop struct {
 	inline     bool // an inline block: no header of its own to check
 }
 
-// judgeForward decides whether a chain of forwards is believed (README
-// "A forward is authentic only when both the forward and the notice are").
+// judgeForward decides whether a chain of forwards is believed (docs/notices.md
+// "Forwarded notices: whose forward is believed").
 // The outermost forward must be from a trusted forwarder and its topmost
 // Authentication-Results must prove that sender: dkim=pass for its From
 // domain (header.d=, or an header.i= on that domain) or dmarc=pass, and no

@@ -70,8 +70,8 @@ func Lookup(name string) (Carrier, bool) {
 	return reg.carrier(id), true
 }
 
-// NormalizeName is the carrier-name normalisation of the traxtar README
-// ("Carrier"): lower case, dots and apostrophes dropped, other punctuation
+// NormalizeName is the carrier-name normalisation of docs/tracking.md
+// "Carrier names": lower case, dots and apostrophes dropped, other punctuation
 // read as spaces, spaces collapsed and trimmed. "U.S.P.S." becomes "usps",
 // "R+L Carriers" becomes "r l carriers".
 func NormalizeName(s string) string {

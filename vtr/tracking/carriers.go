@@ -16,7 +16,7 @@ type carrierInfo struct {
 // carrier is never an alias of another (DHL Paket is Deutsche Post, not DHL
 // Express; FedEx SmartPost and UPS Mail Innovations are carriers of their
 // own, as on Amazon's US list). The first block is the US integrated list of
-// testdata/traxtar/README.md, in its order.
+// docs/tracking.md "Integrated carriers", in its order.
 func carrierTable() []carrierInfo {
 	impb := []format{fIMpb, fUSPS20}
 	return []carrierInfo{

@@ -1,8 +1,7 @@
 package tracking
 
-// The built-in subset that VTR classification follows (the "Formats" rule
-// of testdata/traxtar/README.md, with its "Readings that an independent
-// re-implementation showed were needed"). It is deliberately smaller than
+// The built-in subset that VTR classification follows (docs/tracking.md
+// "Two levels"). It is deliberately smaller than
 // the validators behind Check: the reason codes CARRIER_MISMATCH and
 // BAD_FORMAT are a contract, and the contract names exactly these shapes.
 // Where the fuller validators differ (the IMpb Mailer-ID rule, 420 + ZIP

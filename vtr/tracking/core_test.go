@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestCoreCheck pins the VTR subset to the traxtar README's "Formats" rule
+// TestCoreCheck pins the VTR subset to the rule of docs/tracking.md "Two levels"
 // with numbers of testdata/core.tsv, including where the subset and Check
 // deliberately differ (no Mailer-ID rule, no 420 routing, no FedEx 34, no
 // UPS waybills, no DHL eCommerce).
@@ -46,8 +46,8 @@ func TestCoreFormats(t *testing.T) {
 		}
 	}
 	// Carriers without subset formats get no format check, even those with
-	// fuller formats for Check (traxtar README: "Carriers without built-in
-	// formats (China Post, ...) get no format check here").
+	// fuller formats for Check (docs/tracking.md "Two levels": carriers
+	// without subset formats (China Post, ...) get no format check).
 	for _, name := range []string{"china_post", "China Post", "dhl_ecommerce", "fedex_smartpost", "ups_mi", "amazon", "ontrac", "s10", "Other", ""} {
 		if CoreFormats(name) {
 			t.Errorf("CoreFormats(%q) = true, want false", name)

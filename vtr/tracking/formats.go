@@ -196,8 +196,8 @@ func (f format) validate(n []byte) fit {
 // legacy20 checks a 20-digit USPS number. USPS printed these without the
 // leading "91" application identifier of the 22-digit form, so the check
 // digit fits either the 19 digits alone or (when they do not already start
-// with 91) the 19 digits behind an implied 91 (tracking README, "USPS 20
-// digits").
+// with 91) the 19 digits behind an implied 91 (docs/tracking.md
+// "Two levels").
 func legacy20(n []byte) fit {
 	bare := gs1(n[:19])
 	if n[19] == bare || hasPrefix(n, "91") {

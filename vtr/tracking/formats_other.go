@@ -167,7 +167,7 @@ func other(f format, n []byte) fit {
 
 // laserShip1LS checks LaserShip's 1LS numbers. The 18-character form ends in
 // "-1" (the piece number), so after Normalize removes the dash it is read as
-// 17 characters ending in 1 (tracking README, "Pitfalls"); "-2" is not a
+// 17 characters ending in 1 (docs/tracking.md "Normalisation"); "-2" is not a
 // form LaserShip prints.
 func laserShip1LS(n []byte) fit {
 	switch {

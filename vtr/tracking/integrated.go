@@ -8,7 +8,7 @@ import (
 
 // List is one dated revision of a marketplace's integrated-carrier list:
 // the carriers whose scans Amazon receives, so that their numbers can count
-// as valid (docs/domain.md §1). Amazon publishes these lists as help pages
+// as valid (docs/rules.md). Amazon publishes these lists as help pages
 // and changes them (the US and EU lists changed on 2025-01-15), so each
 // revision carries its first day and its source. They are defaults: a
 // seller whose Seller Central shows another list supplies their own Lists.

@@ -3,13 +3,13 @@
 // marketplace, and whether a tracking number can belong to a carrier.
 //
 // It exists because Valid Tracking Rate starts with "does this number belong
-// to the carrier named?" (docs/domain.md §1), and answering that needs the
+// to the carrier named?" (docs/rules.md), and answering that needs the
 // carriers' own number formats and check digits, written here from their
 // public specifications (docs/tracking.md lists them).
 //
 // It offers two levels. [CoreCheck] is the small built-in subset that VTR
 // classification must follow exactly (USPS, UPS, FedEx and DHL only; the
-// "Formats" rule of testdata/traxtar/README.md). [Check] and [Detect] are the
+// rule of docs/tracking.md "Two levels"). [Check] and [Detect] are the
 // fuller validators behind `bot tracking check` and notice parsing.
 //
 // The package is pure: standard library only, no I/O, no clock (dates arrive
@@ -29,7 +29,7 @@ const (
 )
 
 // Normalize removes spaces and dashes from a tracking number and upper-cases
-// it: the form numbers are compared and stored in (docs/domain.md §1).
+// it: the form numbers are compared and stored in (docs/rules.md).
 //
 // Besides ASCII spaces and '-', it removes Unicode spaces (no-break, thin,
 // ideographic, zero-width) and dashes (hyphen, en and em dash, minus), which

@@ -54,7 +54,8 @@ func (c *wsConn) writeJSON(v any) error {
 // serveSocket is the websocket URL apps.connections.open hands out.
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	// slack-go dials with "Origin: https://api.slack.com"; gorilla's default
-	// same-origin check would refuse that handshake (tech-notes §3.4).
+	// same-origin check would refuse that handshake ("bad handshake",
+	// retried forever).
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	c, err := up.Upgrade(w, r, nil)
 	if err != nil {
