@@ -70,6 +70,7 @@ type Server struct {
 	plan       []string
 	perf       map[string][]byte // marketplace ID -> document, or "" for any
 	gzip       bool
+	lapsedURLs int
 	sandbox    []Example
 	log        []Call
 }
