@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vtrbot/vtrbot/commands"
 	"github.com/vtrbot/vtrbot/spapi"
 	"github.com/vtrbot/vtrbot/spapi/spapifake"
 	"github.com/vtrbot/vtrbot/store"
@@ -194,4 +195,36 @@ func first(rows []string) string {
 		return "(none)"
 	}
 	return rows[0]
+}
+
+// The progress line a new user reads while a long sync runs: the share of
+// the period covered, the time left in words (never "0s"), and, when it is
+// long, why (Amazon's rate limit as the client now knows it).
+func TestSync_ProgressLine(t *testing.T) {
+	amazonDefault := 178571 * time.Millisecond // 1/0.0056 per second, searchOrders's default
+	tests := []struct {
+		name string
+		p    commands.SyncProgress
+		want string
+	}{
+		{"under a minute left", commands.SyncProgress{Marketplace: "US", Phase: "orders", Pages: 1, Orders: 20, Fraction: 0.52, Left: 20 * time.Second, PageEvery: time.Millisecond},
+			"US: orders: page 1, 20 orders, 52% of the period covered, less than a minute left\n"},
+		{"hours under Amazon's default limit", commands.SyncProgress{Marketplace: "US", Phase: "orders", Pages: 25, Orders: 2500, Fraction: 0.1, Left: 9*time.Hour + 12*time.Minute, PageEvery: amazonDefault},
+			"US: orders: page 25, 2500 orders, 10% of the period covered, about 9 h 12 min left (Amazon lets one page of up to 100 orders through every 3 min after the first 20)\n"},
+		{"days, a faster limit", commands.SyncProgress{Marketplace: "DE", Phase: "orders", Pages: 30, Orders: 3000, Fraction: 0.01, Left: 60 * time.Hour, PageEvery: 30 * time.Second},
+			"DE: orders: page 30, 3000 orders, 1% of the period covered, about 2 d 12 h left (Amazon lets one page of up to 100 orders through every 30s after the first 20)\n"},
+		{"the last page", commands.SyncProgress{Marketplace: "US", Phase: "orders", Pages: 30, Orders: 600, Fraction: 1, PageEvery: amazonDefault},
+			"US: orders: page 30, 600 orders, 100% of the period covered\n"},
+		{"the report", commands.SyncProgress{Marketplace: "US", Phase: "report", Report: "IN_QUEUE"},
+			"US: waiting for Amazon's seller-performance report: IN_QUEUE\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			progressPrinter(&b)(tt.p)
+			if b.String() != tt.want {
+				t.Errorf("got  %q\nwant %q", b.String(), tt.want)
+			}
+		})
+	}
 }
