@@ -68,7 +68,10 @@ type SyncProgress struct {
 	// seen), and the estimated time left at the pace so far; 0 when unknown.
 	Fraction float64
 	Left     time.Duration
-	Report   string // the report's processing status
+	// PageEvery is how often Amazon lets a page through now that the
+	// burst is spent (its rate limit for searchOrders); 0 when unknown.
+	PageEvery time.Duration
+	Report    string // the report's processing status
 }
 
 // MarketSync is what a run did for one marketplace.
@@ -258,6 +261,9 @@ func (s *Syncer) orders(ctx context.Context, c *spapi.Client, code, id string, l
 					p.Left = max(p.Left, time.Duration(left/r*float64(time.Second)))
 				}
 			}
+		}
+		if r := c.Rate("searchOrders"); r > 0 {
+			p.PageEvery = time.Duration(float64(time.Second) / r)
 		}
 		s.progress(p)
 		if resp.NextToken() == "" {

@@ -22,8 +22,9 @@ type marketplaceInfo struct {
 	code, id, endpoint string
 }
 
-// marketplaces are the stores vtrbot can sync (docs/amazon.md, from Amazon's
-// developer documentation).
+// marketplaces are the stores vtrbot can sync, each ID checked against
+// Amazon's "Marketplace IDs" page; docs/amazon.md lists them, and a test
+// keeps the two equal.
 var marketplaces = []marketplaceInfo{
 	{"US", "ATVPDKIKX0DER", EndpointNA},
 	{"CA", "A2EUQ1WTGCTBG2", EndpointNA},

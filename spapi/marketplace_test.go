@@ -1,6 +1,8 @@
 package spapi
 
 import (
+	"os"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -22,5 +24,31 @@ func TestZone_everyMarketplace(t *testing.T) {
 	}
 	if _, err := Zone("XX"); err == nil {
 		t.Error("Zone(XX): want an error")
+	}
+}
+
+// The marketplace table of docs/amazon.md (checked against Amazon's
+// "Marketplace IDs" page) and the code agree: every code, ID and region.
+func TestMarketplaces_asDocumented(t *testing.T) {
+	b, err := os.ReadFile("../docs/amazon.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoints := map[string]string{"NA": EndpointNA, "EU": EndpointEU, "FE": EndpointFE}
+	row := regexp.MustCompile(`(?m)^\s*\| (NA|EU|FE) \| (.+) \|$`)
+	pair := regexp.MustCompile("([A-Z]{2}) `([A-Z0-9]+)`")
+	documented := map[string]marketplaceInfo{}
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		for _, p := range pair.FindAllStringSubmatch(m[2], -1) {
+			documented[p[1]] = marketplaceInfo{p[1], p[2], endpoints[m[1]]}
+		}
+	}
+	if len(documented) != len(marketplaces) {
+		t.Errorf("docs/amazon.md lists %d marketplaces, the code %d", len(documented), len(marketplaces))
+	}
+	for _, m := range marketplaces {
+		if d, ok := documented[m.code]; !ok || d != m {
+			t.Errorf("%s: code has %s at %s, docs/amazon.md %s at %s", m.code, m.id, m.endpoint, d.id, d.endpoint)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -170,8 +171,8 @@ func (c *Client) Download(ctx context.Context, doc *ReportDocument) ([]byte, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return nil, &DocumentError{DocumentID: doc.ReportDocumentID, Status: resp.StatusCode, Body: shorten(string(b), 200)}
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return nil, &DocumentError{DocumentID: doc.ReportDocumentID, Status: resp.StatusCode, Body: storageReason(b)}
 	}
 	var r io.Reader = resp.Body
 	if strings.EqualFold(doc.CompressionAlgorithm, "GZIP") {
@@ -203,6 +204,22 @@ func (e *DocumentError) Error() string {
 	return fmt.Sprintf("download report document %s: HTTP %d %s", e.DocumentID, e.Status, e.Body)
 }
 
+// storageReason is what a refused download's body says: S3's error code
+// and message ("AccessDenied: Request has expired") when it is S3's XML,
+// without the fields S3 adds after them (request ids, and for a bad
+// signature the string it signed and the signature it was given), else
+// the body's start.
+func storageReason(body []byte) string {
+	var e struct {
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	}
+	if xml.Unmarshal(body, &e) == nil && e.Code != "" {
+		return shorten(e.Code+": "+e.Message, 200)
+	}
+	return shorten(string(body), 200)
+}
+
 // FetchDocument gets a report document's URL and downloads it; when the
 // download is refused (the five-minute URL lapsed while waiting for the
 // rate limiter), it asks for a fresh URL once.
@@ -214,8 +231,11 @@ func (c *Client) FetchDocument(ctx context.Context, documentID string) ([]byte, 
 		}
 		b, err := c.Download(ctx, doc)
 		var de *DocumentError
-		if errors.As(err, &de) && (de.Status == http.StatusForbidden || de.Status == http.StatusBadRequest) && attempt == 0 {
-			continue
+		if errors.As(err, &de) && (de.Status == http.StatusForbidden || de.Status == http.StatusBadRequest) {
+			if attempt == 0 {
+				continue
+			}
+			return nil, fmt.Errorf("%w (refused again with a fresh URL)", err)
 		}
 		return b, err
 	}

@@ -263,7 +263,7 @@ func startBotProcess(t *testing.T, vars map[string]string, args ...string) (*exe
 // TestRun_childProcess is not a test: it is `bot run` (or the command
 // line in VTRBOT_E2E_ARGS, a JSON array) in a child process for
 // startBotProcess (the os/exec helper-process pattern), and skips unless
-// started as one.
+// started as one. VTRBOT_E2E_NOW fixes its clock.
 func TestRun_childProcess(t *testing.T) {
 	dir := os.Getenv("VTRBOT_E2E_CHILD")
 	if dir == "" {
@@ -275,10 +275,20 @@ func TestRun_childProcess(t *testing.T) {
 			t.Fatalf("VTRBOT_E2E_ARGS: %v", err)
 		}
 	}
+	now := time.Now
+	if v := os.Getenv("VTRBOT_E2E_NOW"); v != "" {
+		// A fixed clock (RFC 3339), as testEnv's, for a child whose rows
+		// are compared with an in-process run's.
+		fixed, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			t.Fatalf("VTRBOT_E2E_NOW: %v", err)
+		}
+		now = func() time.Time { return fixed }
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, args, &Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		Getenv: os.LookupEnv, Now: time.Now, Dir: dir,
+		Getenv: os.LookupEnv, Now: now, Dir: dir,
 	})
 	stop()
 	os.Exit(code)

@@ -19,12 +19,14 @@ func cmdSync(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "sync", "[--since DAYS] [--report]",
 		"One pass against Amazon's Selling Partner API, per marketplace of SPAPI_MARKETPLACES: the orders and packages\n"+
 			"updated since the last pass (the first looks back SPAPI_SINCE days), a page per transaction, so a pass\n"+
-			"stopped mid-way resumes where it stopped; then Amazon's seller-performance report (its own Valid Tracking\n"+
-			"Rate), at most once a day, waiting for it. Progress goes to stderr, what changed to stdout.\n"+
+			"stopped mid-way (Ctrl-C, a crash, a kill) resumes where it stopped when run again; then Amazon's\n"+
+			"seller-performance report (its own Valid Tracking Rate), at most once a day, waiting for it.\n"+
+			"Amazon's rate limit makes a first pass over many orders slow (after the first 20 pages of 100 orders, one\n"+
+			"page per 3 minutes: 10,000 orders take about 4 hours). Progress goes to stderr, what changed to stdout.\n"+
 			"Exit 0; 1 on failure (credentials refused, report failed); 2 on bad configuration.")
 	applyDB := dbFlag(fs)
-	since := fs.Int("since", 0, "look back this many days (overrides the last pass's watermark and SPAPI_SINCE)")
-	report := fs.Bool("report", false, "ask Amazon for a seller-performance report even if one was asked for today")
+	since := fs.Int("since", 0, "look back this many days, 1 to 730: starts a new pass (a stopped one is not resumed) and overrides the last pass's end and SPAPI_SINCE")
+	report := fs.Bool("report", false, "ask Amazon for a seller-performance report even if one was asked for in the last 24 hours")
 	if _, code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -136,15 +138,39 @@ func progressPrinter(w io.Writer) func(commands.SyncProgress) {
 		case "orders":
 			fmt.Fprintf(&b, "%s: orders: page %d, %d orders", p.Marketplace, p.Pages, p.Orders)
 			if p.Fraction > 0 {
-				fmt.Fprintf(&b, ", %.0f%% of the span", p.Fraction*100)
+				fmt.Fprintf(&b, ", %.0f%% of the period covered", p.Fraction*100)
 			}
 			if p.Left > 0 && p.Fraction < 1 {
-				fmt.Fprintf(&b, ", about %s left (Amazon allows one page of 100 orders per 3 minutes after a burst of 20)", p.Left.Round(time.Minute))
+				fmt.Fprintf(&b, ", %s left", aboutDuration(p.Left))
+				if every := p.PageEvery.Round(time.Second); every >= 10*time.Second {
+					// Why it takes so long: Amazon's rate limit, not vtrbot.
+					how := every.String() // "30s"
+					if every >= time.Minute {
+						how = fmt.Sprintf("%d min", every.Round(time.Minute)/time.Minute)
+					}
+					fmt.Fprintf(&b, " (Amazon lets one page of up to 100 orders through every %s after the first 20)", how)
+				}
 			}
 		case "report":
 			fmt.Fprintf(&b, "%s: waiting for Amazon's seller-performance report: %s", p.Marketplace, p.Report)
 		}
 		fmt.Fprintln(w, b.String())
+	}
+}
+
+// aboutDuration is an estimate for people: "less than a minute", "about
+// 3 min", "about 2 h 5 min", "about 3 d 4 h".
+func aboutDuration(d time.Duration) string {
+	switch m := int(d.Round(time.Minute) / time.Minute); {
+	case m < 1:
+		return "less than a minute"
+	case m < 60:
+		return fmt.Sprintf("about %d min", m)
+	case m < 24*60:
+		return fmt.Sprintf("about %d h %d min", m/60, m%60)
+	default:
+		h := int(d.Round(time.Hour) / time.Hour)
+		return fmt.Sprintf("about %d d %d h", h/24, h%24)
 	}
 }
 

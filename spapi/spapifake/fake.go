@@ -12,6 +12,7 @@
 package spapifake
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -44,6 +45,16 @@ type Server struct {
 	// Now is the stand-in's clock (token and URL expiry, report age,
 	// "before" checks).
 	Now func() time.Time
+	// PageSize, when > 0, caps the orders of a searchOrders page below
+	// what maxResultsPerPage asks (Amazon may send fewer): many pages
+	// from few orders.
+	PageSize int
+	// Pace, when set, is called before each API request is answered, with
+	// the operation, its call number (counting from 1 since New) and the
+	// request's context, which ends when the client goes away. It runs
+	// outside the stand-in's lock, so it may sleep or block to make the
+	// stand-in slow, or hold a call until the test lets it through.
+	Pace func(ctx context.Context, op string, call int)
 
 	mu         sync.Mutex
 	tokens     map[string]time.Time // access token -> expiry
@@ -59,6 +70,7 @@ type Server struct {
 	plan       []string
 	perf       map[string][]byte // marketplace ID -> document, or "" for any
 	gzip       bool
+	lapsedURLs int
 	sandbox    []Example
 	log        []Call
 }
@@ -202,8 +214,14 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 func (s *Server) api(op string, h func(r *http.Request) (int, any)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		defer s.mu.Unlock()
 		s.calls[op]++
+		call := s.calls[op]
+		s.mu.Unlock()
+		if s.Pace != nil {
+			s.Pace(r.Context(), op, call)
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		hdr := map[string]string{"x-amzn-RequestId": "req-" + randomHex(8)}
 		if v := s.rateLimits[op]; v != "" {
 			hdr["x-amzn-RateLimit-Limit"] = v
@@ -222,7 +240,7 @@ func (s *Server) api(op string, h func(r *http.Request) (int, any)) http.Handler
 			answer(http.StatusForbidden, errList("Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired."))
 			return
 		}
-		f, fault := s.faultAt[op][s.calls[op]]
+		f, fault := s.faultAt[op][call]
 		if q := s.faults[op]; !fault && len(q) > 0 {
 			f, fault = q[0], true
 			s.faults[op] = q[1:]

@@ -11,7 +11,7 @@ import (
 )
 
 // cursor is a search in progress: the ids it found, served a page at a
-// time, valid 24 hours as Amazon's nextToken is.
+// time, valid 24 hours as Amazon's nextToken is (docs/amazon.md).
 type cursor struct {
 	ids     []string
 	offset  int
@@ -47,7 +47,8 @@ func (s *Server) searchOrders(r *http.Request) (int, any) {
 		if c == nil || !s.Now().Before(c.expires) {
 			return badInput("Invalid or expired paginationToken")
 		}
-		delete(s.cursors, tok)
+		// A token stays valid for its 24 hours, used or not: a client
+		// that died before it wrote the page asks for it again.
 		return s.page(c)
 	}
 	created, updated := q.Get("createdAfter"), q.Get("lastUpdatedAfter")
@@ -74,6 +75,9 @@ func (s *Server) searchOrders(r *http.Request) (int, any) {
 			return badInput("maxResultsPerPage must be 1 to 100")
 		}
 		size = n
+	}
+	if s.PageSize > 0 {
+		size = min(size, s.PageSize)
 	}
 	markets, by, statuses := splitList(q.Get("marketplaceIds")), splitList(q.Get("fulfilledBy")), splitList(q.Get("fulfillmentStatuses"))
 	type hit struct {

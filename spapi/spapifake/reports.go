@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -41,6 +42,15 @@ func (s *Server) GzipDocuments(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gzip = on
+}
+
+// LapseDocumentURLs makes the next n getReportDocument answers give a
+// presigned URL that has already expired, as when a client waits longer
+// than five minutes before it downloads.
+func (s *Server) LapseDocumentURLs(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lapsedURLs = n
 }
 
 // Reports returns the reports created, by id.
@@ -159,8 +169,13 @@ func (s *Server) getReportDocument(r *http.Request) (int, any) {
 	id := r.PathValue("reportDocumentId")
 	for _, rep := range s.reports {
 		if rep.ReportDocumentID == id {
+			expires := s.Now().Add(s.DocumentTTL)
+			if s.lapsedURLs > 0 {
+				s.lapsedURLs--
+				expires = s.Now().Add(-time.Second)
+			}
 			doc := spapi.ReportDocument{ReportDocumentID: id,
-				URL: s.URL + "/s3/" + id + "?X-Amz-Expires=" + strconv.FormatInt(s.Now().Add(s.DocumentTTL).Unix(), 10) + "&X-Amz-Signature=" + randomHex(16)}
+				URL: s.URL + "/s3/" + id + "?X-Amz-Expires=" + strconv.FormatInt(expires.Unix(), 10) + "&X-Amz-Signature=" + randomHex(16)}
 			if s.gzip {
 				doc.CompressionAlgorithm = "GZIP"
 			}
@@ -181,7 +196,12 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	}
 	exp, err := strconv.ParseInt(r.URL.Query().Get("X-Amz-Expires"), 10, 64)
 	if err != nil || !s.Now().Before(time.Unix(exp, 0)) {
-		http.Error(w, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", http.StatusForbidden)
+		// S3's answer, with the fields it adds after the message.
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Error><Code>AccessDenied</Code><Message>Request has expired</Message>`+
+			`<X-Amz-Expires>300</X-Amz-Expires><Expires>%s</Expires><ServerTime>%s</ServerTime><RequestId>%s</RequestId><HostId>%s</HostId></Error>`,
+			time.Unix(exp, 0).UTC().Format(time.RFC3339), s.Now().UTC().Format(time.RFC3339), randomHex(8), randomHex(32))
 		return
 	}
 	id := r.PathValue("documentId")
