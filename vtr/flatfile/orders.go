@@ -22,6 +22,24 @@ type OrderRow struct {
 // OrderColumns are the columns an orders file must have.
 var orderColumns = []string{"amazon-order-id", "order-status", "fulfillment-channel", "sku", "item-price"}
 
+// orderAliases are other names Amazon's All Orders report gives the same
+// columns in some stores (docs/files.md "Other Amazon reports"): the
+// Spanish and Dutch reports write quantity-purchased, the Australian one
+// fulfilment-channel.
+var orderAliases = map[string][]string{
+	"quantity":            {"quantity-purchased"},
+	"fulfillment-channel": {"fulfilment-channel"},
+}
+
+// requireOrderColumns reads the aliases of an orders file, then checks its
+// columns.
+func requireOrderColumns(r *Reader) error {
+	for canonical, names := range orderAliases {
+		r.Alias(canonical, names...)
+	}
+	return r.Require(orderColumns...)
+}
+
 // Orders reads a whole All Orders report as orders with their items, in
 // the order they first appear: a report has one row per item, and an
 // order's own fields come from its first row. defMarket is as for
@@ -48,7 +66,7 @@ func Orders(r *Reader, defMarket string) ([]*vtr.Order, error) {
 // the input of store.ImportOrderRows, which groups the rows without holding
 // the whole file. defMarket is as for ReadOrders.
 func OrderRows(r *Reader, defMarket string) (next func() (*vtr.Order, error), err error) {
-	if err := r.Require(orderColumns...); err != nil {
+	if err := requireOrderColumns(r); err != nil {
 		return nil, err
 	}
 	return func() (*vtr.Order, error) {
@@ -69,7 +87,7 @@ func OrderRows(r *Reader, defMarket string) (next func() (*vtr.Order, error), er
 // optional columns promised-delivery-date, latest-ship-date, category).
 // defMarket is the marketplace of rows with an empty sales-channel.
 func ReadOrders(r *Reader, defMarket string, fn func(OrderRow) error) error {
-	if err := r.Require(orderColumns...); err != nil {
+	if err := requireOrderColumns(r); err != nil {
 		return err
 	}
 	for {

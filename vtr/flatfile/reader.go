@@ -114,6 +114,22 @@ func (r *Reader) Name() string { return r.name }
 // Has reports whether the header has a column (case-insensitive).
 func (r *Reader) Has(col string) bool { _, ok := r.cols[col]; return ok }
 
+// Alias lets a file name column canonical by another name, as Amazon's own
+// reports do in some stores: when the header has no canonical column, the
+// first of names it has is read as canonical. A file with both keeps
+// canonical.
+func (r *Reader) Alias(canonical string, names ...string) {
+	if r.Has(canonical) {
+		return
+	}
+	for _, n := range names {
+		if i, ok := r.cols[n]; ok {
+			r.cols[canonical] = i
+			return
+		}
+	}
+}
+
 // Require returns an error at line 1 naming the first missing column.
 func (r *Reader) Require(cols ...string) error {
 	for _, c := range cols {

@@ -436,3 +436,31 @@ func TestOrderRows_rowAtATime(t *testing.T) {
 		t.Errorf("next of a header-only file: %v, want io.EOF", err)
 	}
 }
+
+// TestReadOrders_storeSpellings: the All Orders report of some stores names
+// two columns otherwise (docs/files.md "Other Amazon reports"): the Spanish
+// and Dutch quantity-purchased, the Australian fulfilment-channel. They are
+// read as quantity and fulfillment-channel; a file with both spellings keeps
+// the usual one.
+func TestReadOrders_storeSpellings(t *testing.T) {
+	for _, tt := range []struct {
+		name, head, row string
+		channel         string
+		qty             int
+	}{
+		{"usual", "amazon-order-id\torder-status\tfulfillment-channel\tsku\titem-price\tquantity", "111-1\tShipped\tMerchant\tCD-1\t9.99\t3", "Merchant", 3},
+		{"ES, NL: quantity-purchased", "amazon-order-id\torder-status\tfulfillment-channel\tsku\titem-price\tquantity-purchased", "111-1\tShipped\tMerchant\tCD-1\t9.99\t2", "Merchant", 2},
+		{"AU: fulfilment-channel", "amazon-order-id\torder-status\tfulfilment-channel\tsku\titem-price", "111-1\tShipped\tMerchant\tCD-1\t9.99", "Merchant", 1},
+		{"both spellings: the usual wins", "amazon-order-id\torder-status\tfulfillment-channel\tsku\titem-price\tquantity\tquantity-purchased", "111-1\tShipped\tMerchant\tCD-1\t9.99\t4\t7", "Merchant", 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := readOrders(t, tt.head+"\n"+tt.row+"\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 || rows[0].Order.FulfillmentChannel != tt.channel || rows[0].Item.Quantity != tt.qty {
+				t.Errorf("rows %+v, want channel %q and quantity %d", rows, tt.channel, tt.qty)
+			}
+		})
+	}
+}
