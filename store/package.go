@@ -82,6 +82,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		// Batches are prepared (merged, classified, formatted) by a
 		// goroutine while the previous one is written: on SQLite the
 		// statements keep one core busy, the preparation another.
+		delta := tallyDelta{}
 		batches, stop := s.prepareBatches(pkgs)
 		defer stop()
 		up := &batchStmts{tx: tx}
@@ -93,15 +94,25 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := s.upsertPackages(ctx, b.args, len(b.pkgs), up); err != nil {
-				return err
-			}
+			// New packages of known orders are written with their
+			// verdicts; orders whose stored packages change are
+			// reclassified after the write (firstverdict.go).
+			var reclass []string
 			if anyOrders {
-				if err := s.reclassify(ctx, tx, orderIDs(b.pkgs)); err != nil {
+				if reclass, err = s.firstVerdicts(ctx, tx, b.pkgs, b.args, delta); err != nil {
 					return err
 				}
 			}
+			if err := s.upsertPackages(ctx, b.args, len(b.pkgs), up); err != nil {
+				return err
+			}
+			if err := s.reclassify(ctx, tx, reclass); err != nil {
+				return err
+			}
 			b.done()
+		}
+		if err := s.applyTallies(ctx, tx, delta); err != nil {
+			return err
 		}
 		if bulk != nil {
 			if err := bulk.finish(ctx); err != nil {
@@ -223,12 +234,14 @@ func mergePackage(p, q *vtr.Package) {
 }
 
 // packageColumns are the columns a shipment row writes; the verdict columns
-// written on insert describe a package with no known order, and are left
-// alone on conflict (reclassify sets them). A stored package the row would
+// written on insert are the package's first verdict (firstVerdicts,
+// firstverdict.go: with its order when the order is known, else "no
+// order"), and are left alone on conflict (reclassify sets them). A stored package the row would
 // not change is not written at all (the WHERE): re-importing a file writes
 // no page, no index entry, no dead tuple on PostgreSQL.
 const packageColumns = `order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
-	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, window_date, carrier, ineligible`
+	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, marketplace, window_date, category, carrier,
+	ineligible, exemption, reason, hint`
 
 const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 	carrier_code = excluded.carrier_code, carrier_name = excluded.carrier_name, ship_method = excluded.ship_method,
@@ -252,7 +265,12 @@ func (s *Store) upsertSQL(n int) string {
 	return s.q("INSERT INTO packages (" + packageColumns + ") VALUES " + valueRows(n, packageNcol) + packageConflict)
 }
 
-const packageNcol = 13
+const packageNcol = 18
+
+// packageVerdictCol is where the verdict's columns start in a package's
+// arguments (marketplace, window date, category, carrier, ineligible,
+// exemption, reason, hint).
+const packageVerdictCol = 10
 
 // sqliteUpsertRows is how many packages one SQLite statement writes. A
 // statement of several rows inside a transaction first copies every page
@@ -264,7 +282,9 @@ const packageNcol = 13
 // saved little more).
 const sqliteUpsertRows = 32
 
-// packageArgs appends the upsert arguments of pkgs to args.
+// packageArgs appends the upsert arguments of pkgs to args, with the
+// verdict of a package whose order is unknown (firstVerdicts replaces it
+// when the order is known).
 func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
 	for i := range pkgs {
 		p := &pkgs[i]
@@ -275,9 +295,18 @@ func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
 			window = dateString(v.WindowDate)
 		}
 		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, ship,
-			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), fmtTime(p.FirstConfirmed()), window, v.Carrier, string(v.Ineligible))
+			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), fmtTime(p.FirstConfirmed()),
+			v.Marketplace, window, v.Category, v.Carrier, string(v.Ineligible), v.Exemption, string(v.Reason), v.Hint)
 	}
 	return args
+}
+
+// setVerdictArgs writes v into the verdict columns of one package's
+// arguments (packageNcol of them).
+func setVerdictArgs(args []any, v vtr.Verdict) {
+	a := args[packageVerdictCol:]
+	a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7] = v.Marketplace, dateString(v.WindowDate), v.Category, v.Carrier,
+		string(v.Ineligible), v.Exemption, string(v.Reason), v.Hint
 }
 
 // upsertPackages writes n packages of distinct keys (in key order on
