@@ -52,11 +52,16 @@ var ordersPending = 20000
 func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, error)) (ImportSummary, error) {
 	var sum ImportSummary
 	next = checked(next, orderText) // text.go
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
 		before, err := count(ctx, tx, "orders")
 		if err != nil {
 			return err
 		}
+		// touched holds the orders this import wrote: a stored order the
+		// file repeats as it is (items included) is neither written nor
+		// reclassified, so re-importing a file writes nothing.
+		touched := map[string]bool{}
+		fresh := 0 // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
 		// written holds the items written so far of each order of this
@@ -69,21 +74,52 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			// multi-row upsert must not name one key twice.
 			list := slices.SortedFunc(maps.Values(pending), func(a, b *vtr.Order) int { return strings.Compare(a.ID, b.ID) })
 			clear(pending)
-			var fresh, more []*vtr.Order
+			var first, more []*vtr.Order
 			for _, o := range list {
 				if _, ok := written[o.ID]; ok {
 					more = append(more, o)
 				} else {
-					fresh = append(fresh, o)
+					first = append(first, o)
 				}
 			}
-			for chunk := range slices.Chunk(fresh, w.batch()) {
+			stored, err := s.rawOrders(ctx, tx, orderIDList(first))
+			if err != nil {
+				return err
+			}
+			changed := first[:0]
+			for _, o := range first {
+				if old := stored[o.ID]; old == nil {
+					fresh++
+				} else if sameOrder(o, old) {
+					continue
+				}
+				changed = append(changed, o)
+			}
+			// A big import next to the table: its indexes are built
+			// again at the end (sqlitebulk.go).
+			if bulk != nil && !bulk.dropped && fresh >= bulkMinRows {
+				if err := bulk.expect(ctx, fresh, before); err != nil {
+					return err
+				}
+				if err := bulk.also(ctx, "order_items", fresh); err != nil {
+					return err
+				}
+			}
+			for chunk := range slices.Chunk(changed, w.batch()) {
 				if err := w.write(ctx, chunk); err != nil {
 					return err
 				}
 			}
 			if err := w.insertItems(ctx, more, written); err != nil {
 				return err
+			}
+			for _, o := range changed {
+				touched[strings.Clone(o.ID)] = true
+			}
+			for _, o := range more {
+				if len(o.Items) > 0 && !touched[o.ID] {
+					touched[strings.Clone(o.ID)] = true
+				}
 			}
 			for _, o := range list {
 				written[strings.Clone(o.ID)] += len(o.Items)
@@ -129,11 +165,31 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				return fmt.Errorf("analyze orders: %w", err)
 			}
 		}
-		ids := slices.Sorted(maps.Keys(written))
 		clear(written)
+		ids := slices.Sorted(maps.Keys(touched))
+		clear(touched)
+		if bulk != nil {
+			if err := bulk.finish(ctx); err != nil {
+				return err
+			}
+		}
 		return s.reclassify(ctx, tx, ids)
-	})
+	}
+	var err error
+	if s.dialect == SQLite {
+		err = s.sqliteBulkTx(ctx, "orders", load)
+	} else {
+		err = s.tx(ctx, func(tx *sqlx.Tx) error { return load(tx, nil) })
+	}
 	return sum, err
+}
+
+func orderIDList(orders []*vtr.Order) []string {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	return ids
 }
 
 const (
