@@ -57,7 +57,7 @@ const (
 
 // bulkMinRows is when a file counts as big: this many new packages, and at
 // least a quarter of the table's rows before the import.
-const bulkMinRows = 50_000
+var bulkMinRows = 50_000
 
 type sqliteBulk struct {
 	tx      *sqlx.Tx
