@@ -60,7 +60,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// touched holds the orders this import wrote: a stored order the
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
-		touched := map[string]bool{}
+		var touched []string // sorted and compacted at the end
 		fresh := 0 // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
@@ -113,16 +113,22 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			if err := w.insertItems(ctx, more, written); err != nil {
 				return err
 			}
+			wrote := make(map[string]bool, len(changed))
 			for _, o := range changed {
-				touched[strings.Clone(o.ID)] = true
+				wrote[o.ID] = true
 			}
 			for _, o := range more {
-				if len(o.Items) > 0 && !touched[o.ID] {
-					touched[strings.Clone(o.ID)] = true
+				if len(o.Items) > 0 {
+					wrote[o.ID] = true // more items of an order written before
 				}
 			}
 			for _, o := range list {
-				written[strings.Clone(o.ID)] += len(o.Items)
+				// One copy of the id serves both (a million orders).
+				id := strings.Clone(o.ID)
+				written[id] += len(o.Items)
+				if wrote[id] {
+					touched = append(touched, id)
+				}
 			}
 			return nil
 		}
@@ -166,14 +172,20 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			}
 		}
 		clear(written)
-		ids := slices.Sorted(maps.Keys(touched))
-		clear(touched)
+		slices.Sort(touched)
+		touched = slices.Compact(touched)
 		if bulk != nil {
 			if err := bulk.finish(ctx); err != nil {
 				return err
 			}
 		}
-		return s.reclassify(ctx, tx, ids)
+		// Orders imported before any shipment (a first day) have no
+		// package to reclassify.
+		var anyPackages bool
+		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil || !anyPackages {
+			return err
+		}
+		return s.reclassify(ctx, tx, touched)
 	}
 	var err error
 	if s.dialect == SQLite {
