@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -38,13 +37,9 @@ func (s *Store) firstVerdicts(ctx context.Context, tx *sqlx.Tx, pkgs []vtr.Packa
 	stored := map[pkgKey]*vtr.Package{}
 	var rows []packageRow
 	for _, chunk := range chunks(ids, 500) {
-		q, qargs, err := sqlx.In(packageSelect+` WHERE order_id IN (?)`, chunk)
-		if err != nil {
+		var err error
+		if rows, err = s.packagesOf(ctx, tx, chunk, rows[:0]); err != nil {
 			return nil, err
-		}
-		rows = rows[:0]
-		if err := tx.SelectContext(ctx, &rows, s.q(q), qargs...); err != nil {
-			return nil, fmt.Errorf("load packages: %w", err)
 		}
 		for i := range rows {
 			p := rows[i].pkg()

@@ -61,7 +61,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
 		var touched []string // sorted and compacted at the end
-		fresh := 0 // new orders written so far
+		fresh := 0           // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
 		// written holds the items written so far of each order of this
@@ -82,19 +82,24 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 					first = append(first, o)
 				}
 			}
-			stored, err := s.rawOrders(ctx, tx, orderIDList(first))
-			if err != nil {
-				return err
+			// Into an empty table (a first day) every order is new: an
+			// id that comes again is in written.
+			stored := map[string]*vtr.Order{}
+			if before > 0 {
+				var err error
+				if stored, err = s.rawOrders(ctx, tx, orderIDList(first)); err != nil {
+					return err
+				}
 			}
-			changed := first[:0]
+			var changed, added []*vtr.Order
 			for _, o := range first {
 				if old := stored[o.ID]; old == nil {
-					fresh++
-				} else if sameOrder(o, old) {
-					continue
+					added = append(added, o)
+				} else if !sameOrder(o, old) {
+					changed = append(changed, o)
 				}
-				changed = append(changed, o)
 			}
+			fresh += len(added)
 			// A big import next to the table: its indexes are built
 			// again at the end (sqlitebulk.go).
 			if bulk != nil && !bulk.dropped && fresh >= bulkMinRows {
@@ -110,11 +115,18 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 					return err
 				}
 			}
+			w.added = true // no items to delete
+			for chunk := range slices.Chunk(added, w.batch()) {
+				if err := w.write(ctx, chunk); err != nil {
+					return err
+				}
+			}
+			w.added = false
 			if err := w.insertItems(ctx, more, written); err != nil {
 				return err
 			}
-			wrote := make(map[string]bool, len(changed))
-			for _, o := range changed {
+			wrote := make(map[string]bool, len(changed)+len(added))
+			for _, o := range slices.Concat(changed, added) {
 				wrote[o.ID] = true
 			}
 			for _, o := range more {
@@ -234,6 +246,7 @@ type orderWriter struct {
 	s     *Store
 	stmts batchStmts
 	args  []any
+	added bool // the orders are new: they have no items to delete
 }
 
 func (w *orderWriter) batch() int {
@@ -256,6 +269,10 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 		return w.s.q(`INSERT INTO orders (` + orderColumns + `) VALUES ` + valueRows(len(orders), orderNcol) + orderConflict)
 	}, args); err != nil {
 		return fmt.Errorf("%s: %w", orderSpan(orders), err)
+	}
+	w.args = args
+	if w.added {
+		return w.insertItems(ctx, orders, nil)
 	}
 	args = args[:0]
 	for _, o := range orders {
