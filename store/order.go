@@ -61,6 +61,12 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
 		var touched []string // sorted and compacted at the end
+		// Orders imported before any shipment (a first day) have no
+		// package to reclassify: their ids are not even kept.
+		var anyPackages bool
+		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil {
+			return err
+		}
 		fresh := 0           // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
@@ -138,7 +144,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				// One copy of the id serves both (a million orders).
 				id := strings.Clone(o.ID)
 				written[id] += len(o.Items)
-				if wrote[id] {
+				if wrote[id] && anyPackages {
 					touched = append(touched, id)
 				}
 			}
@@ -190,12 +196,6 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			if err := bulk.finish(ctx); err != nil {
 				return err
 			}
-		}
-		// Orders imported before any shipment (a first day) have no
-		// package to reclassify.
-		var anyPackages bool
-		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil || !anyPackages {
-			return err
 		}
 		return s.reclassify(ctx, tx, touched)
 	}

@@ -51,6 +51,7 @@ import (
 // index faster.
 const (
 	bulkCacheKiB   = 40 << 10
+	orderCacheKiB  = 8 << 10
 	appendCacheKiB = 8 << 10
 	indexCacheKiB  = 4 << 10
 )
@@ -79,7 +80,7 @@ func (b *sqliteBulk) also(ctx context.Context, table string, newRows int) error 
 		return err
 	}
 	b.indexes = append(b.indexes, o.indexes...)
-	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
+	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, orderCacheKiB)); err != nil {
 		return fmt.Errorf("set cache size: %w", err)
 	}
 	return nil
