@@ -67,7 +67,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil {
 			return err
 		}
-		fresh := 0           // new orders written so far
+		fresh := 0 // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
 		// written holds the items written so far of each order of this
