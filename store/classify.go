@@ -130,12 +130,12 @@ func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) 
 
 // packagesOf appends to rows the stored packages of the orders ids
 // (scanned by hand: see loadOrders).
-func (s *Store) packagesOf(ctx context.Context, tx *sqlx.Tx, ids []string, rows []packageRow) ([]packageRow, error) {
+func (s *Store) packagesOf(ctx context.Context, tx sqlx.QueryerContext, ids []string, rows []packageRow) ([]packageRow, error) {
 	q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?)`, ids)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := tx.QueryContext(ctx, s.q(q), args...)
+	rs, err := tx.QueryxContext(ctx, s.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("load packages: %w", err)
 	}

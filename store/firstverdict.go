@@ -32,7 +32,7 @@ import (
 // package each, of distinct keys) for the new packages of known orders,
 // counts their verdicts into delta, and returns the orders whose stored
 // packages the batch changes: reclassify them after the write.
-func (s *Store) firstVerdicts(ctx context.Context, tx *sqlx.Tx, pkgs []vtr.Package, args []any, delta tallyDelta) ([]string, error) {
+func (s *Store) firstVerdicts(ctx context.Context, tx sqlx.QueryerContext, pkgs []vtr.Package, args []any, delta tallyDelta) ([]string, error) {
 	ids := distinctOrderIDs(pkgs)
 	stored := map[pkgKey]*vtr.Package{}
 	var rows []packageRow
@@ -46,9 +46,18 @@ func (s *Store) firstVerdicts(ctx context.Context, tx *sqlx.Tx, pkgs []vtr.Packa
 			stored[pkgKey{rows[i].OrderID, rows[i].TrackingNumber}] = &p
 		}
 	}
+	// Orders are read for new packages only: re-importing a file reads
+	// none.
+	need := ids[:0]
+	for i := range pkgs {
+		p := &pkgs[i]
+		if stored[pkgKey{p.OrderID, p.TrackingNumber}] == nil && (len(need) == 0 || need[len(need)-1] != p.OrderID) {
+			need = append(need, p.OrderID)
+		}
+	}
 	orders := map[string]*vtr.Order{}
 	var fresh []packageRow // new packages of known orders: their evidence is read
-	for _, chunk := range chunks(ids, 500) {
+	for _, chunk := range chunks(need, 500) {
 		got, err := s.loadOrders(ctx, tx, chunk)
 		if err != nil {
 			return nil, err

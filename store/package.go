@@ -82,8 +82,38 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		// Batches are prepared (merged, classified, formatted) by a
 		// goroutine while the previous one is written: on SQLite the
 		// statements keep one core busy, the preparation another.
+		//
+		// On SQLite the preparation also gives new packages their verdicts
+		// (firstverdict.go), reading orders, items and packages on a second
+		// connection: this transaction holds the write lock, so what that
+		// connection sees is what the transaction began with, and the
+		// import changes packages only, of other keys than the batch's.
+		// PostgreSQL (the reference path in tests) reads on the transaction.
 		delta := tallyDelta{}
-		batches, stop := s.prepareBatches(pkgs)
+		var classify func(b *shipBatch) error
+		if anyOrders {
+			var reader sqlx.QueryerContext = tx
+			if s.dialect == SQLite {
+				rc, err := s.db.Connx(ctx)
+				if err != nil {
+					return fmt.Errorf("connect: %w", err)
+				}
+				defer rc.Close()
+				reader = rc
+			}
+			classify = func(b *shipBatch) error {
+				var err error
+				b.reclass, err = s.firstVerdicts(ctx, reader, b.pkgs, b.args, b.delta)
+				return err
+			}
+		}
+		// A pgx connection runs one statement at a time: PostgreSQL
+		// classifies here, between writes.
+		var inline func(b *shipBatch) error
+		if s.dialect != SQLite {
+			classify, inline = nil, classify
+		}
+		batches, stop := s.prepareBatches(pkgs, classify)
 		defer stop()
 		up := &batchStmts{tx: tx}
 		defer up.close()
@@ -97,17 +127,19 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 			// New packages of known orders are written with their
 			// verdicts; orders whose stored packages change are
 			// reclassified after the write (firstverdict.go).
-			var reclass []string
-			if anyOrders {
-				if reclass, err = s.firstVerdicts(ctx, tx, b.pkgs, b.args, delta); err != nil {
+			if inline != nil {
+				if err := inline(b); err != nil {
 					return err
 				}
 			}
 			if err := s.upsertPackages(ctx, b.args, len(b.pkgs), up); err != nil {
 				return err
 			}
-			if err := s.reclassify(ctx, tx, reclass); err != nil {
+			if err := s.reclassify(ctx, tx, b.reclass); err != nil {
 				return err
+			}
+			for k, n := range b.delta {
+				delta[k] += n
 			}
 			b.done()
 		}
@@ -135,27 +167,31 @@ type pkgKey struct{ order, tracking string }
 
 // shipBatch is up to shipmentBatch packages and the arguments that write them.
 type shipBatch struct {
-	pkgs []vtr.Package
-	args []any
-	err  error
-	free chan<- *shipBatch
+	pkgs    []vtr.Package
+	args    []any
+	reclass []string   // orders to reclassify after the write
+	delta   tallyDelta // the verdicts of the new packages
+	err     error
+	free    chan<- *shipBatch
 }
 
 // done hands the batch back for reuse.
 func (b *shipBatch) done() {
 	clear(b.pkgs) // drop references to this batch's strings
 	clear(b.args)
+	clear(b.delta)
+	b.reclass = nil
 	b.free <- b
 }
 
 // prepareBatches reads pkgs batch by batch in a goroutine, two batches
-// ahead at most. A batch with err set is the last. stop ends the goroutine
-// and waits for it.
-func (s *Store) prepareBatches(pkgs *sortedShipments) (<-chan *shipBatch, func()) {
+// ahead at most, and runs classify (if not nil) on each. A batch with err
+// set is the last. stop ends the goroutine and waits for it.
+func (s *Store) prepareBatches(pkgs *sortedShipments, classify func(*shipBatch) error) (<-chan *shipBatch, func()) {
 	out := make(chan *shipBatch)
 	free := make(chan *shipBatch, 2)
 	for range 2 {
-		free <- &shipBatch{pkgs: make([]vtr.Package, 0, shipmentBatch), free: free}
+		free <- &shipBatch{pkgs: make([]vtr.Package, 0, shipmentBatch), delta: tallyDelta{}, free: free}
 	}
 	quit, exited := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -181,6 +217,9 @@ func (s *Store) prepareBatches(pkgs *sortedShipments) (<-chan *shipBatch, func()
 				return
 			}
 			b.args = s.packageArgs(b.args, b.pkgs)
+			if classify != nil && b.err == nil && len(b.pkgs) > 0 {
+				b.err = classify(b)
+			}
 			select {
 			case out <- b:
 			case <-quit:
