@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"maps"
 	"slices"
@@ -71,9 +72,11 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
 		// written holds the items written so far of each order of this
-		// import (its keys are cloned: an id read from a file row would
-		// keep the whole row in memory).
-		written := map[string]int{}
+		// import, by a 128-bit hash of its id: a million ids as strings
+		// took about 60 MB, and twice that before the GC (issue 18's
+		// 250 MB). Two ids of one file share a hash with a probability
+		// of about 1e-27.
+		written := idCounts{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, n: map[[2]uint64]int32{}}
 		pending := map[string]*vtr.Order{}
 		flush := func() error {
 			// Key order lets neighbouring rows share b-tree pages, and a
@@ -82,7 +85,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			clear(pending)
 			var first, more []*vtr.Order
 			for _, o := range list {
-				if _, ok := written[o.ID]; ok {
+				if _, ok := written.get(o.ID); ok {
 					more = append(more, o)
 				} else {
 					first = append(first, o)
@@ -128,7 +131,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				}
 			}
 			w.added = false
-			if err := w.insertItems(ctx, more, written); err != nil {
+			if err := w.insertItems(ctx, more, written.items); err != nil {
 				return err
 			}
 			wrote := make(map[string]bool, len(changed)+len(added))
@@ -141,11 +144,9 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				}
 			}
 			for _, o := range list {
-				// One copy of the id serves both (a million orders).
-				id := strings.Clone(o.ID)
-				written[id] += len(o.Items)
-				if wrote[id] && anyPackages {
-					touched = append(touched, id)
+				written.add(o.ID, len(o.Items))
+				if wrote[o.ID] && anyPackages {
+					touched = append(touched, strings.Clone(o.ID))
 				}
 			}
 			return nil
@@ -175,7 +176,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		if err := flush(); err != nil {
 			return err
 		}
-		sum.Orders = len(written)
+		sum.Orders = len(written.n)
 		after, err := count(ctx, tx, "orders")
 		if err != nil {
 			return err
@@ -184,12 +185,12 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// As in importShipmentsCopy: rows this transaction wrote are not in
 		// PostgreSQL's statistics, and reclassify's lookups by order id were
 		// planned as sequential scans (0.2–0.5 s each on a million orders).
-		if s.dialect == Postgres && len(written) >= analyzeRows {
+		if s.dialect == Postgres && len(written.n) >= analyzeRows {
 			if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items"); err != nil {
 				return fmt.Errorf("analyze orders: %w", err)
 			}
 		}
-		clear(written)
+		clear(written.n)
 		slices.Sort(touched)
 		touched = slices.Compact(touched)
 		if bulk != nil {
@@ -206,6 +207,29 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		err = s.tx(ctx, func(tx *sqlx.Tx) error { return load(tx, nil) })
 	}
 	return sum, err
+}
+
+// idCounts counts per order id, keyed by a 128-bit hash of the id.
+type idCounts struct {
+	seed [2]maphash.Seed
+	n    map[[2]uint64]int32
+}
+
+func (c *idCounts) key(id string) [2]uint64 {
+	return [2]uint64{maphash.String(c.seed[0], id), maphash.String(c.seed[1], id)}
+}
+
+func (c *idCounts) get(id string) (int, bool) {
+	n, ok := c.n[c.key(id)]
+	return int(n), ok
+}
+
+func (c *idCounts) add(id string, n int) { c.n[c.key(id)] += int32(n) }
+
+// items is how many items of the order id were written.
+func (c *idCounts) items(id string) int {
+	n, _ := c.get(id)
+	return n
 }
 
 func orderIDList(orders []*vtr.Order) []string {
@@ -288,8 +312,9 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 }
 
 // insertItems inserts the items of orders, up to a batch's worth of rows a
-// statement, numbering an order's lines after the after[id] it already has.
-func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, after map[string]int) error {
+// statement, numbering an order's lines after the after(id) it already has
+// (none when after is nil).
+func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, after func(id string) int) error {
 	args, n := w.args[:0], 0
 	flush := func() error {
 		if n == 0 {
@@ -305,7 +330,10 @@ func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, afte
 		return nil
 	}
 	for _, o := range orders {
-		first := after[o.ID] + 1
+		first := 1
+		if after != nil {
+			first += after(o.ID)
+		}
 		for i, it := range o.Items {
 			args = append(args, o.ID, first+i, it.SKU, it.Category, it.Quantity, int64(it.Price), int64(it.Shipping), it.Status, it.Name)
 			if n++; n == w.batch() {
