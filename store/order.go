@@ -61,6 +61,21 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// touched holds the orders this import wrote: a stored order the
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
+		if bulk != nil && before == 0 {
+			// A first import on SQLite: staged (sqliteorders.go).
+			ids, err := s.importOrdersStaged(ctx, tx, bulk, next, &sum)
+			if err != nil {
+				return err
+			}
+			if sum.New, err = count(ctx, tx, "orders"); err != nil {
+				return err
+			}
+			sum.Orders = sum.New
+			if err := bulk.finish(ctx); err != nil {
+				return err
+			}
+			return s.reclassify(ctx, tx, ids)
+		}
 		var touched []string // sorted and compacted at the end
 		// Orders imported before any shipment (a first day) have no
 		// package to reclassify: their ids are not even kept.
@@ -285,9 +300,7 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 	full := len(orders) == w.batch()
 	args := w.args[:0]
 	for _, o := range orders {
-		args = append(args, o.ID, o.SalesChannel, o.Marketplace, o.Status, o.FulfillmentChannel, dateString(o.PurchaseDate),
-			fmtTime(o.PurchasedAt), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt),
-			o.Currency, o.ShipCountry, o.BuyerCancelled)
+		args = appendOrderArgs(args, o)
 	}
 	if err := w.stmts.exec(ctx, "orders", full, func() string {
 		return w.s.q(`INSERT INTO orders (` + orderColumns + `) VALUES ` + valueRows(len(orders), orderNcol) + orderConflict)
@@ -348,6 +361,13 @@ func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, afte
 	}
 	w.args = args
 	return nil
+}
+
+// appendOrderArgs appends the orderColumns of o.
+func appendOrderArgs(args []any, o *vtr.Order) []any {
+	return append(args, o.ID, o.SalesChannel, o.Marketplace, o.Status, o.FulfillmentChannel, dateString(o.PurchaseDate),
+		fmtTime(o.PurchasedAt), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt),
+		o.Currency, o.ShipCountry, o.BuyerCancelled)
 }
 
 // orderSpan names orders (sorted by id) in an error.
