@@ -260,3 +260,88 @@ func copyRows(ctx context.Context, conn *sqlx.Conn, table string, cols []string,
 		return err
 	})
 }
+
+// A first orders import on PostgreSQL (issue 18), as on SQLite
+// (sqliteorders.go): into an empty orders table every order is new, so the
+// file goes through COPY into a staging table, one row per item (an order
+// without items: one row with a NULL idx), and one INSERT ... SELECT per
+// table writes orders (each from its first row: DISTINCT ON) and items
+// (numbered in file order), sorted by key. Batch by batch, each of
+// thousands of 250-row statements took its round trip and its parse.
+const (
+	copyOrdersStage = `CREATE TEMP TABLE orders_stage ON COMMIT DROP AS
+		SELECT 0::bigint AS seq, 0::integer AS idx, o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
+			o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency,
+			o.ship_country, o.buyer_cancelled, i.sku, i.category, i.quantity, i.price, i.shipping, i.status AS item_status, i.name
+		FROM orders o, order_items i WITH NO DATA`
+	copyOrdersFromStage = `INSERT INTO orders (` + orderColumns + `)
+		SELECT DISTINCT ON (order_id) ` + orderColumns + ` FROM orders_stage ORDER BY order_id, seq`
+	copyItemsFromStage = `INSERT INTO order_items (` + itemColumns + `)
+		SELECT order_id, row_number() OVER (PARTITION BY order_id ORDER BY seq, idx), sku, category, quantity, price,
+			shipping, item_status, name
+		FROM orders_stage WHERE idx IS NOT NULL ORDER BY order_id, seq, idx`
+	copyStagedWithPackages = `SELECT order_id FROM orders WHERE order_id IN (SELECT order_id FROM packages) ORDER BY order_id`
+)
+
+var copyOrderColumns = []string{"seq", "idx", "order_id", "sales_channel", "marketplace", "status", "fulfillment",
+	"purchase_date", "purchased_at", "promised_delivery", "latest_ship_date", "latest_ship_at", "currency",
+	"ship_country", "buyer_cancelled", "sku", "category", "quantity", "price", "shipping", "item_status", "name"}
+
+// importOrdersCopy is ImportOrderRows into an empty orders table on
+// PostgreSQL, on the transaction tx of conn. It returns the orders to
+// reclassify (those with packages stored, of shipments imported first).
+func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx, next func() (*vtr.Order, error), sum *ImportSummary) ([]string, error) {
+	if _, err := tx.ExecContext(ctx, copyOrdersStage); err != nil {
+		return nil, fmt.Errorf("stage orders: %w", err)
+	}
+	// srcErr keeps the reader's own error (FILE:LINE), as in
+	// importShipmentsCopy.
+	var srcErr error
+	var cur *vtr.Order
+	item := 0
+	row := make([]any, len(copyOrderColumns))
+	source := pgx.CopyFromFunc(func() ([]any, error) {
+		for cur == nil || item >= max(len(cur.Items), 1) {
+			o, err := next()
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			} else if err != nil {
+				srcErr = err
+				return nil, err
+			}
+			sum.Rows++
+			sum.Items += len(o.Items)
+			cur, item = o, 0
+		}
+		row[0] = int64(sum.Rows)
+		copy(row[2:], appendOrderArgs(row[2:2:2], cur))
+		if len(cur.Items) == 0 {
+			row[1] = nil
+			for i := 15; i < len(row); i++ {
+				row[i] = nil
+			}
+		} else {
+			it := cur.Items[item]
+			row[1], row[15], row[16], row[17], row[18], row[19], row[20], row[21] = int32(item), it.SKU, it.Category,
+				int32(it.Quantity), int64(it.Price), int64(it.Shipping), it.Status, it.Name
+		}
+		item++
+		return row, nil
+	})
+	err := copyRows(ctx, conn, "orders_stage", copyOrderColumns, source)
+	if srcErr != nil {
+		return nil, srcErr
+	} else if err != nil {
+		return nil, fmt.Errorf("copy orders: %w", err)
+	}
+	for _, q := range []string{copyOrdersFromStage, copyItemsFromStage} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("write orders: %w", err)
+		}
+	}
+	var ids []string
+	if err := tx.SelectContext(ctx, &ids, copyStagedWithPackages); err != nil {
+		return nil, fmt.Errorf("orders with packages: %w", err)
+	}
+	return ids, nil
+}

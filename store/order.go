@@ -53,6 +53,7 @@ var ordersPending = 20000
 func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, error)) (ImportSummary, error) {
 	var sum ImportSummary
 	next = checked(next, orderText) // text.go
+	var pgConn *sqlx.Conn           // the connection of the transaction, for COPY
 	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
 		before, err := count(ctx, tx, "orders")
 		if err != nil {
@@ -61,9 +62,14 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// touched holds the orders this import wrote: a stored order the
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
-		if bulk != nil && before == 0 {
-			// A first import on SQLite: staged (sqliteorders.go).
-			ids, err := s.importOrdersStaged(ctx, tx, bulk, next, &sum)
+		if before == 0 && (bulk != nil || pgConn != nil) {
+			// A first import: staged (sqliteorders.go, copy.go).
+			var ids []string
+			if bulk != nil {
+				ids, err = s.importOrdersStaged(ctx, tx, bulk, next, &sum)
+			} else {
+				ids, err = s.importOrdersCopy(ctx, pgConn, tx, next, &sum)
+			}
 			if err != nil {
 				return err
 			}
@@ -71,8 +77,14 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				return err
 			}
 			sum.Orders = sum.New
-			if err := bulk.finish(ctx); err != nil {
-				return err
+			if bulk != nil {
+				if err := bulk.finish(ctx); err != nil {
+					return err
+				}
+			} else if sum.New >= analyzeRows {
+				if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items"); err != nil {
+					return fmt.Errorf("analyze orders: %w", err)
+				}
 			}
 			return s.reclassify(ctx, tx, ids)
 		}
@@ -219,9 +231,34 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 	if s.dialect == SQLite {
 		err = s.sqliteBulkTx(ctx, "orders", load)
 	} else {
-		err = s.tx(ctx, func(tx *sqlx.Tx) error { return load(tx, nil) })
+		err = s.connTx(ctx, func(conn *sqlx.Conn, tx *sqlx.Tx) error {
+			pgConn = conn
+			return load(tx, nil)
+		})
 	}
 	return sum, err
+}
+
+// connTx runs fn in a transaction on one connection of the pool (COPY
+// needs the connection), committing when fn returns nil.
+func (s *Store) connTx(ctx context.Context, fn func(conn *sqlx.Conn, tx *sqlx.Tx) error) error {
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(conn, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // idCounts counts per order id, keyed by a 128-bit hash of the id.
