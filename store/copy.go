@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -34,29 +35,40 @@ const copyStage = `CREATE TEMP TABLE shipments_stage (
 var copyColumns = []string{"line", "order_id", "tracking_number", "carrier_code", "carrier_name", "ship_method",
 	"ship_date", "confirmed_at", "delivered_at", "first_scan_at", "first_confirmed_at", "carrier"}
 
-// copyMerge folds the staged rows into packages in one statement, by the
-// rule of ImportShipments (mergePackage): per (order, tracking number) the
+// copyMerged folds the staged rows of each package into one, by the rule
+// of ImportShipments (mergePackage): per (order, tracking number) the
 // earliest ship date, the latest confirmed-at, the earliest delivered-at,
 // first-scan-at and first confirmation (empty means unknown), and the
-// carrier and ship method of the last row of the file. The verdict columns describe a package with no
-// known order, as upsertPackages writes them; packageConflict merges with
-// rows already stored and leaves their verdicts to reclassify.
-const copyMerge = `INSERT INTO packages (` + packageColumns + `)
-	SELECT g.order_id, g.tracking_number, l.carrier_code, l.carrier_name, l.ship_method, g.ship_date,
-		g.confirmed_at, g.delivered_at, g.first_scan_at, g.first_confirmed_at, g.ship_date, l.carrier, '` + string(vtr.NoOrder) + `'
+// carrier and ship method of the last row of the file.
+const copyMerged = `SELECT g.order_id, g.tracking_number, l.carrier_code, l.carrier_name, l.ship_method, g.ship_date,
+		g.confirmed_at, g.delivered_at, g.first_scan_at, g.first_confirmed_at, l.carrier
 	FROM (SELECT order_id, tracking_number, max(line) AS last_line, min(ship_date) AS ship_date,
 			max(confirmed_at) AS confirmed_at,
 			COALESCE(min(NULLIF(delivered_at, '')), '') AS delivered_at,
 			COALESCE(min(NULLIF(first_scan_at, '')), '') AS first_scan_at,
 			COALESCE(min(NULLIF(first_confirmed_at, '')), '') AS first_confirmed_at
 		FROM shipments_stage GROUP BY order_id, tracking_number) g
-	JOIN shipments_stage l ON l.line = g.last_line` + packageConflict
+	JOIN shipments_stage l ON l.line = g.last_line`
 
-// copyKnownOrders lists the orders of the file that are in the orders
-// table: only their packages need reclassifying. A cursor streams them, so
-// the ids of a million-row file are never all in memory.
-const copyKnownOrders = `DECLARE shipments_known NO SCROLL CURSOR FOR
-	SELECT DISTINCT s.order_id FROM shipments_stage s JOIN orders o ON o.order_id = s.order_id`
+// copyMerge writes the merged packages when no order is stored at all: the
+// verdict columns describe a package with no known order, as packageArgs
+// writes them; packageConflict merges with rows already stored and leaves
+// their verdicts to reclassify.
+const copyMerge = `INSERT INTO packages (` + packageColumns + `)
+	SELECT m.order_id, m.tracking_number, m.carrier_code, m.carrier_name, m.ship_method, m.ship_date,
+		m.confirmed_at, m.delivered_at, m.first_scan_at, m.first_confirmed_at, '', m.ship_date, '', m.carrier,
+		'` + string(vtr.NoOrder) + `', '', '', ''
+	FROM (` + copyMerged + `) m` + packageConflict
+
+// With orders stored, the merged packages are read back in key order
+// through a cursor, given their first verdicts a batch at a time
+// (firstVerdicts) and copied into packages_stage, which one upsert then
+// writes into packages: every package is written once, with its verdict.
+const (
+	copyMergedCursor = `DECLARE shipments_merged NO SCROLL CURSOR FOR ` + copyMerged + ` ORDER BY g.order_id, g.tracking_number`
+	copyPackageStage = `CREATE TEMP TABLE packages_stage ON COMMIT DROP AS SELECT ` + packageColumns + ` FROM packages WITH NO DATA`
+	copyStagedUpsert = `INSERT INTO packages (` + packageColumns + `) SELECT ` + packageColumns + ` FROM packages_stage` + packageConflict
+)
 
 // analyzeRows is the size of a file after which packages is analysed
 // before reclassifying (ANALYZE samples 30,000 rows: a fraction of a second).
@@ -134,19 +146,15 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 		return sum, fmt.Errorf("analyze staging table: %w", err)
 	}
 
-	if _, err := tx.ExecContext(ctx, copyMerge); err != nil {
-		return sum, fmt.Errorf("merge packages: %w", err)
+	var anyOrders bool
+	if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
+		return sum, err
 	}
-	// After a big merge the planner's statistics of packages are stale
-	// (nothing else analyses rows this transaction has not committed): the
-	// reclassify queries below, packages of 500 orders at a time, were
-	// planned as sequential scans of a million rows, about a second each.
-	if line >= analyzeRows {
-		if _, err := tx.ExecContext(ctx, "ANALYZE packages"); err != nil {
-			return sum, fmt.Errorf("analyze packages: %w", err)
+	if !anyOrders {
+		if _, err := tx.ExecContext(ctx, copyMerge); err != nil {
+			return sum, fmt.Errorf("merge packages: %w", err)
 		}
-	}
-	if err := s.reclassifyStaged(ctx, tx); err != nil {
+	} else if err := s.copyFirstVerdicts(ctx, conn, tx); err != nil {
 		return sum, err
 	}
 	after, err := count(ctx, tx, "packages")
@@ -160,25 +168,180 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	return sum, nil
 }
 
-// reclassifyStaged reclassifies the packages of the staged file's known
-// orders, fetching their ids from a cursor a few thousand at a time.
-func (s *Store) reclassifyStaged(ctx context.Context, tx *sqlx.Tx) error {
-	if _, err := tx.ExecContext(ctx, copyKnownOrders); err != nil {
-		return fmt.Errorf("known orders: %w", err)
-	}
-	fetch := fmt.Sprintf("FETCH FORWARD %d FROM shipments_known", copyFetch)
-	for {
-		var ids []string
-		if err := tx.SelectContext(ctx, &ids, fetch); err != nil {
-			return fmt.Errorf("known orders: %w", err)
+// copyFirstVerdicts writes the staged file into packages when orders are
+// stored: the merged packages are read in key order a batch at a time,
+// given their verdicts (firstVerdicts) and copied into packages_stage; one
+// upsert writes them all, and the orders whose stored packages changed are
+// reclassified.
+func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx) error {
+	for _, q := range []string{copyPackageStage, copyMergedCursor} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("stage packages: %w", err)
 		}
-		if err := s.reclassify(ctx, tx, ids); err != nil {
+	}
+	delta := tallyDelta{}
+	var reclass []string
+	fetch := fmt.Sprintf("FETCH FORWARD %d FROM shipments_merged", shipmentBatch)
+	pkgs := make([]vtr.Package, 0, shipmentBatch)
+	var args []any
+	staged := 0
+	for {
+		rows, err := tx.QueryxContext(ctx, fetch)
+		if err != nil {
+			return fmt.Errorf("merged packages: %w", err)
+		}
+		pkgs = pkgs[:0]
+		for rows.Next() {
+			var r packageRow
+			var carrier string
+			if err := rows.Scan(&r.OrderID, &r.TrackingNumber, &r.CarrierCode, &r.CarrierName, &r.ShipMethod, &r.ShipDate,
+				&r.ConfirmedAt, &r.DeliveredAt, &r.FirstScanAt, &r.FirstConfirmed, &carrier); err != nil {
+				rows.Close()
+				return fmt.Errorf("merged packages: %w", err)
+			}
+			pkgs = append(pkgs, r.pkg())
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("merged packages: %w", err)
+		}
+		if len(pkgs) == 0 {
+			break
+		}
+		args = s.packageArgs(args[:0], pkgs)
+		more, err := s.firstVerdicts(ctx, tx, pkgs, args, delta)
+		if err != nil {
 			return err
 		}
-		if len(ids) < copyFetch {
+		reclass = append(reclass, more...)
+		table := make([][]any, len(pkgs))
+		for i := range table {
+			table[i] = args[i*packageNcol : (i+1)*packageNcol]
+		}
+		if err := copyRows(ctx, conn, "packages_stage", packageColumnList, pgx.CopyFromRows(table)); err != nil {
+			return fmt.Errorf("stage packages: %w", err)
+		}
+		staged += len(pkgs)
+		if len(pkgs) < shipmentBatch {
 			break
 		}
 	}
-	_, err := tx.ExecContext(ctx, "CLOSE shipments_known")
-	return err
+	if _, err := tx.ExecContext(ctx, "CLOSE shipments_merged"); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, copyStagedUpsert); err != nil {
+		return fmt.Errorf("merge packages: %w", err)
+	}
+	// After a big merge the planner's statistics of packages are stale
+	// (nothing else analyses rows this transaction has not committed):
+	// reclassify's lookups, packages of 500 orders at a time, were planned
+	// as sequential scans of a million rows, about a second each.
+	if staged >= analyzeRows {
+		if _, err := tx.ExecContext(ctx, "ANALYZE packages"); err != nil {
+			return fmt.Errorf("analyze packages: %w", err)
+		}
+	}
+	if err := s.reclassify(ctx, tx, reclass); err != nil {
+		return err
+	}
+	return s.applyTallies(ctx, tx, delta)
+}
+
+// packageColumnList is packageColumns as COPY names them.
+var packageColumnList = strings.Fields(strings.ReplaceAll(packageColumns, ",", " "))
+
+// copyRows copies rows into table on the transaction's connection.
+func copyRows(ctx context.Context, conn *sqlx.Conn, table string, cols []string, src pgx.CopyFromSource) error {
+	return conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("COPY needs a pgx connection, have %T", dc)
+		}
+		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+		return err
+	})
+}
+
+// A first orders import on PostgreSQL (issue 18), as on SQLite
+// (sqliteorders.go): into an empty orders table every order is new, so the
+// file goes through COPY into a staging table, one row per item (an order
+// without items: one row with a NULL idx), and one INSERT ... SELECT per
+// table writes orders (each from its first row: DISTINCT ON) and items
+// (numbered in file order), sorted by key. Batch by batch, each of
+// thousands of 250-row statements took its round trip and its parse.
+const (
+	copyOrdersStage = `CREATE TEMP TABLE orders_stage ON COMMIT DROP AS
+		SELECT 0::bigint AS seq, 0::integer AS idx, o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
+			o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency,
+			o.ship_country, o.buyer_cancelled, i.sku, i.category, i.quantity, i.price, i.shipping, i.status AS item_status, i.name
+		FROM orders o, order_items i WITH NO DATA`
+	copyOrdersFromStage = `INSERT INTO orders (` + orderColumns + `)
+		SELECT DISTINCT ON (order_id) ` + orderColumns + ` FROM orders_stage ORDER BY order_id, seq`
+	copyItemsFromStage = `INSERT INTO order_items (` + itemColumns + `)
+		SELECT order_id, row_number() OVER (PARTITION BY order_id ORDER BY seq, idx), sku, category, quantity, price,
+			shipping, item_status, name
+		FROM orders_stage WHERE idx IS NOT NULL ORDER BY order_id, seq, idx`
+	copyStagedWithPackages = `SELECT order_id FROM orders WHERE order_id IN (SELECT order_id FROM packages) ORDER BY order_id`
+)
+
+var copyOrderColumns = []string{"seq", "idx", "order_id", "sales_channel", "marketplace", "status", "fulfillment",
+	"purchase_date", "purchased_at", "promised_delivery", "latest_ship_date", "latest_ship_at", "currency",
+	"ship_country", "buyer_cancelled", "sku", "category", "quantity", "price", "shipping", "item_status", "name"}
+
+// importOrdersCopy is ImportOrderRows into an empty orders table on
+// PostgreSQL, on the transaction tx of conn. It returns the orders to
+// reclassify (those with packages stored, of shipments imported first).
+func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx, next func() (*vtr.Order, error), sum *ImportSummary) ([]string, error) {
+	if _, err := tx.ExecContext(ctx, copyOrdersStage); err != nil {
+		return nil, fmt.Errorf("stage orders: %w", err)
+	}
+	// srcErr keeps the reader's own error (FILE:LINE), as in
+	// importShipmentsCopy.
+	var srcErr error
+	var cur *vtr.Order
+	item := 0
+	row := make([]any, len(copyOrderColumns))
+	source := pgx.CopyFromFunc(func() ([]any, error) {
+		for cur == nil || item >= max(len(cur.Items), 1) {
+			o, err := next()
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			} else if err != nil {
+				srcErr = err
+				return nil, err
+			}
+			sum.Rows++
+			sum.Items += len(o.Items)
+			cur, item = o, 0
+		}
+		row[0] = int64(sum.Rows)
+		copy(row[2:], appendOrderArgs(row[2:2:2], cur))
+		if len(cur.Items) == 0 {
+			row[1] = nil
+			for i := 15; i < len(row); i++ {
+				row[i] = nil
+			}
+		} else {
+			it := cur.Items[item]
+			row[1], row[15], row[16], row[17], row[18], row[19], row[20], row[21] = int32(item), it.SKU, it.Category,
+				int32(it.Quantity), int64(it.Price), int64(it.Shipping), it.Status, it.Name
+		}
+		item++
+		return row, nil
+	})
+	err := copyRows(ctx, conn, "orders_stage", copyOrderColumns, source)
+	if srcErr != nil {
+		return nil, srcErr
+	} else if err != nil {
+		return nil, fmt.Errorf("copy orders: %w", err)
+	}
+	for _, q := range []string{copyOrdersFromStage, copyItemsFromStage} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("write orders: %w", err)
+		}
+	}
+	var ids []string
+	if err := tx.SelectContext(ctx, &ids, copyStagedWithPackages); err != nil {
+		return nil, fmt.Errorf("orders with packages: %w", err)
+	}
+	return ids, nil
 }

@@ -60,3 +60,11 @@ func MigrateTo(ctx context.Context, dsn string, version int64) (*sqlx.DB, error)
 // LatestWarningQuery is the statement of LatestWarningCase and its
 // arguments (for its query plan).
 var LatestWarningQuery = latestWarningQuery
+
+// SetBulkMinRows sets how many new rows make an import big (its secondary
+// indexes dropped and built again on SQLite), until the test ends.
+func SetBulkMinRows(t interface{ Cleanup(func()) }, n int) {
+	old := bulkMinRows
+	bulkMinRows = n
+	t.Cleanup(func() { bulkMinRows = old })
+}

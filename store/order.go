@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"maps"
 	"slices"
@@ -52,41 +53,128 @@ var ordersPending = 20000
 func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, error)) (ImportSummary, error) {
 	var sum ImportSummary
 	next = checked(next, orderText) // text.go
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	var pgConn *sqlx.Conn           // the connection of the transaction, for COPY
+	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
 		before, err := count(ctx, tx, "orders")
 		if err != nil {
 			return err
 		}
+		// touched holds the orders this import wrote: a stored order the
+		// file repeats as it is (items included) is neither written nor
+		// reclassified, so re-importing a file writes nothing.
+		if before == 0 && (bulk != nil || pgConn != nil) {
+			// A first import: staged (sqliteorders.go, copy.go).
+			var ids []string
+			if bulk != nil {
+				ids, err = s.importOrdersStaged(ctx, tx, bulk, next, &sum)
+			} else {
+				ids, err = s.importOrdersCopy(ctx, pgConn, tx, next, &sum)
+			}
+			if err != nil {
+				return err
+			}
+			if sum.New, err = count(ctx, tx, "orders"); err != nil {
+				return err
+			}
+			sum.Orders = sum.New
+			if bulk != nil {
+				if err := bulk.finish(ctx); err != nil {
+					return err
+				}
+			} else if sum.New >= analyzeRows {
+				if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items"); err != nil {
+					return fmt.Errorf("analyze orders: %w", err)
+				}
+			}
+			return s.reclassify(ctx, tx, ids)
+		}
+		var touched []string // sorted and compacted at the end
+		// Orders imported before any shipment (a first day) have no
+		// package to reclassify: their ids are not even kept.
+		var anyPackages bool
+		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil {
+			return err
+		}
+		fresh := 0 // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
 		defer w.stmts.close()
 		// written holds the items written so far of each order of this
-		// import (its keys are cloned: an id read from a file row would
-		// keep the whole row in memory).
-		written := map[string]int{}
+		// import, by a 128-bit hash of its id: a million ids as strings
+		// took about 60 MB, and twice that before the GC (issue 18's
+		// 250 MB). Two ids of one file share a hash with a probability
+		// of about 1e-27.
+		written := idCounts{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, n: map[[2]uint64]int32{}}
 		pending := map[string]*vtr.Order{}
 		flush := func() error {
 			// Key order lets neighbouring rows share b-tree pages, and a
 			// multi-row upsert must not name one key twice.
 			list := slices.SortedFunc(maps.Values(pending), func(a, b *vtr.Order) int { return strings.Compare(a.ID, b.ID) })
 			clear(pending)
-			var fresh, more []*vtr.Order
+			var first, more []*vtr.Order
 			for _, o := range list {
-				if _, ok := written[o.ID]; ok {
+				if _, ok := written.get(o.ID); ok {
 					more = append(more, o)
 				} else {
-					fresh = append(fresh, o)
+					first = append(first, o)
 				}
 			}
-			for chunk := range slices.Chunk(fresh, w.batch()) {
+			// Into an empty table (a first day) every order is new: an
+			// id that comes again is in written.
+			stored := map[string]*vtr.Order{}
+			if before > 0 {
+				var err error
+				if stored, err = s.rawOrders(ctx, tx, orderIDList(first)); err != nil {
+					return err
+				}
+			}
+			var changed, added []*vtr.Order
+			for _, o := range first {
+				if old := stored[o.ID]; old == nil {
+					added = append(added, o)
+				} else if !sameOrder(o, old) {
+					changed = append(changed, o)
+				}
+			}
+			fresh += len(added)
+			// A big import next to the table: its indexes are built
+			// again at the end (sqlitebulk.go).
+			if bulk != nil && !bulk.dropped && fresh >= bulkMinRows {
+				if err := bulk.expect(ctx, fresh, before); err != nil {
+					return err
+				}
+				if err := bulk.also(ctx, "order_items", fresh); err != nil {
+					return err
+				}
+			}
+			for chunk := range slices.Chunk(changed, w.batch()) {
 				if err := w.write(ctx, chunk); err != nil {
 					return err
 				}
 			}
-			if err := w.insertItems(ctx, more, written); err != nil {
+			w.added = true // no items to delete
+			for chunk := range slices.Chunk(added, w.batch()) {
+				if err := w.write(ctx, chunk); err != nil {
+					return err
+				}
+			}
+			w.added = false
+			if err := w.insertItems(ctx, more, written.items); err != nil {
 				return err
 			}
+			wrote := make(map[string]bool, len(changed)+len(added))
+			for _, o := range slices.Concat(changed, added) {
+				wrote[o.ID] = true
+			}
+			for _, o := range more {
+				if len(o.Items) > 0 {
+					wrote[o.ID] = true // more items of an order written before
+				}
+			}
 			for _, o := range list {
-				written[strings.Clone(o.ID)] += len(o.Items)
+				written.add(o.ID, len(o.Items))
+				if wrote[o.ID] && anyPackages {
+					touched = append(touched, strings.Clone(o.ID))
+				}
 			}
 			return nil
 		}
@@ -115,7 +203,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		if err := flush(); err != nil {
 			return err
 		}
-		sum.Orders = len(written)
+		sum.Orders = len(written.n)
 		after, err := count(ctx, tx, "orders")
 		if err != nil {
 			return err
@@ -124,16 +212,84 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// As in importShipmentsCopy: rows this transaction wrote are not in
 		// PostgreSQL's statistics, and reclassify's lookups by order id were
 		// planned as sequential scans (0.2–0.5 s each on a million orders).
-		if s.dialect == Postgres && len(written) >= analyzeRows {
+		if s.dialect == Postgres && len(written.n) >= analyzeRows {
 			if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items"); err != nil {
 				return fmt.Errorf("analyze orders: %w", err)
 			}
 		}
-		ids := slices.Sorted(maps.Keys(written))
-		clear(written)
-		return s.reclassify(ctx, tx, ids)
-	})
+		clear(written.n)
+		slices.Sort(touched)
+		touched = slices.Compact(touched)
+		if bulk != nil {
+			if err := bulk.finish(ctx); err != nil {
+				return err
+			}
+		}
+		return s.reclassify(ctx, tx, touched)
+	}
+	var err error
+	if s.dialect == SQLite {
+		err = s.sqliteBulkTx(ctx, "orders", load)
+	} else {
+		err = s.connTx(ctx, func(conn *sqlx.Conn, tx *sqlx.Tx) error {
+			pgConn = conn
+			return load(tx, nil)
+		})
+	}
 	return sum, err
+}
+
+// connTx runs fn in a transaction on one connection of the pool (COPY
+// needs the connection), committing when fn returns nil.
+func (s *Store) connTx(ctx context.Context, fn func(conn *sqlx.Conn, tx *sqlx.Tx) error) error {
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(conn, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// idCounts counts per order id, keyed by a 128-bit hash of the id.
+type idCounts struct {
+	seed [2]maphash.Seed
+	n    map[[2]uint64]int32
+}
+
+func (c *idCounts) key(id string) [2]uint64 {
+	return [2]uint64{maphash.String(c.seed[0], id), maphash.String(c.seed[1], id)}
+}
+
+func (c *idCounts) get(id string) (int, bool) {
+	n, ok := c.n[c.key(id)]
+	return int(n), ok
+}
+
+func (c *idCounts) add(id string, n int) { c.n[c.key(id)] += int32(n) }
+
+// items is how many items of the order id were written.
+func (c *idCounts) items(id string) int {
+	n, _ := c.get(id)
+	return n
+}
+
+func orderIDList(orders []*vtr.Order) []string {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	return ids
 }
 
 const (
@@ -166,6 +322,7 @@ type orderWriter struct {
 	s     *Store
 	stmts batchStmts
 	args  []any
+	added bool // the orders are new: they have no items to delete
 }
 
 func (w *orderWriter) batch() int {
@@ -180,14 +337,16 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 	full := len(orders) == w.batch()
 	args := w.args[:0]
 	for _, o := range orders {
-		args = append(args, o.ID, o.SalesChannel, o.Marketplace, o.Status, o.FulfillmentChannel, dateString(o.PurchaseDate),
-			fmtTime(o.PurchasedAt), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt),
-			o.Currency, o.ShipCountry, o.BuyerCancelled)
+		args = appendOrderArgs(args, o)
 	}
 	if err := w.stmts.exec(ctx, "orders", full, func() string {
 		return w.s.q(`INSERT INTO orders (` + orderColumns + `) VALUES ` + valueRows(len(orders), orderNcol) + orderConflict)
 	}, args); err != nil {
 		return fmt.Errorf("%s: %w", orderSpan(orders), err)
+	}
+	w.args = args
+	if w.added {
+		return w.insertItems(ctx, orders, nil)
 	}
 	args = args[:0]
 	for _, o := range orders {
@@ -203,8 +362,9 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 }
 
 // insertItems inserts the items of orders, up to a batch's worth of rows a
-// statement, numbering an order's lines after the after[id] it already has.
-func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, after map[string]int) error {
+// statement, numbering an order's lines after the after(id) it already has
+// (none when after is nil).
+func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, after func(id string) int) error {
 	args, n := w.args[:0], 0
 	flush := func() error {
 		if n == 0 {
@@ -220,7 +380,10 @@ func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, afte
 		return nil
 	}
 	for _, o := range orders {
-		first := after[o.ID] + 1
+		first := 1
+		if after != nil {
+			first += after(o.ID)
+		}
 		for i, it := range o.Items {
 			args = append(args, o.ID, first+i, it.SKU, it.Category, it.Quantity, int64(it.Price), int64(it.Shipping), it.Status, it.Name)
 			if n++; n == w.batch() {
@@ -235,6 +398,13 @@ func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, afte
 	}
 	w.args = args
 	return nil
+}
+
+// appendOrderArgs appends the orderColumns of o.
+func appendOrderArgs(args []any, o *vtr.Order) []any {
+	return append(args, o.ID, o.SalesChannel, o.Marketplace, o.Status, o.FulfillmentChannel, dateString(o.PurchaseDate),
+		fmtTime(o.PurchasedAt), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt),
+		o.Currency, o.ShipCountry, o.BuyerCancelled)
 }
 
 // orderSpan names orders (sorted by id) in an error.

@@ -82,7 +82,38 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		// Batches are prepared (merged, classified, formatted) by a
 		// goroutine while the previous one is written: on SQLite the
 		// statements keep one core busy, the preparation another.
-		batches, stop := s.prepareBatches(pkgs)
+		//
+		// On SQLite the preparation also gives new packages their verdicts
+		// (firstverdict.go), reading orders, items and packages on a second
+		// connection: this transaction holds the write lock, so what that
+		// connection sees is what the transaction began with, and the
+		// import changes packages only, of other keys than the batch's.
+		// PostgreSQL (the reference path in tests) reads on the transaction.
+		delta := tallyDelta{}
+		var classify func(b *shipBatch) error
+		if anyOrders {
+			var reader sqlx.QueryerContext = tx
+			if s.dialect == SQLite {
+				rc, err := s.db.Connx(ctx)
+				if err != nil {
+					return fmt.Errorf("connect: %w", err)
+				}
+				defer rc.Close()
+				reader = rc
+			}
+			classify = func(b *shipBatch) error {
+				var err error
+				b.reclass, err = s.firstVerdicts(ctx, reader, b.pkgs, b.args, b.delta)
+				return err
+			}
+		}
+		// A pgx connection runs one statement at a time: PostgreSQL
+		// classifies here, between writes.
+		var inline func(b *shipBatch) error
+		if s.dialect != SQLite {
+			classify, inline = nil, classify
+		}
+		batches, stop := s.prepareBatches(pkgs, classify)
 		defer stop()
 		up := &batchStmts{tx: tx}
 		defer up.close()
@@ -93,15 +124,27 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := s.upsertPackages(ctx, b.args, len(b.pkgs), up); err != nil {
-				return err
-			}
-			if anyOrders {
-				if err := s.reclassify(ctx, tx, orderIDs(b.pkgs)); err != nil {
+			// New packages of known orders are written with their
+			// verdicts; orders whose stored packages change are
+			// reclassified after the write (firstverdict.go).
+			if inline != nil {
+				if err := inline(b); err != nil {
 					return err
 				}
 			}
+			if err := s.upsertPackages(ctx, b.args, len(b.pkgs), up); err != nil {
+				return err
+			}
+			if err := s.reclassify(ctx, tx, b.reclass); err != nil {
+				return err
+			}
+			for k, n := range b.delta {
+				delta[k] += n
+			}
 			b.done()
+		}
+		if err := s.applyTallies(ctx, tx, delta); err != nil {
+			return err
 		}
 		if bulk != nil {
 			if err := bulk.finish(ctx); err != nil {
@@ -124,27 +167,31 @@ type pkgKey struct{ order, tracking string }
 
 // shipBatch is up to shipmentBatch packages and the arguments that write them.
 type shipBatch struct {
-	pkgs []vtr.Package
-	args []any
-	err  error
-	free chan<- *shipBatch
+	pkgs    []vtr.Package
+	args    []any
+	reclass []string   // orders to reclassify after the write
+	delta   tallyDelta // the verdicts of the new packages
+	err     error
+	free    chan<- *shipBatch
 }
 
 // done hands the batch back for reuse.
 func (b *shipBatch) done() {
 	clear(b.pkgs) // drop references to this batch's strings
 	clear(b.args)
+	clear(b.delta)
+	b.reclass = nil
 	b.free <- b
 }
 
 // prepareBatches reads pkgs batch by batch in a goroutine, two batches
-// ahead at most. A batch with err set is the last. stop ends the goroutine
-// and waits for it.
-func (s *Store) prepareBatches(pkgs *sortedShipments) (<-chan *shipBatch, func()) {
+// ahead at most, and runs classify (if not nil) on each. A batch with err
+// set is the last. stop ends the goroutine and waits for it.
+func (s *Store) prepareBatches(pkgs *sortedShipments, classify func(*shipBatch) error) (<-chan *shipBatch, func()) {
 	out := make(chan *shipBatch)
 	free := make(chan *shipBatch, 2)
 	for range 2 {
-		free <- &shipBatch{pkgs: make([]vtr.Package, 0, shipmentBatch), free: free}
+		free <- &shipBatch{pkgs: make([]vtr.Package, 0, shipmentBatch), delta: tallyDelta{}, free: free}
 	}
 	quit, exited := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -170,6 +217,9 @@ func (s *Store) prepareBatches(pkgs *sortedShipments) (<-chan *shipBatch, func()
 				return
 			}
 			b.args = s.packageArgs(b.args, b.pkgs)
+			if classify != nil && b.err == nil && len(b.pkgs) > 0 {
+				b.err = classify(b)
+			}
 			select {
 			case out <- b:
 			case <-quit:
@@ -223,12 +273,14 @@ func mergePackage(p, q *vtr.Package) {
 }
 
 // packageColumns are the columns a shipment row writes; the verdict columns
-// written on insert describe a package with no known order, and are left
-// alone on conflict (reclassify sets them). A stored package the row would
+// written on insert are the package's first verdict (firstVerdicts,
+// firstverdict.go: with its order when the order is known, else "no
+// order"), and are left alone on conflict (reclassify sets them). A stored package the row would
 // not change is not written at all (the WHERE): re-importing a file writes
 // no page, no index entry, no dead tuple on PostgreSQL.
 const packageColumns = `order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
-	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, window_date, carrier, ineligible`
+	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, marketplace, window_date, category, carrier,
+	ineligible, exemption, reason, hint`
 
 const packageConflict = ` ON CONFLICT (order_id, tracking_number) DO UPDATE SET
 	carrier_code = excluded.carrier_code, carrier_name = excluded.carrier_name, ship_method = excluded.ship_method,
@@ -252,7 +304,12 @@ func (s *Store) upsertSQL(n int) string {
 	return s.q("INSERT INTO packages (" + packageColumns + ") VALUES " + valueRows(n, packageNcol) + packageConflict)
 }
 
-const packageNcol = 13
+const packageNcol = 18
+
+// packageVerdictCol is where the verdict's columns start in a package's
+// arguments (marketplace, window date, category, carrier, ineligible,
+// exemption, reason, hint).
+const packageVerdictCol = 10
 
 // sqliteUpsertRows is how many packages one SQLite statement writes. A
 // statement of several rows inside a transaction first copies every page
@@ -264,7 +321,9 @@ const packageNcol = 13
 // saved little more).
 const sqliteUpsertRows = 32
 
-// packageArgs appends the upsert arguments of pkgs to args.
+// packageArgs appends the upsert arguments of pkgs to args, with the
+// verdict of a package whose order is unknown (firstVerdicts replaces it
+// when the order is known).
 func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
 	for i := range pkgs {
 		p := &pkgs[i]
@@ -275,9 +334,18 @@ func (s *Store) packageArgs(args []any, pkgs []vtr.Package) []any {
 			window = dateString(v.WindowDate)
 		}
 		args = append(args, p.OrderID, p.TrackingNumber, p.CarrierCode, p.CarrierName, p.ShipMethod, ship,
-			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), fmtTime(p.FirstConfirmed()), window, v.Carrier, string(v.Ineligible))
+			fmtTime(p.ConfirmedAt), fmtTime(p.DeliveredAt), fmtTime(p.FirstScanAt), fmtTime(p.FirstConfirmed()),
+			v.Marketplace, window, v.Category, v.Carrier, string(v.Ineligible), v.Exemption, string(v.Reason), v.Hint)
 	}
 	return args
+}
+
+// setVerdictArgs writes v into the verdict columns of one package's
+// arguments (packageNcol of them).
+func setVerdictArgs(args []any, v vtr.Verdict) {
+	a := args[packageVerdictCol:]
+	a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7] = v.Marketplace, dateString(v.WindowDate), v.Category, v.Carrier,
+		string(v.Ineligible), v.Exemption, string(v.Reason), v.Hint
 }
 
 // upsertPackages writes n packages of distinct keys (in key order on

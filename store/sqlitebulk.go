@@ -51,18 +51,39 @@ import (
 // index faster.
 const (
 	bulkCacheKiB   = 40 << 10
+	orderCacheKiB  = 8 << 10
 	appendCacheKiB = 8 << 10
 	indexCacheKiB  = 4 << 10
 )
 
 // bulkMinRows is when a file counts as big: this many new packages, and at
 // least a quarter of the table's rows before the import.
-const bulkMinRows = 50_000
+var bulkMinRows = 50_000
 
 type sqliteBulk struct {
 	tx      *sqlx.Tx
 	table   string
 	indexes []string // CREATE INDEX statements of the dropped indexes
+	dropped bool     // expect dropped them
+}
+
+// also drops the secondary indexes of another table of the same import
+// (order_items beside orders), with expect's rule, and keeps the bigger
+// page cache: an orders import still writes its primary keys in the order
+// of each batch, not at their right edge.
+func (b *sqliteBulk) also(ctx context.Context, table string, newRows int) error {
+	if !b.dropped {
+		return nil
+	}
+	o := &sqliteBulk{tx: b.tx, table: table}
+	if err := o.expect(ctx, newRows, 0); err != nil {
+		return err
+	}
+	b.indexes = append(b.indexes, o.indexes...)
+	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, orderCacheKiB)); err != nil {
+		return fmt.Errorf("set cache size: %w", err)
+	}
+	return nil
 }
 
 // sqliteBulkTx runs fn in a transaction on a connection prepared for a
@@ -120,6 +141,7 @@ func (b *sqliteBulk) expect(ctx context.Context, newRows, before int) error {
 		}
 		b.indexes = append(b.indexes, ix.SQL)
 	}
+	b.dropped = true
 	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, appendCacheKiB)); err != nil {
 		return fmt.Errorf("set cache size: %w", err)
 	}

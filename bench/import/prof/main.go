@@ -25,18 +25,19 @@ import (
 func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the import to this file")
 	db := flag.String("db", "", "database (default: a fresh SQLite file in a temporary directory)")
+	orders := flag.String("orders", "", "an All Orders file imported (and profiled) before the shipments")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: prof [-cpuprofile FILE] [-db DB] SHIPMENTS.tsv")
+		fmt.Fprintln(os.Stderr, "usage: prof [-cpuprofile FILE] [-db DB] [-orders ORDERS.tsv] SHIPMENTS.tsv")
 		os.Exit(2)
 	}
-	if err := run(*cpuprofile, *db, flag.Arg(0)); err != nil {
+	if err := run(*cpuprofile, *db, *orders, flag.Arg(0)); err != nil {
 		fmt.Fprintln(os.Stderr, "prof:", err)
 		os.Exit(1)
 	}
 }
 
-func run(cpuprofile, db, name string) error {
+func run(cpuprofile, db, orders, name string) error {
 	// As the bot does: a context that a signal cancels (the driver then
 	// watches it during every statement).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -77,6 +78,27 @@ func run(cpuprofile, db, name string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if orders != "" {
+		of, err := os.Open(orders)
+		if err != nil {
+			return err
+		}
+		defer of.Close()
+		or, err := flatfile.NewReader(orders, of)
+		if err != nil {
+			return err
+		}
+		nextOrder, err := flatfile.OrderRows(or, "US")
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		sum, err := s.ImportOrderRows(ctx, nextOrder)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d order rows, %d new orders in %.2fs\n", sum.Rows, sum.New, time.Since(start).Seconds())
 	}
 	start := time.Now()
 	sum, err := s.ImportShipments(ctx, next)

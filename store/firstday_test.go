@@ -1,0 +1,109 @@
+package store_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/store/storetest"
+	"github.com/vtrbot/vtrbot/vtr"
+)
+
+// tableDump is every row of the tables an import writes, in key order.
+func tableDump(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	var out []string
+	for _, q := range []string{
+		`SELECT * FROM orders ORDER BY order_id`,
+		`SELECT * FROM order_items ORDER BY order_id, line`,
+		`SELECT * FROM packages ORDER BY order_id, tracking_number`,
+		`SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies
+			ORDER BY marketplace, window_date, category, ineligible, reason`,
+	} {
+		out = append(out, dumpQuery(t, s, q)...)
+		out = append(out, "--")
+	}
+	return out
+}
+
+// A seller's first day: the orders, then their shipments, in a fresh
+// database. New packages of known orders get their verdicts before they
+// are written (firstverdict.go) and big orders imports build their
+// indexes again (sqlitebulk.go); the tables must be what the reference
+// order of imports gives (shipments of unknown orders, then the orders,
+// which reclassifies every package), package_tallies must match the
+// packages, and importing both files again must change nothing. The
+// orders come in two imports, the staged one (an empty table) and the
+// batched one, a few orders a batch with a low bulk threshold, so that
+// the index drop and rebuild runs.
+func TestFirstDay_ordersThenShipments(t *testing.T) {
+	sl := messySeller(t, 18, 600)
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			open := func() *store.Store {
+				s, err := store.Open(t.Context(), storetest.URL(t, db), store.Options{Rules: vtr.DefaultRules("US")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}
+			ref := open()
+			if _, err := ref.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ref.ImportOrders(t.Context(), sl.orders); err != nil {
+				t.Fatal(err)
+			}
+			want := tableDump(t, ref)
+
+			store.SetOrdersPending(t, 37)
+			store.SetBulkMinRows(t, 100)
+			s := open()
+			// A few orders first (staged: the table is empty), then all of
+			// them (batch by batch: 37 at a time, the few compared with the
+			// stored ones and left alone, the indexes dropped on SQLite).
+			if _, err := s.ImportOrders(t.Context(), sl.orders[:20]); err != nil {
+				t.Fatal(err)
+			}
+			if sum, err := s.ImportOrders(t.Context(), sl.orders); err != nil {
+				t.Fatal(err)
+			} else if sum.New != len(sl.orders)-20 {
+				t.Fatalf("second orders import: %d new orders, want %d", sum.New, len(sl.orders)-20)
+			}
+			sum, err := s.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.New == 0 {
+				t.Fatal("no packages imported")
+			}
+			got := tableDump(t, s)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("orders then shipments:\n%v\nwant (shipments, then orders)\n%v", got, want)
+			}
+			if tallies, grouped := tallyDump(t, s, false), tallyDump(t, s, true); !reflect.DeepEqual(tallies, grouped) {
+				t.Fatalf("package_tallies\n%v\nwant (GROUP BY packages)\n%v", tallies, grouped)
+			}
+			if db == "sqlite" {
+				idx := dumpQuery(t, s, `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+					AND tbl_name IN ('orders', 'order_items', 'packages') ORDER BY name`)
+				refIdx := dumpQuery(t, ref, `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+					AND tbl_name IN ('orders', 'order_items', 'packages') ORDER BY name`)
+				if !reflect.DeepEqual(idx, refIdx) || len(idx) < 7 {
+					t.Fatalf("indexes after the bulk imports %v, want %v", idx, refIdx)
+				}
+			}
+
+			if _, err := s.ImportOrders(t.Context(), sl.orders); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+				t.Fatal(err)
+			}
+			if again := tableDump(t, s); !reflect.DeepEqual(again, want) {
+				t.Fatalf("importing both files again changed the tables:\n%v\nwant\n%v", again, want)
+			}
+		})
+	}
+}
