@@ -45,8 +45,12 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 			return exitConfig
 		}
 	}
-	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" && cfg.SPAPI.RefreshToken == "" {
+	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" && cfg.SPAPI.RefreshToken == "" && !hasAccounts(ctx, cfg) {
 		fmt.Fprintln(env.Stderr, "IMAP_ADDR: not set, and no Slack settings either: bot run has nothing to do (see .env.example, or try bot demo)")
+		return exitConfig
+	}
+	if err := testClockOffset(env); err != nil {
+		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
 	s, code, ok := openStore(ctx, env, cfg)
@@ -55,6 +59,27 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	}
 	defer s.Close()
 	log := newLogger(env, cfg)
+	if accounts, err := s.Accounts(ctx); err != nil {
+		return fail(env, err)
+	} else if len(accounts) > 0 {
+		// Accounts in the registry: every replica serves the accounts whose
+		// leases it holds (replicas.go).
+		if *once {
+			fmt.Fprintln(env.Stderr, "bot run --once: not with several accounts (bot account list); run bot run, which serves each account from one replica")
+			return exitConfig
+		}
+		if err := runReplicas(ctx, env, cfg, s, log); err != nil {
+			var ce *configError
+			if errors.As(err, &ce) {
+				fmt.Fprintln(env.Stderr, err)
+				return exitConfig
+			}
+			log.Error("vtrbot stopped", "error", err)
+			return exitFail
+		}
+		log.Info("vtrbot stopped")
+		return exitOK
+	}
 	d, err := newDaemon(env, cfg, s, log)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
@@ -111,33 +136,43 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 		}
 		d.app = app
 	}
-	d.sender = commands.NewSender(&commands.Sender{Store: s, Logger: log.With("component", "outbox"), Now: env.Now,
-		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
-	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake, Parse: cfg.noticeOptions().ParseBytes}
-	if d.app != nil {
-		d.pipeline.Channel = cfg.SlackChannel
+	d.wireAccount(env, false)
+	if d.app != nil && cfg.SlackAppToken != "" {
+		d.metrics.ready.Want(slackapp.ReadyPart)
 	}
-	if cfg.IMAPAddr != "" {
-		d.watcher = newWatcher(env, cfg, s, d.pipeline, log)
+	return d, nil
+}
+
+// wireAccount builds the parts that serve one account's data: the
+// pipeline, the sender of its outbox, its mailbox watcher and Amazon sync.
+// A worker of a replica serving several accounts (replicas.go) shares the
+// Slack app and the metrics with the others, which are registered once.
+func (d *daemon) wireAccount(env *Env, worker bool) {
+	d.sender = commands.NewSender(&commands.Sender{Store: d.store, Logger: d.log.With("component", "outbox"), Now: env.Now,
+		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
+	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake, Parse: d.cfg.noticeOptions().ParseBytes}
+	if d.app != nil {
+		d.pipeline.Channel = d.cfg.SlackChannel
+	}
+	if d.cfg.IMAPAddr != "" {
+		d.watcher = newWatcher(env, d.cfg, d.store, d.pipeline, d.log)
 		d.watcher.Connected = d.metrics.connected
 		d.watcher.Handle = func(ctx context.Context, m imapwatch.Message) error {
 			id, created, err := d.pipeline.Receive(ctx, store.Mail{Account: m.Account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Raw: m.Raw, Source: "imap"})
 			d.metrics.received(id, created, err)
 			return err
 		}
-		d.metrics.ready.Want(readyMailbox)
-		if o := d.watcher.OAuth; o != nil {
+		if !worker {
+			d.metrics.ready.Want(readyMailbox)
+		}
+		if o := d.watcher.OAuth; o != nil && !worker {
 			d.metrics.reg.CounterFunc("vtrbot_imap_oauth_tokens_total", "OAuth access tokens fetched for the mailbox (one per renewal).", func() int64 { return int64(o.Fetches()) })
 		}
 	}
-	if d.app != nil && cfg.SlackAppToken != "" {
-		d.metrics.ready.Want(slackapp.ReadyPart)
-	}
-	if cfg.SPAPI.RefreshToken != "" {
-		d.syncer = newSyncer(env, cfg, s, log)
+	if d.cfg.SPAPI.RefreshToken != "" {
+		d.syncer = newSyncer(env, d.cfg, d.store, d.log)
 		d.metrics.countSync(d.syncer)
 	}
-	return d, nil
 }
 
 // post sends one outbox entry; without Slack it fails, so posts stay queued
