@@ -219,7 +219,9 @@ func (c *cluster) waitHeld(timeout time.Duration) map[string]store.Lease {
 	c.t.Helper()
 	var ls map[string]store.Lease
 	want := len(c.mail) + 1
-	eventually(c.t, timeout, func() string { return fmt.Sprintf("live leases %v, want %d held by %v", ls, want, slices.Collect(maps.Keys(c.procs))) }, func() bool {
+	eventually(c.t, timeout, func() string {
+		return fmt.Sprintf("live leases %v, want %d held by %v", ls, want, slices.Collect(maps.Keys(c.procs)))
+	}, func() bool {
 		ls = c.leases()
 		if len(ls) != want {
 			return false
