@@ -213,8 +213,9 @@ func (c *cluster) leases() map[string]store.Lease {
 	return out
 }
 
-// waitHeld waits until every account (default too) has a live lease held
-// by a running replica, and returns the leases.
+// waitHeld waits until every running replica is live and every account
+// (default too) has a live lease held by a running replica, and returns
+// the leases.
 func (c *cluster) waitHeld(timeout time.Duration) map[string]store.Lease {
 	c.t.Helper()
 	var ls map[string]store.Lease
@@ -222,6 +223,15 @@ func (c *cluster) waitHeld(timeout time.Duration) map[string]store.Lease {
 	eventually(c.t, timeout, func() string {
 		return fmt.Sprintf("live leases %v, want %d held by %v", ls, want, slices.Collect(maps.Keys(c.procs)))
 	}, func() bool {
+		live, err := c.reg.LiveReplicas(context.WithoutCancel(c.t.Context()), testLease)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		for id := range c.procs {
+			if !slices.Contains(live, id) {
+				return false // not started yet: it would change the picture
+			}
+		}
 		ls = c.leases()
 		if len(ls) != want {
 			return false
