@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -518,4 +519,64 @@ func postKeysWhere(t *testing.T, fake *slackfake.Server, match func(slackfake.Me
 		keys[md.Payload.Key]++
 	}
 	return keys
+}
+
+// withAppName adds application_name to a PostgreSQL URL: the replica's
+// connections can then be found in pg_stat_activity.
+func withAppName(t *testing.T, db, name string) string {
+	t.Helper()
+	sep := "?"
+	if strings.Contains(db, "?") {
+		sep = "&"
+	}
+	return db + sep + "application_name=" + name
+}
+
+// Test 4: pg_terminate_backend of every backend of the leader: it
+// reconnects and re-claims or yields cleanly; nothing lost or doubled.
+func TestReplicas_terminateBackends(t *testing.T) {
+	c := newCluster(t, "postgres", "brand_a")
+	for _, id := range []string{"r1", "r2"} {
+		c.start(id, "DATABASE_URL", withAppName(t, c.db, id))
+	}
+	ls := c.waitHeld(30 * time.Second)
+	leader := ls["brand_a"].Holder
+	for i := 1; i <= 5; i++ {
+		c.mail["brand_a"].deliver(t, warningMail(i))
+	}
+	c.waitPostsIn(channelOf("brand_a"), 5, 30*time.Second)
+	// Terminate every backend of the leader, a few times over while
+	// mail arrives: its pools reconnect in between.
+	admin, err := sql.Open("pgx", c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	terminated := 0
+	for i := 6; i <= 10; i++ {
+		var n int
+		if err := admin.QueryRowContext(t.Context(),
+			`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, leader).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		terminated += n
+		c.mail["brand_a"].deliver(t, warningMail(i))
+		time.Sleep(testRenew / 2)
+	}
+	if terminated == 0 {
+		t.Fatalf("no backend of %s found to terminate", leader)
+	}
+	t.Logf("terminated %d backends of %s", terminated, leader)
+	c.waitPostsIn(channelOf("brand_a"), 10, 30*time.Second)
+	c.waitHeld(30 * time.Second)
+	time.Sleep(2 * testRenew)
+	c.checkOnce()
+	if n := len(c.postsIn(channelOf("brand_a"))); n != 10 {
+		t.Errorf("brand_a's channel holds %d posts, want 10", n)
+	}
+	for _, r := range c.procs {
+		if r.cmd.ProcessState != nil {
+			t.Errorf("replica %s exited: %v", r.id, r.cmd.ProcessState)
+		}
+	}
 }
