@@ -411,7 +411,8 @@ func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, d
 		}
 	}
 	log := sv.log.With("account", a.Name)
-	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(sv.env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app}
+	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(sv.env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app,
+		retryEvery: workerRetry}
 	d.wireAccount(sv.env, true)
 	wctx, cancel := context.WithCancel(ctx)
 	w := &worker{name: a.Name, epoch: epoch, d: d, cancel: cancel, done: make(chan struct{}), deadline: deadline}
@@ -493,6 +494,14 @@ func (sv *supervisor) stopAll() {
 	}
 	wg.Wait()
 }
+
+// workerRetry is how often an account's worker retries the notices whose
+// pipeline failed part-way: sooner than the single-account daemon (every
+// minute), because a replica keeps an account only while it holds its
+// lease, and a connection broken under it (a failover, a terminated
+// backend) should not delay a notice by a minute. Five attempts
+// (commands.MaxNoticeAttempts) still span more than a minute.
+const workerRetry = 15 * time.Second
 
 // runAccount runs one account's parts until ctx ends: pending pipeline
 // work first, then the sender, the retry loop, the watcher and the sync.

@@ -119,6 +119,8 @@ type daemon struct {
 	cfg      *Config
 	store    *store.Store
 	metrics  *botMetrics
+	// retryEvery is how often retryLoop runs (0: every minute).
+	retryEvery time.Duration
 }
 
 func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon, error) {
@@ -266,9 +268,13 @@ func (d *daemon) serveMetrics(ctx context.Context) error {
 }
 
 // retryLoop finishes notices whose pipeline failed part-way (e.g. the
-// database was briefly unavailable), every minute.
+// database was briefly unavailable), every minute (retryEvery).
 func (d *daemon) retryLoop(ctx context.Context) error {
-	t := time.NewTicker(time.Minute)
+	every := d.retryEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
