@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -578,5 +581,188 @@ func TestReplicas_terminateBackends(t *testing.T) {
 		if r.cmd.ProcessState != nil {
 			t.Errorf("replica %s exited: %v", r.id, r.cmd.ProcessState)
 		}
+	}
+}
+
+// cutProxy is a TCP proxy to PostgreSQL that can stop forwarding while
+// keeping every socket open (a network partition as a replica sees it:
+// statements neither answer nor fail). Bytes read while cut are held and
+// delivered after heal.
+type cutProxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	cut    bool
+	healed *sync.Cond
+}
+
+func startCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target}
+	p.healed = sync.NewCond(&p.mu)
+	var conns []net.Conn
+	var cmu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			cmu.Lock()
+			conns = append(conns, c, s)
+			cmu.Unlock()
+			go p.pipe(c, s)
+			go p.pipe(s, c)
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		p.heal()
+		cmu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		cmu.Unlock()
+	})
+	return p
+}
+
+func (p *cutProxy) pipe(from, to net.Conn) {
+	defer to.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := from.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			for p.cut {
+				p.healed.Wait()
+			}
+			p.mu.Unlock()
+			if _, werr := to.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *cutProxy) setCut(cut bool) {
+	p.mu.Lock()
+	p.cut = cut
+	p.mu.Unlock()
+	p.healed.Broadcast()
+}
+
+func (p *cutProxy) heal() { p.setCut(false) }
+
+// logTime is the time of the first (or last) line of a replica's log with
+// all words.
+func logTime(t *testing.T, r *replica, last bool, words ...string) time.Time {
+	t.Helper()
+	lines := strings.Split(r.out.String(), "\n")
+	if last {
+		slices.Reverse(lines)
+	}
+	for _, line := range lines {
+		all := true
+		for _, w := range words {
+			all = all && strings.Contains(line, w)
+		}
+		if !all {
+			continue
+		}
+		ts, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "time="), " ")
+		at, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil {
+			t.Fatalf("log line without a time: %q", line)
+		}
+		return at
+	}
+	t.Fatalf("no log line of %s with %q", r.id, words)
+	return time.Time{}
+}
+
+// Test 3: a replica cut off from PostgreSQL by a proxy that stops
+// forwarding (sockets kept open) stops its account's work before its lease
+// can expire; the follower takes over; after healing, nothing the old
+// leader held back lands over the new leader's work (the checkpoint ends
+// at the last mail), and nothing is posted twice.
+func TestReplicas_partition(t *testing.T) {
+	c := newCluster(t, "postgres", "brand_a")
+	u, err := url.Parse(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startCutProxy(t, u.Host)
+	viaProxy := *u
+	viaProxy.Host = proxy.ln.Addr().String()
+	// Replica IDs such that the proxied replica is the one to serve brand_a.
+	cut, direct := "", ""
+	for i := 0; cut == ""; i++ {
+		p, d := fmt.Sprintf("cut%d", i), fmt.Sprintf("direct%d", i)
+		if assignAccounts([]string{"brand_a", "default"}, []string{p, d})["brand_a"] == p {
+			cut, direct = p, d
+		}
+	}
+	old := c.start(cut, "DATABASE_URL", viaProxy.String())
+	follower := c.start(direct)
+	eventually(t, 30*time.Second, func() string { return fmt.Sprintf("leases %v, want brand_a held by %s", c.leases(), cut) }, func() bool {
+		c.waitHeld(30 * time.Second)
+		return c.leases()["brand_a"].Holder == cut
+	})
+	before := c.leases()["brand_a"]
+	srv := c.mail["brand_a"]
+	for i := 1; i <= 3; i++ {
+		srv.deliver(t, warningMail(i))
+	}
+	c.waitPostsIn(channelOf("brand_a"), 3, 30*time.Second)
+
+	proxy.setCut(true)
+	srv.deliver(t, warningMail(4))
+	eventually(t, 3*testLease, func() string { return fmt.Sprintf("leases %v, want brand_a taken by %s", c.leases(), direct) }, func() bool {
+		return c.leases()["brand_a"].Holder == direct
+	})
+	waitChildLog(t, old, 10*time.Second, "lease not renewed in time", "account=brand_a")
+	stopped := logTime(t, old, false, "lease not renewed in time", "account=brand_a")
+	taken := []string{`msg="serving the account"`, "account=brand_a", fmt.Sprintf("epoch=%d", c.leases()["brand_a"].Epoch)}
+	waitChildLog(t, follower, 10*time.Second, taken...)
+	took := logTime(t, follower, true, taken...)
+	if !stopped.Before(took) {
+		t.Errorf("the cut-off leader stopped brand_a's work at %v, after the follower started it at %v", stopped, took)
+	}
+	srv.deliver(t, warningMail(5))
+	c.waitPostsIn(channelOf("brand_a"), 5, 30*time.Second)
+
+	proxy.heal()
+	srv.deliver(t, warningMail(6))
+	c.waitPostsIn(channelOf("brand_a"), 6, 30*time.Second)
+	c.waitHeld(30 * time.Second)
+	time.Sleep(2 * testRenew)
+	c.checkOnce()
+	if n := len(c.postsIn(channelOf("brand_a"))); n != 6 {
+		t.Errorf("brand_a's channel holds %d posts, want 6", n)
+	}
+	if after := c.leases()["brand_a"]; after.Epoch <= before.Epoch {
+		t.Errorf("brand_a's epoch %d after the takeover, want more than %d", after.Epoch, before.Epoch)
+	}
+	as, err := c.reg.OpenAccount(t.Context(), "brand_a", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer as.Close()
+	cp, ok, err := as.Checkpoint(t.Context(), srv.account(), "INBOX")
+	if err != nil || !ok || cp.LastUID != 6 {
+		t.Errorf("brand_a's checkpoint %+v (found %v, %v), want the last mail's UID 6", cp, ok, err)
 	}
 }
