@@ -34,45 +34,48 @@ import (
 // Without accounts in the registry none of this runs: bot run is the
 // single-account daemon of run.go, unchanged.
 
-// leaseConfig is how a replica takes part: its ID and lease timings.
-type leaseConfig struct {
+// leaseSettings is how a replica takes part: its ID and lease timings
+// (VTRBOT_REPLICA_ID, VTRBOT_LEASE, VTRBOT_LEASE_RENEW).
+type leaseSettings struct {
 	Replica string
 	TTL     time.Duration // how long a claim or renewal holds
-	Renew   time.Duration // how often leases are renewed and replicas looked at
+	Renew   time.Duration // how often leases are renewed and replicas looked at (0: TTL/5)
+}
+
+func setLease(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		return fmt.Errorf("want a duration of at least 1s such as 15s, got %q", v)
+	}
+	c.Lease.TTL = d
+	return nil
+}
+
+func setLeaseRenew(c *Config, v string) error {
+	c.Lease.Renew = 0
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 100*time.Millisecond {
+		return fmt.Errorf("want a duration of at least 100ms such as 3s, got %q", v)
+	}
+	c.Lease.Renew = d
+	return nil
 }
 
 // margin is how long before the lease's end (by the local deadline) a
 // worker is told to stop: time for its in-flight step to end.
-func (c leaseConfig) margin() time.Duration { return c.Renew }
+func (c leaseSettings) margin() time.Duration { return c.Renew }
 
-// loadLeaseConfig reads VTRBOT_LEASE, VTRBOT_LEASE_RENEW and
-// VTRBOT_REPLICA_ID (documented in docs/accounts.md); the error names the
-// variable.
-func loadLeaseConfig(env *Env) (leaseConfig, error) {
-	c := leaseConfig{TTL: 15 * time.Second}
-	dur := func(name string, min time.Duration, dst *time.Duration) error {
-		v, ok := env.Getenv(name)
-		if !ok || v == "" {
-			return nil
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d < min {
-			return &configError{name, fmt.Sprintf("want a duration of at least %v such as 15s, got %q", min, v)}
-		}
-		*dst = d
-		return nil
-	}
-	if err := dur("VTRBOT_LEASE", time.Second, &c.TTL); err != nil {
-		return c, err
-	}
-	c.Renew = c.TTL / 5
-	if err := dur("VTRBOT_LEASE_RENEW", 100*time.Millisecond, &c.Renew); err != nil {
-		return c, err
+// resolve fills the defaults and checks the timings together.
+func (c leaseSettings) resolve() (leaseSettings, error) {
+	if c.Renew == 0 {
+		c.Renew = c.TTL / 5
 	}
 	if c.Renew*3 > c.TTL {
 		return c, &configError{"VTRBOT_LEASE_RENEW", fmt.Sprintf("%v: want at most a third of VTRBOT_LEASE (%v)", c.Renew, c.TTL)}
 	}
-	c.Replica, _ = env.Getenv("VTRBOT_REPLICA_ID")
 	if c.Replica == "" {
 		host, _ := os.Hostname()
 		c.Replica = fmt.Sprintf("%s:%d:%08x", host, os.Getpid(), rand.Uint32())
@@ -128,7 +131,7 @@ type supervisor struct {
 	cfg   *Config // the environment's settings: account default
 	reg   *store.Store
 	log   *slog.Logger
-	lc    leaseConfig
+	lc    leaseSettings
 	front *daemon // the Slack app, metrics and HTTP, shared by the workers
 
 	mu       sync.Mutex
@@ -173,7 +176,7 @@ func (w *worker) getDeadline() time.Time {
 
 // runReplicas is bot run when the registry has accounts.
 func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, log *slog.Logger) error {
-	lc, err := loadLeaseConfig(env)
+	lc, err := cfg.Lease.resolve()
 	if err != nil {
 		return err
 	}
