@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -764,5 +765,10 @@ func TestReplicas_partition(t *testing.T) {
 	cp, ok, err := as.Checkpoint(t.Context(), srv.account(), "INBOX")
 	if err != nil || !ok || cp.LastUID != 6 {
 		t.Errorf("brand_a's checkpoint %+v (found %v, %v), want the last mail's UID 6", cp, ok, err)
+	}
+	// The new holders raised brand_a's fence past the cut-off leader's
+	// epoch: a write it still had in flight, carrying that epoch, is refused.
+	if err := as.TakeFence(t.Context(), before.Epoch); !errors.Is(err, store.ErrFenced) {
+		t.Errorf("a write at the cut-off leader's epoch %d: %v, want store.ErrFenced", before.Epoch, err)
 	}
 }
