@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vtrbot/vtrbot/commands"
@@ -138,6 +139,7 @@ type supervisor struct {
 	accounts map[string]store.Account // the registry, refreshed every round
 	workers  map[string]*worker
 	backoff  map[string]time.Time // accounts whose worker failed: not claimed again before
+	stopping sync.WaitGroup       // stopLater's
 }
 
 // worker runs one held account.
@@ -147,6 +149,8 @@ type worker struct {
 	d      *daemon
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	stopping atomic.Bool // stopLater was called
 
 	mu       sync.Mutex
 	deadline time.Time // monotonic: stop before it
@@ -303,6 +307,9 @@ func (sv *supervisor) round(ctx context.Context) {
 			return
 		}
 		w := sv.worker(name)
+		if w != nil && w.stopping.Load() {
+			continue // its work is ending (stopLater); claim again once it is gone
+		}
 		if w != nil && w.finished() {
 			sv.stop(w, true) // failed, or stopped at its deadline: start afresh
 			w = nil
@@ -310,7 +317,7 @@ func (sv *supervisor) round(ctx context.Context) {
 		if owners[name] != sv.lc.Replica {
 			if w != nil {
 				sv.log.Info("handing the account over", "account", name)
-				sv.stop(w, true)
+				sv.stopLater(w, true)
 			}
 			continue
 		}
@@ -331,15 +338,15 @@ func (sv *supervisor) round(ctx context.Context) {
 		case !ok:
 			if w != nil {
 				sv.log.Warn("lease lost", "account", name)
-				sv.stop(w, false)
+				sv.stopLater(w, false)
 			}
 			continue
 		}
 		deadline := sent.Add(sv.lc.TTL - sv.lc.margin())
 		if w != nil && w.epoch != l.Epoch {
 			sv.log.Warn("lease renewed with a new epoch: restarting the account's worker", "account", name, "epoch", l.Epoch)
-			sv.stop(w, false)
-			w = nil
+			sv.stopLater(w, false)
+			continue // the new epoch's worker starts once this one is gone
 		}
 		if w != nil {
 			w.setDeadline(deadline)
@@ -368,7 +375,7 @@ func (sv *supervisor) round(ctx context.Context) {
 	}
 	sv.mu.Unlock()
 	for _, w := range gone {
-		sv.stop(w, true)
+		sv.stopLater(w, true)
 	}
 }
 
@@ -483,8 +490,20 @@ func (sv *supervisor) stop(w *worker, release bool) {
 	sv.log.Info("stopped serving the account", "account", w.name, "epoch", w.epoch)
 }
 
+// stopLater stops w in the background: a worker finishing a post (up to
+// 15 s while Slack is slow) must not hold up the renewal of the others.
+// The account is not claimed again by this replica until w is gone.
+func (sv *supervisor) stopLater(w *worker, release bool) {
+	if w.stopping.Swap(true) {
+		return
+	}
+	w.cancel()
+	sv.stopping.Go(func() { sv.stop(w, release) })
+}
+
 // stopAll stops every worker at once and releases their leases (SIGTERM).
 func (sv *supervisor) stopAll() {
+	defer sv.stopping.Wait()
 	sv.mu.Lock()
 	ws := make([]*worker, 0, len(sv.workers))
 	for _, w := range sv.workers {
