@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -200,8 +201,12 @@ func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*St
 		return nil, err
 	}
 	if a.dialect == Postgres {
-		// Many accounts per process: a small pool each.
-		a.db.SetMaxOpenConns(3)
+		// Many accounts per process, several processes: a small pool each,
+		// and no idle connection kept for long (docs/accounts.md, the
+		// connection budget).
+		a.db.SetMaxOpenConns(2)
+		a.db.SetMaxIdleConns(1)
+		a.db.SetConnMaxIdleTime(30 * time.Second)
 	}
 	return a, nil
 }

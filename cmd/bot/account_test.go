@@ -214,6 +214,7 @@ func TestAccountFlag(t *testing.T) {
 		}
 		return v.Overall.Eligible
 	}
+	openTestStore(t, db) // read commands create no database
 	// No accounts: no flag needed, as before.
 	openTestStore(t, db) // an empty database: read commands create none
 	if code, _, errb := runBot(t, db, nil, "vtr", "status", "--from", "2019-10-15", "--to", "2019-11-14"); code != 0 {

@@ -71,6 +71,22 @@ func useAccount(ctx context.Context, env *Env, cfg *Config, reg *store.Store) (*
 	if a == nil {
 		return bad(exitConfig, "--account: no account %q (accounts: %s)", name, strings.Join(names, ", "))
 	}
+	if err := applyAccount(cfg, *a); err != nil {
+		return bad(exitConfig, "%v", err)
+	}
+	s, err := reg.OpenAccount(ctx, name, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
+	reg.Close()
+	if err != nil {
+		return nil, fail(env, err), false
+	}
+	return s, 0, true
+}
+
+// applyAccount puts account a's settings over cfg's (marketplaces,
+// channel, allowed users and channels, mailbox, Amazon token), opening its
+// sealed secrets with VTRBOT_SECRET_KEY. The error is one line.
+func applyAccount(cfg *Config, a store.Account) error {
+	name := a.Name
 	markets := splitList(a.Marketplaces)
 	if len(markets) > 0 {
 		cfg.Marketplace = markets[0]
@@ -88,11 +104,11 @@ func useAccount(ctx context.Context, env *Env, cfg *Config, reg *store.Store) (*
 	if a.IMAPSecret != "" || a.SPAPIRefreshToken != "" {
 		box, err := cfg.secretBox("account " + name + "'s secrets are sealed with it")
 		if err != nil {
-			return bad(exitConfig, "%v", err)
+			return err
 		}
 		imap, err := box.Open(a.IMAPSecret, secretAD(name, store.ColIMAPSecret))
 		if err != nil {
-			return bad(exitConfig, "VTRBOT_SECRET_KEY: account %s's mailbox secret: %v", name, err)
+			return fmt.Errorf("VTRBOT_SECRET_KEY: account %s's mailbox secret: %v", name, err)
 		}
 		if a.IMAPAuth == "password" {
 			cfg.IMAPPassword = secret(imap)
@@ -101,14 +117,9 @@ func useAccount(ctx context.Context, env *Env, cfg *Config, reg *store.Store) (*
 		}
 		tok, err := box.Open(a.SPAPIRefreshToken, secretAD(name, store.ColSPAPIRefreshToken))
 		if err != nil {
-			return bad(exitConfig, "VTRBOT_SECRET_KEY: account %s's Amazon refresh token: %v", name, err)
+			return fmt.Errorf("VTRBOT_SECRET_KEY: account %s's Amazon refresh token: %v", name, err)
 		}
 		cfg.SPAPI.RefreshToken = secret(tok)
 	}
-	s, err := reg.OpenAccount(ctx, name, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
-	reg.Close()
-	if err != nil {
-		return nil, fail(env, err), false
-	}
-	return s, 0, true
+	return nil
 }

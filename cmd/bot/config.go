@@ -74,6 +74,7 @@ type Config struct {
 	SPAPI spapiConfig // spapiconfig.go
 
 	SecretKey, SecretKeyOld secret        // account.go
+	Lease                   leaseSettings // replicas.go
 	Account                 string        // --account (accountflag.go)
 	accountAware            bool          // the command takes --account
 	DigestOn                bool          // DIGEST_AT is set (digest.go)
@@ -277,6 +278,12 @@ func configVars() []configVar {
 		{"VTRBOT_SECRET_KEY", "", true, "32 bytes in base64 (openssl rand -base64 32): encrypts the accounts' mailbox passwords and Amazon tokens in the database (bot account)", setSecretKey},
 		{"VTRBOT_SECRET_KEY_OLD", "", true, "while rotating VTRBOT_SECRET_KEY: the previous key, so stored secrets still open until bot account rekey", setSecretKeyOld},
 		{"DIGEST_AT", "", false, "time of day (HH:MM, the account's time zone) bot run posts the daily VTR digest to SLACK_CHANNEL; empty = off", setDigestAt},
+		{"VTRBOT_LEASE", "15s", false, "bot run with accounts: how long a replica's hold on an account lasts unless renewed (Go duration, at least 1s)", setLease},
+		{"VTRBOT_LEASE_RENEW", "", false, "how often a replica renews its leases, at most a third of VTRBOT_LEASE (empty: a fifth of it)", setLeaseRenew},
+		{"VTRBOT_REPLICA_ID", "", false, "this bot run's name among the replicas sharing the database (empty: host, process ID and a random part)", func(c *Config, v string) error {
+			c.Lease.Replica = strings.TrimSpace(v)
+			return nil
+		}},
 		{"LOG_LEVEL", "info", false, "debug, info, warn or error", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {

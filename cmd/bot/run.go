@@ -19,7 +19,7 @@ import (
 
 func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "run", "[--once]",
-		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). /metrics, /healthz and /readyz are served on\nHTTP_ADDR and on METRICS_ADDR. SIGTERM finishes in-flight work and exits; a refused mailbox login exits 2 after\none alert to SLACK_CHANNEL.")
+		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). /metrics, /healthz and /readyz are served on\nHTTP_ADDR and on METRICS_ADDR. SIGTERM finishes in-flight work and exits; a refused mailbox login exits 2 after\none alert to SLACK_CHANNEL. With accounts (bot account), every bot run on the database is a replica that serves\nits share of them, each account's mailbox, sync and posts on one replica at a time (VTRBOT_LEASE; docs/accounts.md).")
 	applyDB := registryDBFlag(fs) // bot run serves the environment's account (accountflag.go)
 	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron)")
 	if _, code, ok := parseFlags(fs, args); !ok {
@@ -49,8 +49,12 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 			return exitConfig
 		}
 	}
-	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" && cfg.SPAPI.RefreshToken == "" {
+	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" && cfg.SPAPI.RefreshToken == "" && !hasAccounts(ctx, cfg) {
 		fmt.Fprintln(env.Stderr, "IMAP_ADDR: not set, and no Slack settings either: bot run has nothing to do (see .env.example, or try bot demo)")
+		return exitConfig
+	}
+	if err := testClockOffset(env); err != nil {
+		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
 	s, code, ok := openStore(ctx, env, cfg)
@@ -59,6 +63,27 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	}
 	defer s.Close()
 	log := newLogger(env, cfg)
+	if accounts, err := s.Accounts(ctx); err != nil {
+		return fail(env, err)
+	} else if len(accounts) > 0 {
+		// Accounts in the registry: every replica serves the accounts whose
+		// leases it holds (replicas.go).
+		if *once {
+			fmt.Fprintln(env.Stderr, "bot run --once: not with several accounts (bot account list); run bot run, which serves each account from one replica")
+			return exitConfig
+		}
+		if err := runReplicas(ctx, env, cfg, s, log); err != nil {
+			var ce *configError
+			if errors.As(err, &ce) {
+				fmt.Fprintln(env.Stderr, err)
+				return exitConfig
+			}
+			log.Error("vtrbot stopped", "error", err)
+			return exitFail
+		}
+		log.Info("vtrbot stopped")
+		return exitOK
+	}
 	d, err := newDaemon(env, cfg, s, log)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
@@ -99,6 +124,8 @@ type daemon struct {
 	cfg      *Config
 	store    *store.Store
 	metrics  *botMetrics
+	// retryEvery is how often retryLoop runs (0: every minute).
+	retryEvery time.Duration
 }
 
 func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon, error) {
@@ -116,34 +143,44 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 		}
 		d.app = app
 	}
-	d.sender = commands.NewSender(&commands.Sender{Store: s, Logger: log.With("component", "outbox"), Now: env.Now,
-		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
-	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake, Parse: cfg.noticeOptions().ParseBytes}
-	if d.app != nil {
-		d.pipeline.Channel = cfg.SlackChannel
+	d.wireAccount(env, false)
+	if d.app != nil && cfg.SlackAppToken != "" {
+		d.metrics.ready.Want(slackapp.ReadyPart)
 	}
-	if cfg.IMAPAddr != "" {
-		d.watcher = newWatcher(env, cfg, s, d.pipeline, log)
+	return d, nil
+}
+
+// wireAccount builds the parts that serve one account's data: the
+// pipeline, the sender of its outbox, its mailbox watcher and Amazon sync.
+// A worker of a replica serving several accounts (replicas.go) shares the
+// Slack app and the metrics with the others, which are registered once.
+func (d *daemon) wireAccount(env *Env, worker bool) {
+	d.sender = commands.NewSender(&commands.Sender{Store: d.store, Logger: d.log.With("component", "outbox"), Now: env.Now,
+		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
+	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake, Parse: d.cfg.noticeOptions().ParseBytes}
+	if d.app != nil {
+		d.pipeline.Channel = d.cfg.SlackChannel
+	}
+	if d.cfg.IMAPAddr != "" {
+		d.watcher = newWatcher(env, d.cfg, d.store, d.pipeline, d.log)
 		d.watcher.Connected = d.metrics.connected
 		d.watcher.Handle = func(ctx context.Context, m imapwatch.Message) error {
 			id, created, err := d.pipeline.Receive(ctx, store.Mail{Account: m.Account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Raw: m.Raw, Source: "imap"})
 			d.metrics.received(id, created, err)
 			return err
 		}
-		d.metrics.ready.Want(readyMailbox)
-		if o := d.watcher.OAuth; o != nil {
+		if !worker {
+			d.metrics.ready.Want(readyMailbox)
+		}
+		if o := d.watcher.OAuth; o != nil && !worker {
 			d.metrics.reg.CounterFunc("vtrbot_imap_oauth_tokens_total", "OAuth access tokens fetched for the mailbox (one per renewal).", func() int64 { return int64(o.Fetches()) })
 		}
 	}
-	if d.app != nil && cfg.SlackAppToken != "" {
-		d.metrics.ready.Want(slackapp.ReadyPart)
-	}
-	if cfg.SPAPI.RefreshToken != "" {
-		d.syncer = newSyncer(env, cfg, s, log)
+	if d.cfg.SPAPI.RefreshToken != "" {
+		d.syncer = newSyncer(env, d.cfg, d.store, d.log)
 		d.metrics.countSync(d.syncer)
 	}
-	d.digest = newDigest(env, cfg, d.cmds, d.sender.Wake, log)
-	return d, nil
+	d.digest = newDigest(env, d.cfg, d.cmds, d.sender.Wake, d.log)
 }
 
 // post sends one outbox entry; without Slack it fails, so posts stay queued
@@ -240,9 +277,13 @@ func (d *daemon) serveMetrics(ctx context.Context) error {
 }
 
 // retryLoop finishes notices whose pipeline failed part-way (e.g. the
-// database was briefly unavailable), every minute.
+// database was briefly unavailable), every minute (retryEvery).
 func (d *daemon) retryLoop(ctx context.Context) error {
-	t := time.NewTicker(time.Minute)
+	every := d.retryEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

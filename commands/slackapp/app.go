@@ -40,6 +40,9 @@ type Config struct {
 	HTTPAddr      string // listen address for ListenAndServe
 
 	Channel string // the triage channel: Post's default, and no top-level command replies there
+	// TriageChannel, when set, says which channels are triage channels
+	// instead of Channel (bot run serving several accounts, one channel each).
+	TriageChannel func(channel string) bool
 
 	AllowedUsers    []string // user IDs allowed to run commands; empty: everyone
 	AllowedChannels []string // channel IDs where commands run; empty: everywhere

@@ -126,7 +126,11 @@ func (a *App) dispatch(ctx context.Context, req commands.Request) (reply command
 // (issue 8): a command run there is answered privately, and its files are
 // not shared there.
 func (a *App) forChannel(channel string, r commands.Reply) commands.Reply {
-	if a.cfg.Channel == "" || channel != a.cfg.Channel {
+	triage := a.cfg.Channel != "" && channel == a.cfg.Channel
+	if a.cfg.TriageChannel != nil {
+		triage = a.cfg.TriageChannel(channel)
+	}
+	if !triage {
 		return r
 	}
 	r.Ephemeral = true
