@@ -525,40 +525,9 @@ func (sv *supervisor) stopAll() {
 // (commands.MaxNoticeAttempts) still span more than a minute.
 const workerRetry = 15 * time.Second
 
-// runAccount runs one account's parts until ctx ends: pending pipeline
-// work first, then the sender, the retry loop, the watcher and the sync.
-func (d *daemon) runAccount(ctx context.Context) error {
-	if err := d.pipeline.Drain(ctx); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var wg sync.WaitGroup
-	start := func(name string, f func(context.Context) error) {
-		wg.Go(func() {
-			if err := f(ctx); err != nil && ctx.Err() == nil {
-				cancel(fmt.Errorf("%s: %w", name, err))
-			}
-		})
-	}
-	start("outbox", d.sender.Run)
-	start("pipeline", d.retryLoop)
-	if d.watcher != nil {
-		start("imap", d.watcher.Run)
-	}
-	if d.syncer != nil {
-		start("amazon sync", d.syncLoop)
-	}
-	if d.digest != nil {
-		start("digest", d.digest.Run)
-	}
-	<-ctx.Done()
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
-}
+// runAccount runs one account's parts until ctx ends (runParts, without
+// the Slack edge and metrics listener, which the replica's front owns).
+func (d *daemon) runAccount(ctx context.Context) error { return d.runParts(ctx, nil) }
 
 // Slack routing: a command in an account's triage channel acts on that
 // account; anywhere else it needs --account NAME when there are several.

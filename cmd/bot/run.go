@@ -220,6 +220,31 @@ func newWatcher(env *Env, cfg *Config, s *store.Store, p *commands.Pipeline, log
 // stops first (IMAP, HTTP), in-flight work finishes, the store closes last
 // (in cmdRun).
 func (d *daemon) run(ctx context.Context) error {
+	err := d.runParts(ctx, func(start func(string, func(context.Context) error)) {
+		if d.app != nil && d.cfg.HTTPAddr != "" && d.cfg.SlackSigningSecret != "" {
+			start("http", d.app.ListenAndServe)
+		}
+		if d.app != nil && d.cfg.SlackAppToken != "" {
+			start("socket mode", d.app.RunSocketMode)
+		}
+		if d.cfg.MetricsAddr != "" {
+			start("metrics", d.serveMetrics)
+		}
+	})
+	if d.app != nil {
+		wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		d.app.Wait(wctx)
+		wcancel()
+	}
+	return err
+}
+
+// runParts runs one account's parts until ctx ends or one fails: pending
+// pipeline work first, then the sender, the retry loop, the watcher, the
+// Amazon sync, the digest, and whatever front adds (the Slack edge and the
+// metrics listener of the process that owns them). The first fatal error
+// stops the others and is returned.
+func (d *daemon) runParts(ctx context.Context, front func(start func(string, func(context.Context) error))) error {
 	if err := d.pipeline.Drain(ctx); err != nil {
 		return err
 	}
@@ -244,22 +269,11 @@ func (d *daemon) run(ctx context.Context) error {
 	if d.digest != nil {
 		start("digest", d.digest.Run)
 	}
-	if d.app != nil && d.cfg.HTTPAddr != "" && d.cfg.SlackSigningSecret != "" {
-		start("http", d.app.ListenAndServe)
-	}
-	if d.app != nil && d.cfg.SlackAppToken != "" {
-		start("socket mode", d.app.RunSocketMode)
-	}
-	if d.cfg.MetricsAddr != "" {
-		start("metrics", d.serveMetrics)
+	if front != nil {
+		front(start)
 	}
 	<-ctx.Done()
 	wg.Wait()
-	if d.app != nil {
-		wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		d.app.Wait(wctx)
-		wcancel()
-	}
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
