@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Finding codes (docs/contract.md "bot explain", and more).
+// Finding codes (docs/interface.md "bot explain", and more).
 const (
 	FindLocalRateMeetsTarget = "LOCAL_RATE_MEETS_TARGET"
 	FindLocalRateBelowTarget = "LOCAL_RATE_BELOW_TARGET"

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Kind classifies a mail (docs/contract.md, "bot parse").
+// Kind classifies a mail (docs/interface.md, "bot parse").
 type Kind string
 
 // The kinds of mail vtrbot tells apart.
@@ -33,7 +33,7 @@ const (
 // ClaimType names what a claim in a notice or Support reply asserts.
 type ClaimType string
 
-// The claim types of docs/contract.md.
+// The claim types of docs/interface.md.
 const (
 	ClaimOrderCount   ClaimType = "order_count"
 	ClaimMetricValue  ClaimType = "metric_value"

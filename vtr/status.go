@@ -8,7 +8,7 @@ import (
 // Target is the Valid Tracking Rate Amazon requires.
 const Target = 0.95
 
-// Rate statuses of docs/contract.md.
+// Rate statuses of docs/interface.md.
 const (
 	StatusOK          = "ok"
 	StatusBelowTarget = "below_target"
@@ -80,7 +80,7 @@ type rateJSON struct {
 }
 
 // Status is the Valid Tracking Rate of one marketplace and window, overall
-// and per category (docs/contract.md "bot vtr status --json").
+// and per category (docs/interface.md "bot vtr status --json").
 type Status struct {
 	Marketplace string
 	Window      Window

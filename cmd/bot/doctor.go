@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/vtrbot/vtrbot/commands/slackapp"
 	"github.com/vtrbot/vtrbot/imapwatch"
 	"github.com/vtrbot/vtrbot/spapi"
@@ -190,12 +188,12 @@ func doctorSlack(env *Env, cfg *Config) []func(context.Context, *Env, *Config) c
 			return skip("channel", "not checked without a working SLACK_BOT_TOKEN")
 		}
 		err := app.CheckChannel(ctx, cfg.SlackChannel)
-		var se slack.SlackErrorResponse
+		code := slackapp.ErrorCode(err)
 		switch {
-		case errors.As(err, &se) && se.Err == "channel_not_found":
+		case code == "channel_not_found":
 			return failed("channel", fmt.Sprintf("SLACK_CHANNEL %s: no such channel for the bot", cfg.SlackChannel),
 				"use the channel's ID, not its name: C..., at the bottom of the channel's details; invite the bot to a private channel first")
-		case errors.As(err, &se) && se.Err == "not_in_channel":
+		case code == "not_in_channel":
 			return failed("channel", fmt.Sprintf("SLACK_CHANNEL %s: the bot is not in the channel", cfg.SlackChannel), "type /invite @vtrbot in the channel")
 		case err != nil:
 			return failed("channel", fmt.Sprintf("SLACK_CHANNEL %s: %s", cfg.SlackChannel, slackReason(err)), "check SLACK_CHANNEL and the app's scopes")
@@ -207,9 +205,8 @@ func doctorSlack(env *Env, cfg *Config) []func(context.Context, *Env, *Config) c
 
 // slackReason is Slack's error code, or the error's first line.
 func slackReason(err error) string {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		return se.Err
+	if code := slackapp.ErrorCode(err); code != "" {
+		return code
 	}
 	return oneLine(err)
 }

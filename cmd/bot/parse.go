@@ -19,7 +19,7 @@ import (
 )
 
 // cmdParse prints one JSON object per message of each .eml or mbox file
-// (docs/contract.md "bot parse"). A message that cannot be read still
+// (docs/interface.md "bot parse"). A message that cannot be read still
 // yields an object, with kind other and an error field; only a file that
 // cannot be read fails the command.
 func cmdParse(ctx context.Context, env *Env, args []string) int {

@@ -49,7 +49,7 @@ func vtrStatus(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "vtr status", "[window flags] [--json|--csv]", "The Valid Tracking Rate of a window, account-wide and per category.")
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
+	asJSON := fs.Bool("json", false, "print JSON (docs/interface.md)")
 	asCSV := fs.Bool("csv", false, "print CSV: one row per category, then the total")
 	failBelow := fs.Bool("fail-below", false, "exit 3 when the overall rate or any category's is below target (N/A is not below), for cron")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
@@ -204,7 +204,7 @@ func vtrUntracked(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "vtr untracked", "[window flags] [--json|--csv]", "The packages of a window that do not count as valid, with their reason and what to fix.")
 	applyDB := dbFlag(fs)
 	wf := addWindowFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON (docs/contract.md)")
+	asJSON := fs.Bool("json", false, "print JSON (docs/interface.md)")
 	asCSV := fs.Bool("csv", false, "print CSV for an appeal: order, carrier, tracking number, dates, reason, what to fix\n(a cell that would read as a spreadsheet formula starts with ')")
 	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
 	if !ok {

@@ -2,6 +2,7 @@ package slackapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,4 +72,16 @@ func (a *App) CheckChannel(ctx context.Context, channel string) error {
 		return fmt.Errorf("%s: %w", channel, err)
 	}
 	return nil
+}
+
+// ErrorCode is the error code Slack answered with ("channel_not_found",
+// "not_in_channel", "invalid_auth", ...), or "" when err is no Slack
+// answer (a network error, a timeout), so callers outside this package
+// need not import slack-go.
+func ErrorCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
 }
