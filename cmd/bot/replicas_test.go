@@ -478,8 +478,18 @@ func TestReplicas_sqliteOneRun(t *testing.T) {
 			t.Errorf("%s held by %q, want solo", a, l.Holder)
 		}
 	}
+	// As idleAgain does: imapmemserver drops a wake-up that arrives before
+	// a watcher's first IDLE, or between a mail it handles and the next
+	// IDLE (docs/imap.md "New mail").
+	solo := c.procs["solo"]
+	for _, a := range []string{"brand_a", "brand_b"} {
+		waitChildLog(t, solo, 30*time.Second, "msg=watching", "account="+a)
+	}
+	time.Sleep(200 * time.Millisecond)
 	c.mail["brand_a"].deliver(t, warningMail(1))
 	c.mail["brand_b"].deliver(t, warningMail(2))
+	waitChildLog(t, solo, 30*time.Second, "msg=handled", "account=brand_b", " uid=1 ")
+	time.Sleep(200 * time.Millisecond)
 	c.mail["brand_b"].deliver(t, warningMail(3))
 	c.waitPostsIn(channelOf("brand_a"), 1, 30*time.Second)
 	c.waitPostsIn(channelOf("brand_b"), 2, 30*time.Second)

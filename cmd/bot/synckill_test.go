@@ -88,7 +88,7 @@ func TestSync_KilledMidwayResumes(t *testing.T) {
 			var once sync.Once
 			let := func() { once.Do(func() { close(release) }) }
 			t.Cleanup(let)
-			f.Pace = func(ctx context.Context, op string, call int) {
+			f.SetPace(func(ctx context.Context, op string, call int) {
 				if op != "searchOrders" {
 					return
 				}
@@ -108,7 +108,7 @@ func TestSync_KilledMidwayResumes(t *testing.T) {
 				case <-time.After(30 * time.Millisecond):
 				case <-ctx.Done():
 				}
-			}
+			})
 			vars := map[string]string{"DATABASE_URL": killed, "VTRBOT_E2E_NOW": "2019-12-04T12:00:00Z"}
 			sv := spapiVars(f)
 			for i := 0; i+1 < len(sv); i += 2 {

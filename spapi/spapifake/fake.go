@@ -53,7 +53,8 @@ type Server struct {
 	// the operation, its call number (counting from 1 since New) and the
 	// request's context, which ends when the client goes away. It runs
 	// outside the stand-in's lock, so it may sleep or block to make the
-	// stand-in slow, or hold a call until the test lets it through.
+	// stand-in slow, or hold a call until the test lets it through. Set it
+	// with SetPace once the server runs (requests read it under the lock).
 	Pace func(ctx context.Context, op string, call int)
 
 	mu         sync.Mutex
@@ -209,6 +210,13 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, nil, map[string]string{"error": code, "error_description": desc})
 }
 
+// SetPace sets Pace while the server runs.
+func (s *Server) SetPace(pace func(ctx context.Context, op string, call int)) {
+	s.mu.Lock()
+	s.Pace = pace
+	s.mu.Unlock()
+}
+
 // api wraps an operation: access token check, injected faults, rate-limit
 // header, request id, sandbox replay, call log. h runs with s.mu held.
 func (s *Server) api(op string, h func(r *http.Request) (int, any)) http.HandlerFunc {
@@ -216,9 +224,10 @@ func (s *Server) api(op string, h func(r *http.Request) (int, any)) http.Handler
 		s.mu.Lock()
 		s.calls[op]++
 		call := s.calls[op]
+		pace := s.Pace
 		s.mu.Unlock()
-		if s.Pace != nil {
-			s.Pace(r.Context(), op, call)
+		if pace != nil {
+			pace(r.Context(), op, call)
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
