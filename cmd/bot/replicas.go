@@ -216,6 +216,11 @@ func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, l
 			}
 		})
 	}
+	// Slack routes a command by the accounts' triage channels: know them
+	// before the first command can arrive (each round reads them again).
+	if _, err := sv.loadAccounts(ctx); err != nil {
+		return fmt.Errorf("list the accounts: %w", err)
+	}
 	if front.app != nil && cfg.HTTPAddr != "" && cfg.SlackSigningSecret != "" {
 		start("http", front.app.ListenAndServe)
 	}
@@ -263,6 +268,23 @@ func (sv *supervisor) loop(ctx context.Context) {
 	}
 }
 
+// loadAccounts reads the accounts (the environment's default among them)
+// into sv.accounts, which Slack routing reads.
+func (sv *supervisor) loadAccounts(ctx context.Context) (map[string]store.Account, error) {
+	list, err := sv.reg.Accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	accounts := map[string]store.Account{store.DefaultAccount: {Name: store.DefaultAccount}}
+	for _, a := range list {
+		accounts[a.Name] = a
+	}
+	sv.mu.Lock()
+	sv.accounts = accounts
+	sv.mu.Unlock()
+	return accounts, nil
+}
+
 // round is one heartbeat: who is alive, which accounts exist, claim or
 // renew the accounts this replica should serve, hand over the others.
 func (sv *supervisor) round(ctx context.Context) {
@@ -283,18 +305,11 @@ func (sv *supervisor) round(ctx context.Context) {
 	if !slices.Contains(live, sv.lc.Replica) {
 		live = append(live, sv.lc.Replica)
 	}
-	list, err := sv.reg.Accounts(rctx)
+	accounts, err := sv.loadAccounts(rctx)
 	if err != nil {
 		sv.log.Warn("list the accounts", "error", oneLine(err))
 		return
 	}
-	accounts := map[string]store.Account{store.DefaultAccount: {Name: store.DefaultAccount}}
-	for _, a := range list {
-		accounts[a.Name] = a
-	}
-	sv.mu.Lock()
-	sv.accounts = accounts
-	sv.mu.Unlock()
 
 	names := make([]string, 0, len(accounts))
 	for n := range accounts {
