@@ -7,9 +7,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 )
+
+// uriPath escapes the characters that end or change a path in a SQLite URI
+// filename (https://sqlite.org/uri.html: "?" starts the query, "#" the
+// fragment, "%" an escape), so a file named "a#b.db" is that file and not
+// "a".
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // openSQLite opens a SQLite file with WAL, a busy timeout and foreign keys on
 // every pooled connection (the pragmas are in the DSN so each new connection
@@ -34,7 +41,7 @@ func openSQLite(ctx context.Context, path string) (*sqlx.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	db, err := sqlx.ConnectContext(ctx, "sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sqlx.ConnectContext(ctx, "sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
