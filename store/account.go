@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -126,18 +125,13 @@ func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, er
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM accounts WHERE name = ?`), name); err != nil {
 			return err
 		}
-		if s.dialect == Postgres {
-			// The name was checked by CheckAccountName when it was added.
-			if _, err := tx.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+accountSchema(name)+` CASCADE`); err != nil {
-				return fmt.Errorf("drop the account's schema: %w", err)
-			}
-		}
-		return nil
+		file, err = s.dialect.dropAccount(ctx, tx, name)
+		return err
 	})
-	if err != nil || s.dialect == Postgres {
+	if err != nil {
 		return "", err
 	}
-	return s.accountFile(name), nil
+	return file, nil
 }
 
 // accountSchema is the PostgreSQL schema of an account other than default.
@@ -187,10 +181,8 @@ func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*St
 	if _, err := s.GetAccount(ctx, name); err != nil {
 		return nil, err
 	}
-	if s.dialect == Postgres {
-		if _, err := s.db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+accountSchema(name)); err != nil {
-			return nil, fmt.Errorf("create the account's schema: %w", err)
-		}
+	if err := s.dialect.openAccount(ctx, name); err != nil {
+		return nil, err
 	}
 	dsn, err := AccountURL(s.dsn, name)
 	if err != nil {
@@ -200,13 +192,6 @@ func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*St
 	if err != nil {
 		return nil, err
 	}
-	if a.dialect == Postgres {
-		// Many accounts per process, several processes: a small pool each,
-		// and no idle connection kept for long (docs/accounts.md, the
-		// connection budget).
-		a.db.SetMaxOpenConns(2)
-		a.db.SetMaxIdleConns(1)
-		a.db.SetConnMaxIdleTime(30 * time.Second)
-	}
+	a.dialect.accountOpened(a)
 	return a, nil
 }

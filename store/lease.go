@@ -42,15 +42,9 @@ func (l Lease) Live() bool { return l.Holder != "" && l.ExpiresMS > l.NowMS }
 // account's: another replica holds the account now.
 var ErrFenced = vtr.Errorf(vtr.ECONFLICT, "the account's lease moved to another replica: write refused")
 
-// dbNowMS is the SQL for the database's clock in milliseconds since 1970.
-// On PostgreSQL now() is the transaction's start, on SQLite 'now' is fixed
-// for the statement: each lease statement sees one instant.
-func (s *Store) dbNowMS() string {
-	if s.dialect == Postgres {
-		return `(extract(epoch FROM now()) * 1000)::bigint`
-	}
-	return `CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)`
-}
+// dbNowMS is the SQL for the database's clock in milliseconds since 1970:
+// each lease statement sees one instant (sqlite.go, postgres.go).
+func (s *Store) dbNowMS() string { return s.dialect.nowMS() }
 
 // ClaimLease claims account's lease for holder for ttl, or renews it if
 // holder has it, in one statement on the database's clock. It succeeds

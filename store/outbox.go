@@ -83,10 +83,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	var out []OutboxEntry
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		out = nil
-		q := dueSelect + ` AND o.claim_until <= ? ORDER BY o.created_at, o.outbox_id LIMIT ?`
-		if s.dialect == Postgres {
-			q += ` FOR UPDATE OF o SKIP LOCKED`
-		}
+		q := dueSelect + ` AND o.claim_until <= ? ORDER BY o.created_at, o.outbox_id LIMIT ?` + s.dialect.skipLocked()
 		if err := tx.SelectContext(ctx, &out, s.q(q), fmtTime(now), now.UTC().Format(fineInstant), limit); err != nil {
 			return err
 		}

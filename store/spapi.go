@@ -166,14 +166,14 @@ func (s *Store) WriteSyncPage(ctx context.Context, p SyncPage) (SyncSummary, err
 				touched[pk.OrderID] = true
 			}
 		}
-		if s.dialect == Postgres && s.analyze.due(len(write)+len(pkgs)) {
+		if s.analyze.due(len(write) + len(pkgs)) {
 			// As after a big import (ImportOrderRows): a first sync grows
 			// the tables from nothing, and with the statistics of nearly
 			// empty tables PostgreSQL planned the lookups by order id as
 			// sequential scans, each page slower than the last (20,000
 			// orders: 160 s; docs/benchmarks.md).
-			if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items, packages"); err != nil {
-				return fmt.Errorf("analyze: %w", err)
+			if err := s.dialect.analyze(ctx, tx, "orders, order_items, packages"); err != nil {
+				return err
 			}
 		}
 		if err := s.reclassify(ctx, tx, slices.Sorted(maps.Keys(touched))); err != nil {
