@@ -223,7 +223,7 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 
 	var anyOrders bool
 	if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
-		return sum, err
+		return sum, fmt.Errorf("look for orders: %w", err)
 	}
 	if !anyOrders {
 		if _, err := tx.ExecContext(ctx, copyMerge); err != nil {
@@ -301,7 +301,7 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "CLOSE shipments_merged"); err != nil {
-		return err
+		return fmt.Errorf("close cursor: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, copyStagedUpsert); err != nil {
 		return fmt.Errorf("merge packages: %w", err)

@@ -81,7 +81,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// package to reclassify: their ids are not even kept.
 		var anyPackages bool
 		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil {
-			return err
+			return fmt.Errorf("look for packages: %w", err)
 		}
 		fresh := 0 // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
@@ -372,7 +372,7 @@ func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (I
 		for sku, cat := range cats {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sku_categories (sku, category) VALUES (?, ?)
 				ON CONFLICT (sku) DO UPDATE SET category = excluded.category`), sku, cat); err != nil {
-				return err
+				return fmt.Errorf("save the category of sku %s: %w", sku, err)
 			}
 			skus = append(skus, sku)
 		}
@@ -390,7 +390,7 @@ func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (I
 			}
 			var got []string
 			if err := tx.SelectContext(ctx, &got, s.q(q), args...); err != nil {
-				return err
+				return fmt.Errorf("orders of skus: %w", err)
 			}
 			ids = append(ids, got...)
 		}
@@ -436,14 +436,14 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 	rows, err := s.db.QueryxContext(ctx, s.q(`SELECT status, fulfillment, count(*) FROM orders
 		WHERE purchase_date >= ? AND purchase_date <= ? GROUP BY status, fulfillment`), w.From.String(), w.To.String())
 	if err != nil {
-		return oc, err
+		return oc, fmt.Errorf("order counts: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var st, ful string
 		var n int
 		if err := rows.Scan(&st, &ful, &n); err != nil {
-			return oc, err
+			return oc, fmt.Errorf("order counts: %w", err)
 		}
 		oc.Orders += n
 		oc.ByStatus[st] += n
@@ -451,7 +451,10 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 			oc.MFN += n
 		}
 	}
-	return oc, rows.Err()
+	if err := rows.Err(); err != nil {
+		return oc, fmt.Errorf("order counts: %w", err)
+	}
+	return oc, nil
 }
 
 // Counts returns the number of rows of each table, for tests.
@@ -461,7 +464,7 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 		"carrier_events", "notices", "mailbox_checkpoints", "outbox", "triage"} {
 		var n int
 		if err := s.db.GetContext(ctx, &n, "SELECT count(*) FROM "+t); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		out[t] = n
 	}
@@ -471,7 +474,10 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 func count(ctx context.Context, tx *sqlx.Tx, table string) (int, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, "SELECT count(*) FROM "+table)
-	return n, err
+	if err != nil {
+		return n, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
 }
 
 func chunks(s []string, n int) [][]string {

@@ -66,7 +66,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		// beyond "no order": skip the reclassify queries.
 		var anyOrders bool
 		if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
-			return err
+			return fmt.Errorf("look for orders: %w", err)
 		}
 		if err := bulk.newPackages(ctx, sum.Rows, srt.sample, before); err != nil {
 			return err

@@ -73,7 +73,10 @@ func (s *Store) StartSync(ctx context.Context, market string, after, before time
 			ON CONFLICT (marketplace) DO UPDATE SET run_after = excluded.run_after, run_before = excluded.run_before,
 			next_token = '', token_at = '', pages = 0, orders = 0, updated_at = excluded.updated_at`),
 			market, fmtTime(after), fmtTime(before), fmtTime(s.Now()))
-		return err
+		if err != nil {
+			return fmt.Errorf("start a sync of %s: %w", market, err)
+		}
+		return nil
 	})
 }
 

@@ -169,7 +169,7 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) seed(ctx context.Context) error {
 	var n int
 	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM marketplaces`); err != nil {
-		return err
+		return fmt.Errorf("count marketplaces: %w", err)
 	}
 	if n == len(vtr.Marketplaces()) {
 		return nil // no write transaction on every start
