@@ -49,7 +49,7 @@ func (sqliteDialect) kind() Dialect { return SQLite }
 
 // The statement of several rows inside a transaction first copies every
 // page it changes that existed before it to a statement journal: SQLite
-// gets small batches (sqliteUpsertRows, package.go).
+// gets small batches (sqliteUpsertRows, sqlitebulk.go).
 func (sqliteDialect) orderRows() int { return sqliteOrderRows }
 
 // analyze does nothing: SQLite plans without statistics unless ANALYZE was

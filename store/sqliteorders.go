@@ -54,7 +54,7 @@ func (s *Store) importOrdersStaged(ctx context.Context, tx *sqlx.Tx, bulk *sqlit
 	stmts := batchStmts{tx: tx}
 	defer stmts.close()
 	// The driver watches a cancellable context with a goroutine per
-	// statement (package.go): ctx is checked per batch instead.
+	// statement (sqliteDialect.upsertPackages): ctx is checked per batch instead.
 	wctx := context.WithoutCancel(ctx)
 	var orders, items []any
 	nOrders, nItems := 0, 0

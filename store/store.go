@@ -5,7 +5,8 @@
 // where an account's data lives) is one small interface, dialect
 // (dialect.go), that Open chooses: sqliteDialect in sqlite.go,
 // sqlitebulk.go and sqliteorders.go, postgresDialect in postgres.go and
-// copy.go. No other file asks which database it runs on.
+// copy.go. Once a Store is open no other file asks which database it runs
+// on (reading a DATABASE_URL does: dsn.go, inspect.go, AccountURL).
 //
 // The store also keeps every package's classification (vtr.Classify)
 // current: whenever an order, a shipment, a category or a piece of scan
