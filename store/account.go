@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -78,7 +77,10 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 			spapi_refresh_token = excluded.spapi_refresh_token, updated_at = excluded.updated_at`),
 			a.Name, a.Marketplaces, a.SlackChannel, a.SlackAllowedUsers, a.SlackAllowedChannels, a.IMAPAddr, a.IMAPUsername,
 			a.IMAPTLS, a.IMAPMailbox, a.IMAPAuth, a.IMAPSecret, a.SPAPIRefreshToken, now, now)
-		return err
+		if err != nil {
+			return fmt.Errorf("save account %s: %w", a.Name, err)
+		}
+		return nil
 	})
 }
 
@@ -89,14 +91,20 @@ func (s *Store) GetAccount(ctx context.Context, name string) (Account, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, vtr.Errorf(vtr.ENOTFOUND, "no account %q", name)
 	}
-	return a, err
+	if err != nil {
+		return a, fmt.Errorf("read account %s: %w", name, err)
+	}
+	return a, nil
 }
 
 // Accounts returns every account of the registry, by name.
 func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 	var as []Account
 	err := s.db.SelectContext(ctx, &as, `SELECT `+accountCols+` FROM accounts ORDER BY name`)
-	return as, err
+	if err != nil {
+		return as, fmt.Errorf("list accounts: %w", err)
+	}
+	return as, nil
 }
 
 // SetAccountSecrets replaces the sealed secrets of an account if they are
@@ -106,7 +114,7 @@ func (s *Store) SetAccountSecrets(ctx context.Context, name, oldIMAP, oldSPAPI, 
 		WHERE name = ? AND imap_secret = ? AND spapi_refresh_token = ?`),
 		newIMAP, newSPAPI, fmtTime(s.Now()), name, oldIMAP, oldSPAPI)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("replace the secrets of account %s: %w", name, err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
@@ -121,23 +129,18 @@ func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, er
 	}
 	err = s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM leases WHERE account = ?`), name); err != nil {
-			return err
+			return fmt.Errorf("delete the lease of account %s: %w", name, err)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM accounts WHERE name = ?`), name); err != nil {
-			return err
+			return fmt.Errorf("delete account %s: %w", name, err)
 		}
-		if s.dialect == Postgres {
-			// The name was checked by CheckAccountName when it was added.
-			if _, err := tx.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+accountSchema(name)+` CASCADE`); err != nil {
-				return fmt.Errorf("drop the account's schema: %w", err)
-			}
-		}
-		return nil
+		file, err = s.dialect.dropAccount(ctx, tx, name)
+		return err
 	})
-	if err != nil || s.dialect == Postgres {
+	if err != nil {
 		return "", err
 	}
-	return s.accountFile(name), nil
+	return file, nil
 }
 
 // accountSchema is the PostgreSQL schema of an account other than default.
@@ -187,10 +190,8 @@ func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*St
 	if _, err := s.GetAccount(ctx, name); err != nil {
 		return nil, err
 	}
-	if s.dialect == Postgres {
-		if _, err := s.db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+accountSchema(name)); err != nil {
-			return nil, fmt.Errorf("create the account's schema: %w", err)
-		}
+	if err := s.dialect.openAccount(ctx, name); err != nil {
+		return nil, err
 	}
 	dsn, err := AccountURL(s.dsn, name)
 	if err != nil {
@@ -200,13 +201,6 @@ func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*St
 	if err != nil {
 		return nil, err
 	}
-	if a.dialect == Postgres {
-		// Many accounts per process, several processes: a small pool each,
-		// and no idle connection kept for long (docs/accounts.md, the
-		// connection budget).
-		a.db.SetMaxOpenConns(2)
-		a.db.SetMaxIdleConns(1)
-		a.db.SetConnMaxIdleTime(30 * time.Second)
-	}
+	a.dialect.accountOpened(a)
 	return a, nil
 }

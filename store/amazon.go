@@ -120,5 +120,8 @@ func (s *Store) amazonVTR(ctx context.Context, q sqlx.QueryerContext, market str
 func (s *Store) AmazonVTRCount(ctx context.Context, market string) (int, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM amazon_vtr WHERE marketplace = ?`), market)
-	return n, err
+	if err != nil {
+		return n, fmt.Errorf("count Amazon's rates of %s: %w", market, err)
+	}
+	return n, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -25,7 +26,7 @@ func (s *Store) Checkpoint(ctx context.Context, account, mailbox string) (Checkp
 	if errors.Is(err, sql.ErrNoRows) {
 		return Checkpoint{}, false, nil
 	} else if err != nil {
-		return Checkpoint{}, false, err
+		return Checkpoint{}, false, fmt.Errorf("read checkpoint of %s %s: %w", account, mailbox, err)
 	}
 	return Checkpoint{uint32(row.UIDValidity), uint32(row.LastUID)}, true, nil
 }
@@ -42,7 +43,10 @@ func (s *Store) advanceCheckpoint(ctx context.Context, tx *sqlx.Tx, account, mai
 			THEN mailbox_checkpoints.last_uid ELSE excluded.last_uid END,
 		uidvalidity = excluded.uidvalidity, updated_at = excluded.updated_at`),
 		account, mailbox, int64(validity), int64(uid), fmtTime(s.Now()))
-	return err
+	if err != nil {
+		return fmt.Errorf("advance checkpoint of %s %s: %w", account, mailbox, err)
+	}
+	return nil
 }
 
 // SetCheckpoint records a checkpoint with no message (e.g. a UIDVALIDITY
@@ -56,7 +60,10 @@ func (s *Store) SetCheckpoint(ctx context.Context, account, mailbox string, cp C
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
 			last_uid = excluded.last_uid, updated_at = excluded.updated_at`),
 			account, mailbox, int64(cp.UIDValidity), int64(cp.LastUID), fmtTime(s.Now()))
-		return err
+		if err != nil {
+			return fmt.Errorf("set checkpoint of %s %s: %w", account, mailbox, err)
+		}
+		return nil
 	})
 }
 

@@ -28,14 +28,17 @@ func (s *Store) refreshRules(ctx context.Context) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		var ids []string
 		if err := tx.SelectContext(ctx, &ids, `SELECT order_id FROM orders ORDER BY order_id`); err != nil {
-			return err
+			return fmt.Errorf("list orders: %w", err)
 		}
 		if err := s.reclassify(ctx, tx, ids); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`), "rules", want)
-		return err
+		if err != nil {
+			return fmt.Errorf("record the rules: %w", err)
+		}
+		return nil
 	})
 }
 

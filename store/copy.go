@@ -78,6 +78,81 @@ const analyzeRows = 10_000
 // handles in chunks of 500).
 const copyFetch = 5000
 
+func (d postgresDialect) importShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
+	return d.s.importShipmentsCopy(ctx, next)
+}
+
+// importTx runs the import in a transaction on one connection of the
+// pool (COPY needs the connection).
+func (d postgresDialect) importTx(ctx context.Context, _ string, load func(tx *sqlx.Tx, b bulkLoad) error) error {
+	return d.s.connTx(ctx, func(conn *sqlx.Conn, tx *sqlx.Tx) error {
+		return load(tx, &postgresLoad{s: d.s, conn: conn, tx: tx})
+	})
+}
+
+// upsertPackages writes the n packages in one statement, prepared for
+// full batches (shipmentBatch: 13 columns x 2000 rows = 26,000
+// parameters).
+func (d postgresDialect) upsertPackages(ctx context.Context, args []any, n int, up *batchStmts) error {
+	return up.exec(ctx, "packages", n == shipmentBatch, func() string { return d.s.upsertSQL(n) }, args)
+}
+
+// connTx runs fn in a transaction on one connection of the pool (COPY
+// needs the connection), committing when fn returns nil.
+func (s *Store) connTx(ctx context.Context, fn func(conn *sqlx.Conn, tx *sqlx.Tx) error) error {
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(conn, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// postgresLoad is PostgreSQL's part of one import transaction (bulkLoad):
+// the connection COPY needs, and ANALYZE after many rows.
+type postgresLoad struct {
+	s    *Store
+	conn *sqlx.Conn
+	tx   *sqlx.Tx
+}
+
+// firstOrders copies the file through a staging table (importOrdersCopy).
+func (l *postgresLoad) firstOrders(ctx context.Context, next func() (*vtr.Order, error), sum *ImportSummary) ([]string, error) {
+	return l.s.importOrdersCopy(ctx, l.conn, l.tx, next, sum)
+}
+
+// PostgreSQL keeps its indexes whatever the size of an import.
+func (*postgresLoad) newOrders(context.Context, int, int) error { return nil }
+
+func (*postgresLoad) newPackages(context.Context, int, []pkgKey, int) error { return nil }
+
+// verdictReader is the transaction itself: a pgx connection runs one
+// statement at a time, so verdicts are read between the writes.
+func (l *postgresLoad) verdictReader(context.Context) (sqlx.QueryerContext, bool, func(), error) {
+	return l.tx, false, func() {}, nil
+}
+
+// finish analyses tables after analyzeRows written rows or more, as
+// importShipmentsCopy does packages: rows this transaction wrote are not
+// in PostgreSQL's statistics.
+func (l *postgresLoad) finish(ctx context.Context, written int, tables string) error {
+	if written < analyzeRows {
+		return nil
+	}
+	return l.s.dialect.analyze(ctx, l.tx, tables)
+}
+
 // importShipmentsCopy is ImportShipments on PostgreSQL: rows stream through
 // COPY (pgx CopyFrom, binary) into a staging table, one INSERT ... SELECT
 // merges them into packages, and the packages of known orders are
@@ -148,7 +223,7 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 
 	var anyOrders bool
 	if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
-		return sum, err
+		return sum, fmt.Errorf("look for orders: %w", err)
 	}
 	if !anyOrders {
 		if _, err := tx.ExecContext(ctx, copyMerge); err != nil {
@@ -226,7 +301,7 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "CLOSE shipments_merged"); err != nil {
-		return err
+		return fmt.Errorf("close cursor: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, copyStagedUpsert); err != nil {
 		return fmt.Errorf("merge packages: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 
@@ -30,18 +31,18 @@ func (s *Store) QueueDigest(ctx context.Context, f DigestFigures, entries []Outb
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM outbox WHERE outbox_id = ?`), DigestKey(f.Marketplace, f.Date)); err != nil {
-			return err
+			return fmt.Errorf("look for digest %s: %w", DigestKey(f.Marketplace, f.Date), err)
 		}
 		if n > 0 {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM digests WHERE marketplace = ? AND digest_date = ?`), f.Marketplace, f.Date.String()); err != nil {
-			return err
+			return fmt.Errorf("delete the figures of digest %s: %w", DigestKey(f.Marketplace, f.Date), err)
 		}
 		for cat, c := range f.Counts {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO digests (marketplace, digest_date, category, eligible, valid) VALUES (?, ?, ?, ?, ?)`),
 				f.Marketplace, f.Date.String(), cat, c.Eligible, c.Valid); err != nil {
-				return err
+				return fmt.Errorf("save the figures of digest %s: %w", DigestKey(f.Marketplace, f.Date), err)
 			}
 		}
 		for _, e := range entries {
@@ -60,7 +61,10 @@ func (s *Store) QueueDigest(ctx context.Context, f DigestFigures, entries []Outb
 func (s *Store) DigestQueued(ctx context.Context, market string, d vtr.Date) (bool, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM outbox WHERE outbox_id = ?`), DigestKey(market, d))
-	return n > 0, err
+	if err != nil {
+		return n > 0, fmt.Errorf("look for digest %s: %w", DigestKey(market, d), err)
+	}
+	return n > 0, nil
 }
 
 // LastDigest returns the figures of market's latest digest before day d,
@@ -68,7 +72,7 @@ func (s *Store) DigestQueued(ctx context.Context, market string, d vtr.Date) (bo
 func (s *Store) LastDigest(ctx context.Context, market string, d vtr.Date) (*DigestFigures, error) {
 	var last sql.NullString // MAX over no rows is NULL
 	if err := s.db.GetContext(ctx, &last, s.q(`SELECT MAX(digest_date) FROM digests WHERE marketplace = ? AND digest_date < ?`), market, d.String()); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("last digest of %s before %s: %w", market, d, err)
 	}
 	if !last.Valid {
 		return nil, nil
@@ -84,7 +88,7 @@ func (s *Store) LastDigest(ctx context.Context, market string, d vtr.Date) (*Dig
 		Valid    int    `db:"valid"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT category, eligible, valid FROM digests WHERE marketplace = ? AND digest_date = ?`), market, day); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("figures of the digest of %s on %s: %w", market, day, err)
 	}
 	f := &DigestFigures{Marketplace: market, Date: date, Counts: map[string]vtr.Counts{}}
 	for _, r := range rows {

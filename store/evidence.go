@@ -37,7 +37,7 @@ func (s *Store) ImportVTRReport(ctx context.Context, source string, rows []flatf
 				ship_method = excluded.ship_method, promised_delivery = excluded.promised_delivery, category = excluded.category,
 				package_value = excluded.package_value, valid = excluded.valid, source = excluded.source`),
 				r.OrderID, r.TrackingNumber, r.CarrierName, r.ShipMethod, r.PromisedDelivery.String(), r.Category, r.Value, r.Valid, source); err != nil {
-				return err
+				return fmt.Errorf("save the report row of order %s: %w", r.OrderID, err)
 			}
 			if !seen[r.OrderID] {
 				seen[r.OrderID] = true
@@ -75,7 +75,7 @@ func (s *Store) addCarrierEvents(ctx context.Context, tx *sqlx.Tx, noticeID stri
 		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO carrier_events (tracking_number, status, at, notice_id) VALUES (?, ?, ?, ?)
 			ON CONFLICT (tracking_number, status, at) DO NOTHING`), n, string(e.Status), fmtTime(e.At), noticeID)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("add carrier event of %s: %w", n, err)
 		}
 		if k, _ := res.RowsAffected(); k > 0 {
 			added++
@@ -98,7 +98,7 @@ func (s *Store) addCarrierEvents(ctx context.Context, tx *sqlx.Tx, noticeID stri
 		}
 		var got []string
 		if err := tx.SelectContext(ctx, &got, s.q(q), args...); err != nil {
-			return 0, err
+			return 0, fmt.Errorf("orders of tracking numbers: %w", err)
 		}
 		ids = append(ids, got...)
 	}

@@ -18,12 +18,8 @@ var ImportShipmentsBatch = (*Store).importShipmentsBatch
 func (s *Store) DB() *sqlx.DB { return s.db }
 
 // SetOrdersPending sets how many orders ImportOrderRows holds before
-// writing, until the test ends.
-func SetOrdersPending(t interface{ Cleanup(func()) }, n int) {
-	old := ordersPending
-	ordersPending = n
-	t.Cleanup(func() { ordersPending = old })
-}
+// writing.
+func (s *Store) SetOrdersPending(n int) { s.ordersPending = n }
 
 // MigrateTo opens the database of dsn and migrates it up or down to
 // version, for tests of an upgrade; the caller closes the handle.
@@ -62,9 +58,5 @@ func MigrateTo(ctx context.Context, dsn string, version int64) (*sqlx.DB, error)
 var LatestWarningQuery = latestWarningQuery
 
 // SetBulkMinRows sets how many new rows make an import big (its secondary
-// indexes dropped and built again on SQLite), until the test ends.
-func SetBulkMinRows(t interface{ Cleanup(func()) }, n int) {
-	old := bulkMinRows
-	bulkMinRows = n
-	t.Cleanup(func() { bulkMinRows = old })
-}
+// indexes dropped and built again on SQLite).
+func (s *Store) SetBulkMinRows(n int) { s.bulkMinRows = n }

@@ -57,9 +57,9 @@ func TestFirstDay_ordersThenShipments(t *testing.T) {
 			}
 			want := tableDump(t, ref)
 
-			store.SetOrdersPending(t, 37)
-			store.SetBulkMinRows(t, 100)
 			s := open()
+			s.SetOrdersPending(37)
+			s.SetBulkMinRows(100)
 			// A few orders first (staged: the table is empty), then all of
 			// them (batch by batch: 37 at a time, the few compared with the
 			// stored ones and left alone, the indexes dropped on SQLite).

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 )
 
@@ -18,7 +19,10 @@ type NoticeTally struct {
 func (s *Store) NoticeTallies(ctx context.Context) ([]NoticeTally, error) {
 	var out []NoticeTally
 	err := s.db.SelectContext(ctx, &out, `SELECT kind, state, count(*) AS n FROM notices GROUP BY kind, state ORDER BY kind, state`)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("count notices: %w", err)
+	}
+	return out, nil
 }
 
 // OutboxDepth returns how many posts are not sent yet and when the oldest
@@ -29,7 +33,7 @@ func (s *Store) OutboxDepth(ctx context.Context) (int, time.Time, error) {
 		Oldest sql.NullString `db:"oldest"`
 	}
 	if err := s.db.GetContext(ctx, &row, `SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE state <> 'sent'`); err != nil {
-		return 0, time.Time{}, err
+		return 0, time.Time{}, fmt.Errorf("read the outbox backlog: %w", err)
 	}
 	var oldest time.Time
 	if row.Oldest.Valid {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/vtrbot/vtrbot/vtr"
 )
@@ -21,7 +22,7 @@ func (s *Store) Pending(ctx context.Context, market string, w vtr.Window) (map[v
 		WHERE marketplace = ? AND window_date >= ? AND window_date <= ? AND ineligible = '' AND delivered_at = ''
 		GROUP BY window_date`), market, w.From.String(), w.To.String())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("history of %s: %w", market, err)
 	}
 	defer rows.Close()
 	out := map[vtr.Date]int{}
@@ -29,11 +30,14 @@ func (s *Store) Pending(ctx context.Context, market string, w vtr.Window) (map[v
 		var d string
 		var n int
 		if err := rows.Scan(&d, &n); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("history of %s: %w", market, err)
 		}
 		out[parseDate(d)] = n
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("history of %s: %w", market, err)
+	}
+	return out, nil
 }
 
 // Fixable lists eligible packages promised on or after today that are

@@ -57,7 +57,7 @@ func Inspect(ctx context.Context, dsn string) (Schema, error) {
 	}
 	defer db.Close()
 	if err := db.PingContext(ctx); err != nil {
-		return sc, err
+		return sc, fmt.Errorf("reach the database: %w", err)
 	}
 	sc.Exists = true
 	p, err := newProvider(db.DB, d)

@@ -42,15 +42,9 @@ func (l Lease) Live() bool { return l.Holder != "" && l.ExpiresMS > l.NowMS }
 // account's: another replica holds the account now.
 var ErrFenced = vtr.Errorf(vtr.ECONFLICT, "the account's lease moved to another replica: write refused")
 
-// dbNowMS is the SQL for the database's clock in milliseconds since 1970.
-// On PostgreSQL now() is the transaction's start, on SQLite 'now' is fixed
-// for the statement: each lease statement sees one instant.
-func (s *Store) dbNowMS() string {
-	if s.dialect == Postgres {
-		return `(extract(epoch FROM now()) * 1000)::bigint`
-	}
-	return `CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)`
-}
+// dbNowMS is the SQL for the database's clock in milliseconds since 1970:
+// each lease statement sees one instant (sqlite.go, postgres.go).
+func (s *Store) dbNowMS() string { return s.dialect.nowMS() }
 
 // ClaimLease claims account's lease for holder for ttl, or renews it if
 // holder has it, in one statement on the database's clock. It succeeds
@@ -90,7 +84,10 @@ func (s *Store) ClaimLease(ctx context.Context, account, holder string, ttl time
 func (s *Store) ReleaseLease(ctx context.Context, account, holder string, epoch int64) error {
 	_, err := s.db.ExecContext(ctx, s.q(`UPDATE leases SET holder = '', expires_ms = `+s.dbNowMS()+`
 		WHERE account = ? AND holder = ? AND epoch = ?`), account, holder, epoch)
-	return err
+	if err != nil {
+		return fmt.Errorf("release the lease of %s: %w", account, err)
+	}
+	return nil
 }
 
 // Leases returns every lease by account, each with the database's clock.
@@ -98,7 +95,10 @@ func (s *Store) Leases(ctx context.Context) ([]Lease, error) {
 	var ls []Lease
 	err := s.db.SelectContext(ctx, &ls, `SELECT account, holder, epoch, acquired_ms, expires_ms, `+s.dbNowMS()+` AS now_ms
 		FROM leases ORDER BY account`)
-	return ls, err
+	if err != nil {
+		return ls, fmt.Errorf("list leases: %w", err)
+	}
+	return ls, nil
 }
 
 // Heartbeat records that replica is alive, on the database's clock.
@@ -106,7 +106,10 @@ func (s *Store) Heartbeat(ctx context.Context, replica string) error {
 	now := s.dbNowMS()
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO replicas (replica_id, started_ms, seen_ms) VALUES (?, `+now+`, `+now+`)
 		ON CONFLICT (replica_id) DO UPDATE SET seen_ms = excluded.seen_ms`), replica)
-	return err
+	if err != nil {
+		return fmt.Errorf("record replica %s: %w", replica, err)
+	}
+	return nil
 }
 
 // LiveReplicas returns the replicas that sent a heartbeat within the last
@@ -115,17 +118,23 @@ func (s *Store) Heartbeat(ctx context.Context, replica string) error {
 func (s *Store) LiveReplicas(ctx context.Context, within time.Duration) ([]string, error) {
 	now := s.dbNowMS()
 	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM replicas WHERE seen_ms < `+now+` - ?`), 10*within.Milliseconds()); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("forget stale replicas: %w", err)
 	}
 	var ids []string
 	err := s.db.SelectContext(ctx, &ids, s.q(`SELECT replica_id FROM replicas WHERE seen_ms > `+now+` - ? ORDER BY replica_id`), within.Milliseconds())
-	return ids, err
+	if err != nil {
+		return ids, fmt.Errorf("list live replicas: %w", err)
+	}
+	return ids, nil
 }
 
 // RemoveReplica forgets a replica that stops cleanly.
 func (s *Store) RemoveReplica(ctx context.Context, replica string) error {
 	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM replicas WHERE replica_id = ?`), replica)
-	return err
+	if err != nil {
+		return fmt.Errorf("remove replica %s: %w", replica, err)
+	}
+	return nil
 }
 
 // TakeFence makes epoch this store's fencing token: it raises the
@@ -139,11 +148,11 @@ func (s *Store) TakeFence(ctx context.Context, epoch int64) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO fence (id, epoch) VALUES (1, ?)
 			ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch WHERE fence.epoch < excluded.epoch`), epoch); err != nil {
-			return err
+			return fmt.Errorf("raise the fence to %d: %w", epoch, err)
 		}
 		var have int64
 		if err := tx.GetContext(ctx, &have, `SELECT epoch FROM fence WHERE id = 1`); err != nil {
-			return err
+			return fmt.Errorf("read the fence: %w", err)
 		}
 		if have != epoch {
 			return ErrFenced

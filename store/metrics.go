@@ -159,5 +159,8 @@ func (s *Store) PackagesByTracking(ctx context.Context, numbers []string) ([]Pac
 func (s *Store) HasData(ctx context.Context) (bool, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, `SELECT (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) a) + (SELECT count(*) FROM (SELECT 1 FROM packages LIMIT 1) b)`)
-	return n > 0, err
+	if err != nil {
+		return n > 0, fmt.Errorf("look for data: %w", err)
+	}
+	return n > 0, nil
 }

@@ -130,7 +130,10 @@ func (s *Store) PendingNotices(ctx context.Context, after *StoredNotice, limit i
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state IN (?, ?, ?)
 		AND (received_at > ? OR (received_at = ? AND notice_id > ?)) ORDER BY received_at, notice_id LIMIT ?`),
 		NoticeStored, NoticeParsed, NoticeReconciled, afterAt, afterAt, afterID, limit)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("pending notices: %w", err)
+	}
+	return out, nil
 }
 
 // StoredNotice returns one notice by ID. ENOTFOUND when unknown.
@@ -147,7 +150,10 @@ func (s *Store) Notices(ctx context.Context, limit int) ([]StoredNotice, error) 
 	var out []StoredNotice
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices
 		ORDER BY notice_date DESC, received_at DESC, notice_id LIMIT ?`), limit)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list notices: %w", err)
+	}
+	return out, nil
 }
 
 // SaveParsed records the parse step: the notice as JSON, or why it failed.
@@ -169,7 +175,10 @@ func (s *Store) SaveParsed(ctx context.Context, id string, n *vtr.Notice, parseE
 	_, err := s.db.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, parsed = ?, kind = ?, parse_error = ?, notice_date = ?,
 		metric = ?, authentic = ? WHERE notice_id = ?`),
 		state, parsed, kind, parseErr, date, metric, authentic, id)
-	return err
+	if err != nil {
+		return fmt.Errorf("record the parse of notice %s: %w", id, err)
+	}
+	return nil
 }
 
 // SaveReconciled records the reconcile step: the case the notice belongs to
@@ -184,7 +193,10 @@ func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string,
 		}
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ?, result = ? WHERE notice_id = ?`),
 			NoticeReconciled, caseKey, caseRef, string(result), id)
-		return err
+		if err != nil {
+			return fmt.Errorf("record the reconciliation of notice %s: %w", id, err)
+		}
+		return nil
 	})
 }
 
@@ -198,7 +210,10 @@ func (s *Store) FinishNotice(ctx context.Context, id string, result []byte, post
 			}
 		}
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, result = ? WHERE notice_id = ?`), NoticeDone, string(result), id)
-		return err
+		if err != nil {
+			return fmt.Errorf("finish notice %s: %w", id, err)
+		}
+		return nil
 	})
 }
 
@@ -222,7 +237,7 @@ func (s *Store) FindCase(ctx context.Context, ids []string) (string, error) {
 		}
 		var h []hit
 		if err := s.db.SelectContext(ctx, &h, s.q(q), args...); err != nil {
-			return "", err
+			return "", fmt.Errorf("cases of notices: %w", err)
 		}
 		if len(h) > 0 && (first == nil || h[0].ReceivedAt < first.ReceivedAt || h[0].ReceivedAt == first.ReceivedAt && h[0].ID < first.ID) {
 			first = &h[0]
@@ -258,8 +273,10 @@ func unique(ids []string) []string {
 func (s *Store) LatestWarningCase(ctx context.Context, except string, metric vtr.Metric, from, to time.Time) (string, error) {
 	q, args := latestWarningQuery(except, metric, from, to)
 	var keys []string
-	if err := s.db.SelectContext(ctx, &keys, s.q(q), args...); err != nil || len(keys) == 0 {
-		return "", err
+	if err := s.db.SelectContext(ctx, &keys, s.q(q), args...); err != nil {
+		return "", fmt.Errorf("latest warning: %w", err)
+	} else if len(keys) == 0 {
+		return "", nil
 	}
 	return keys[0], nil
 }
@@ -295,7 +312,10 @@ func (s *Store) RecordNoticeFailure(ctx context.Context, id, errText string, max
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
-	return row.Attempts, row.State == NoticeFailed, err
+	if err != nil {
+		return row.Attempts, row.State == NoticeFailed, fmt.Errorf("record a failure of notice %s: %w", id, err)
+	}
+	return row.Attempts, row.State == NoticeFailed, nil
 }
 
 // NoticesInState lists up to limit notices in a state, newest first,
@@ -304,21 +324,30 @@ func (s *Store) NoticesInState(ctx context.Context, state string, limit int) ([]
 	var out []StoredNotice
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ?
 		ORDER BY received_at DESC, notice_id LIMIT ?`), state, limit)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("notices in state %s: %w", state, err)
+	}
+	return out, nil
 }
 
 // CountNotices counts the notices in a state.
 func (s *Store) CountNotices(ctx context.Context, state string) (int, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM notices WHERE state = ?`), state)
-	return n, err
+	if err != nil {
+		return n, fmt.Errorf("count notices in state %s: %w", state, err)
+	}
+	return n, nil
 }
 
 // FailedNotices lists mails that could not be parsed.
 func (s *Store) FailedNotices(ctx context.Context) ([]StoredNotice, error) {
 	var out []StoredNotice
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ? ORDER BY received_at`), NoticeParseFailed)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("failed notices: %w", err)
+	}
+	return out, nil
 }
 
 // FindCaseByRef returns the case key of a stored notice (other than
@@ -327,8 +356,10 @@ func (s *Store) FindCaseByRef(ctx context.Context, ref, except string) (string, 
 	var keys []string
 	err := s.db.SelectContext(ctx, &keys, s.q(`SELECT case_key FROM notices WHERE case_ref = ? AND notice_id <> ? AND case_key <> ''
 		ORDER BY received_at LIMIT 1`), ref, except)
-	if err != nil || len(keys) == 0 {
-		return "", err
+	if err != nil {
+		return "", fmt.Errorf("case of reference %s: %w", ref, err)
+	} else if len(keys) == 0 {
+		return "", nil
 	}
 	return keys[0], nil
 }

@@ -38,11 +38,11 @@ func (s *Store) ImportOrders(ctx context.Context, orders []*vtr.Order) (ImportSu
 }
 
 // ordersPending is how many distinct orders ImportOrderRows holds before
-// writing them (sorted by id), so that a big report is never all in memory:
+// writing them (a Store's own, which tests change) (sorted by id), so that a big report is never all in memory:
 // a 100,000-order file held whole took 168 MB, and 70 MB with 20,000
 // pending, as fast (smaller batches of ids spread the writes over more
 // b-tree pages: 5,000 pending was 10–20% slower on SQLite).
-var ordersPending = 20000
+const ordersPending = 20000
 
 // ImportOrderRows upserts whole orders in one transaction and reclassifies
 // their packages; an error, a bad row of the file included, leaves the
@@ -53,8 +53,7 @@ var ordersPending = 20000
 func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, error)) (ImportSummary, error) {
 	var sum ImportSummary
 	next = checked(next, orderText) // text.go
-	var pgConn *sqlx.Conn           // the connection of the transaction, for COPY
-	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
+	err := s.dialect.importTx(ctx, "orders", func(tx *sqlx.Tx, bulk bulkLoad) error {
 		before, err := count(ctx, tx, "orders")
 		if err != nil {
 			return err
@@ -62,14 +61,9 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// touched holds the orders this import wrote: a stored order the
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
-		if before == 0 && (bulk != nil || pgConn != nil) {
+		if before == 0 {
 			// A first import: staged (sqliteorders.go, copy.go).
-			var ids []string
-			if bulk != nil {
-				ids, err = s.importOrdersStaged(ctx, tx, bulk, next, &sum)
-			} else {
-				ids, err = s.importOrdersCopy(ctx, pgConn, tx, next, &sum)
-			}
+			ids, err := bulk.firstOrders(ctx, next, &sum)
 			if err != nil {
 				return err
 			}
@@ -77,14 +71,8 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				return err
 			}
 			sum.Orders = sum.New
-			if bulk != nil {
-				if err := bulk.finish(ctx); err != nil {
-					return err
-				}
-			} else if sum.New >= analyzeRows {
-				if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items"); err != nil {
-					return fmt.Errorf("analyze orders: %w", err)
-				}
+			if err := bulk.finish(ctx, sum.New, "orders, order_items"); err != nil {
+				return err
 			}
 			return s.reclassify(ctx, tx, ids)
 		}
@@ -93,7 +81,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 		// package to reclassify: their ids are not even kept.
 		var anyPackages bool
 		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil {
-			return err
+			return fmt.Errorf("look for packages: %w", err)
 		}
 		fresh := 0 // new orders written so far
 		w := orderWriter{s: s, stmts: batchStmts{tx: tx}}
@@ -136,15 +124,10 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				}
 			}
 			fresh += len(added)
-			// A big import next to the table: its indexes are built
-			// again at the end (sqlitebulk.go).
-			if bulk != nil && !bulk.dropped && fresh >= bulkMinRows {
-				if err := bulk.expect(ctx, fresh, before); err != nil {
-					return err
-				}
-				if err := bulk.also(ctx, "order_items", fresh); err != nil {
-					return err
-				}
+			// A big import next to the table: on SQLite its indexes are
+			// built again at the end (sqlitebulk.go).
+			if err := bulk.newOrders(ctx, fresh, before); err != nil {
+				return err
 			}
 			for chunk := range slices.Chunk(changed, w.batch()) {
 				if err := w.write(ctx, chunk); err != nil {
@@ -191,7 +174,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				p.Items = append(p.Items, o.Items...)
 				continue
 			}
-			if len(pending) == ordersPending {
+			if len(pending) == s.ordersPending {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -209,56 +192,17 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			return err
 		}
 		sum.New = after - before
-		// As in importShipmentsCopy: rows this transaction wrote are not in
-		// PostgreSQL's statistics, and reclassify's lookups by order id were
-		// planned as sequential scans (0.2–0.5 s each on a million orders).
-		if s.dialect == Postgres && len(written.n) >= analyzeRows {
-			if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items"); err != nil {
-				return fmt.Errorf("analyze orders: %w", err)
-			}
+		// Rebuilt indexes (SQLite) or fresh statistics (PostgreSQL)
+		// before reclassify looks packages up by order id.
+		if err := bulk.finish(ctx, len(written.n), "orders, order_items"); err != nil {
+			return err
 		}
 		clear(written.n)
 		slices.Sort(touched)
 		touched = slices.Compact(touched)
-		if bulk != nil {
-			if err := bulk.finish(ctx); err != nil {
-				return err
-			}
-		}
 		return s.reclassify(ctx, tx, touched)
-	}
-	var err error
-	if s.dialect == SQLite {
-		err = s.sqliteBulkTx(ctx, "orders", load)
-	} else {
-		err = s.connTx(ctx, func(conn *sqlx.Conn, tx *sqlx.Tx) error {
-			pgConn = conn
-			return load(tx, nil)
-		})
-	}
+	})
 	return sum, err
-}
-
-// connTx runs fn in a transaction on one connection of the pool (COPY
-// needs the connection), committing when fn returns nil.
-func (s *Store) connTx(ctx context.Context, fn func(conn *sqlx.Conn, tx *sqlx.Tx) error) error {
-	conn, err := s.db.Connx(ctx)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close()
-	tx, err := conn.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(conn, tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }
 
 // idCounts counts per order id, keyed by a 128-bit hash of the id.
@@ -325,12 +269,7 @@ type orderWriter struct {
 	added bool // the orders are new: they have no items to delete
 }
 
-func (w *orderWriter) batch() int {
-	if w.s.dialect == Postgres {
-		return pgOrderRows
-	}
-	return sqliteOrderRows
-}
+func (w *orderWriter) batch() int { return w.s.dialect.orderRows() }
 
 // write upserts orders (distinct ids) and replaces their items.
 func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
@@ -433,7 +372,7 @@ func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (I
 		for sku, cat := range cats {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sku_categories (sku, category) VALUES (?, ?)
 				ON CONFLICT (sku) DO UPDATE SET category = excluded.category`), sku, cat); err != nil {
-				return err
+				return fmt.Errorf("save the category of sku %s: %w", sku, err)
 			}
 			skus = append(skus, sku)
 		}
@@ -451,7 +390,7 @@ func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (I
 			}
 			var got []string
 			if err := tx.SelectContext(ctx, &got, s.q(q), args...); err != nil {
-				return err
+				return fmt.Errorf("orders of skus: %w", err)
 			}
 			ids = append(ids, got...)
 		}
@@ -497,14 +436,14 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 	rows, err := s.db.QueryxContext(ctx, s.q(`SELECT status, fulfillment, count(*) FROM orders
 		WHERE purchase_date >= ? AND purchase_date <= ? GROUP BY status, fulfillment`), w.From.String(), w.To.String())
 	if err != nil {
-		return oc, err
+		return oc, fmt.Errorf("order counts: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var st, ful string
 		var n int
 		if err := rows.Scan(&st, &ful, &n); err != nil {
-			return oc, err
+			return oc, fmt.Errorf("order counts: %w", err)
 		}
 		oc.Orders += n
 		oc.ByStatus[st] += n
@@ -512,7 +451,10 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 			oc.MFN += n
 		}
 	}
-	return oc, rows.Err()
+	if err := rows.Err(); err != nil {
+		return oc, fmt.Errorf("order counts: %w", err)
+	}
+	return oc, nil
 }
 
 // Counts returns the number of rows of each table, for tests.
@@ -522,7 +464,7 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 		"carrier_events", "notices", "mailbox_checkpoints", "outbox", "triage"} {
 		var n int
 		if err := s.db.GetContext(ctx, &n, "SELECT count(*) FROM "+t); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		out[t] = n
 	}
@@ -532,7 +474,10 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 func count(ctx context.Context, tx *sqlx.Tx, table string) (int, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, "SELECT count(*) FROM "+table)
-	return n, err
+	if err != nil {
+		return n, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
 }
 
 func chunks(s []string, n int) [][]string {

@@ -212,7 +212,7 @@ func TestImportOrderRows_rowsFarApart(t *testing.T) {
 				t.Fatal(err)
 			}
 			streamed := open()
-			store.SetOrdersPending(t, 7)
+			streamed.SetOrdersPending(7)
 			r, err := flatfile.NewReader("apart.tsv", strings.NewReader(apart))
 			if err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -50,7 +51,10 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, e OutboxEntry) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (outbox_id, notice_id, kind, channel, thread_of, payload, state, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (outbox_id) DO NOTHING`),
 		e.ID, e.NoticeID, e.Kind, e.Channel, e.ThreadOf, e.Payload, s.Now().UTC().Format(fineInstant))
-	return err
+	if err != nil {
+		return fmt.Errorf("queue outbox entry %s: %w", e.ID, err)
+	}
+	return nil
 }
 
 // dueSelect reads pending entries whose next attempt is due (the first
@@ -83,12 +87,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	var out []OutboxEntry
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		out = nil
-		q := dueSelect + ` AND o.claim_until <= ? ORDER BY o.created_at, o.outbox_id LIMIT ?`
-		if s.dialect == Postgres {
-			q += ` FOR UPDATE OF o SKIP LOCKED`
-		}
+		q := dueSelect + ` AND o.claim_until <= ? ORDER BY o.created_at, o.outbox_id LIMIT ?` + s.dialect.skipLocked()
 		if err := tx.SelectContext(ctx, &out, s.q(q), fmtTime(now), now.UTC().Format(fineInstant), limit); err != nil {
-			return err
+			return fmt.Errorf("claim outbox entries: %w", err)
 		}
 		if len(out) == 0 {
 			return nil
@@ -102,7 +103,10 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q(q), args...)
-		return err
+		if err != nil {
+			return fmt.Errorf("claim outbox entries: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -120,12 +124,14 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 func (s *Store) MarkAttempt(ctx context.Context, id, owner string, now time.Time, lease time.Duration) error {
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, claim_until = ?
 		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), now.Add(lease).UTC().Format(fineInstant), id, owner)
-	return claimHeld(res, err)
+	return claimHeld(res, err, "count an attempt at outbox entry "+id)
 }
 
-func claimHeld(res interface{ RowsAffected() (int64, error) }, err error) error {
+// claimHeld is ErrClaimLost unless the update res changed a row; what
+// names the update in a database error.
+func claimHeld(res interface{ RowsAffected() (int64, error) }, err error, what string) error {
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return errors.Join(ErrClaimLost, err)
@@ -138,7 +144,10 @@ func claimHeld(res interface{ RowsAffected() (int64, error) }, err error) error 
 func (s *Store) MarkSent(ctx context.Context, id, channel, ts string) error {
 	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET state = 'sent', slack_ts = ?, channel = ?, sent_at = ?,
 		last_error = '', claimed_by = '', claim_until = '' WHERE outbox_id = ?`), ts, channel, fmtTime(s.Now()), id)
-	return err
+	if err != nil {
+		return fmt.Errorf("mark outbox entry %s sent: %w", id, err)
+	}
+	return nil
 }
 
 // MarkRetry records why owner's attempt failed and when to try again, and
@@ -147,7 +156,7 @@ func (s *Store) MarkSent(ctx context.Context, id, channel, ts string) error {
 func (s *Store) MarkRetry(ctx context.Context, id, owner string, next time.Time, errText string) error {
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, claimed_by = '', claim_until = ''
 		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), fmtTime(next), errText, id, owner)
-	return claimHeld(res, err)
+	return claimHeld(res, err, "schedule a retry of outbox entry "+id)
 }
 
 // OutboxEntries lists every entry (for tests).
@@ -155,7 +164,10 @@ func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.SelectContext(ctx, &out, `SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
 		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until FROM outbox ORDER BY created_at, outbox_id`)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list outbox: %w", err)
+	}
+	return out, nil
 }
 
 // OutboxEntry returns one entry. ENOTFOUND when unknown.

@@ -25,16 +25,14 @@ const shipmentBatch = 2000
 // reclassified batch by batch. An error leaves the database as it was.
 func (s *Store) ImportShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
 	next = checked(next, packageText) // text.go
-	// PostgreSQL: COPY into a staging table, then one upsert (copy.go).
-	if s.dialect == Postgres {
-		return s.importShipmentsCopy(ctx, next)
-	}
-	return s.importShipmentsBatch(ctx, next)
+	// SQLite: importShipmentsBatch; PostgreSQL: COPY into a staging
+	// table, then one upsert (copy.go).
+	return s.dialect.importShipments(ctx, next)
 }
 
 // importShipmentsBatch is ImportShipments by INSERT ... ON CONFLICT in
 // primary-key order: the SQLite path, and the reference the COPY path is
-// tested against. The whole file is read first, the rows of each package
+// tested against (export_test.go runs it on PostgreSQL too). The whole file is read first, the rows of each package
 // merged and sorted by (order, tracking number) in Go (shipmentSorter,
 // sqlitebulk.go); then one transaction upserts the packages in that order,
 // batch by batch, reclassifying the packages of known orders. A bad row
@@ -59,7 +57,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 	if err != nil {
 		return sum, err
 	}
-	load := func(tx *sqlx.Tx, bulk *sqliteBulk) error {
+	err = s.dialect.importTx(ctx, "packages", func(tx *sqlx.Tx, bulk bulkLoad) error {
 		before, err := count(ctx, tx, "packages")
 		if err != nil {
 			return err
@@ -68,50 +66,39 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		// beyond "no order": skip the reclassify queries.
 		var anyOrders bool
 		if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
-			return err
+			return fmt.Errorf("look for orders: %w", err)
 		}
-		if bulk != nil && sum.Rows >= bulkMinRows {
-			share, err := bulk.newShare(ctx, srt.sample)
-			if err != nil {
-				return err
-			}
-			if err := bulk.expect(ctx, int(share*float64(sum.Rows)), before); err != nil {
-				return err
-			}
+		if err := bulk.newPackages(ctx, sum.Rows, srt.sample, before); err != nil {
+			return err
 		}
 		// Batches are prepared (merged, classified, formatted) by a
 		// goroutine while the previous one is written: on SQLite the
 		// statements keep one core busy, the preparation another.
 		//
-		// On SQLite the preparation also gives new packages their verdicts
-		// (firstverdict.go), reading orders, items and packages on a second
-		// connection: this transaction holds the write lock, so what that
-		// connection sees is what the transaction began with, and the
-		// import changes packages only, of other keys than the batch's.
-		// PostgreSQL (the reference path in tests) reads on the transaction.
+		// The preparation also gives new packages their verdicts
+		// (firstverdict.go) when the dialect's reader may read beside the
+		// writes (SQLite's second connection: this transaction holds the
+		// write lock, so what that connection sees is what the
+		// transaction began with, and the import changes packages only,
+		// of other keys than the batch's). Otherwise (a pgx connection
+		// runs one statement at a time) they are classified here, between
+		// writes.
 		delta := tallyDelta{}
-		var classify func(b *shipBatch) error
+		var classify, inline func(b *shipBatch) error
 		if anyOrders {
-			var reader sqlx.QueryerContext = tx
-			if s.dialect == SQLite {
-				rc, err := s.db.Connx(ctx)
-				if err != nil {
-					return fmt.Errorf("connect: %w", err)
-				}
-				defer rc.Close()
-				reader = rc
+			reader, beside, done, err := bulk.verdictReader(ctx)
+			if err != nil {
+				return err
 			}
+			defer done()
 			classify = func(b *shipBatch) error {
 				var err error
 				b.reclass, err = s.firstVerdicts(ctx, reader, b.pkgs, b.args, b.delta)
 				return err
 			}
-		}
-		// A pgx connection runs one statement at a time: PostgreSQL
-		// classifies here, between writes.
-		var inline func(b *shipBatch) error
-		if s.dialect != SQLite {
-			classify, inline = nil, classify
+			if !beside {
+				classify, inline = nil, classify
+			}
 		}
 		batches, stop := s.prepareBatches(pkgs, classify)
 		defer stop()
@@ -146,20 +133,13 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		if err := s.applyTallies(ctx, tx, delta); err != nil {
 			return err
 		}
-		if bulk != nil {
-			if err := bulk.finish(ctx); err != nil {
-				return err
-			}
+		if err := bulk.finish(ctx, sum.Rows, "packages"); err != nil {
+			return err
 		}
 		after, err := count(ctx, tx, "packages")
 		sum.New = after - before
 		return err
-	}
-	if s.dialect == SQLite {
-		err = s.sqliteBulkTx(ctx, "packages", load) // big files: see sqlitebulk.go
-	} else {
-		err = s.tx(ctx, func(tx *sqlx.Tx) error { return load(tx, nil) })
-	}
+	})
 	return sum, err
 }
 
@@ -311,16 +291,6 @@ const packageNcol = 18
 // exemption, reason, hint).
 const packageVerdictCol = 10
 
-// sqliteUpsertRows is how many packages one SQLite statement writes. A
-// statement of several rows inside a transaction first copies every page
-// it changes that existed before it to a statement journal (so that it can
-// fail alone). In file order, a 2000-row statement touched ~2000 scattered
-// pages and the journal cost more than the inserts (docs/benchmarks.md);
-// in key order a few rows share each page, and 32 rows a statement saved a
-// third of the statement overhead of one row a statement (and more rows
-// saved little more).
-const sqliteUpsertRows = 32
-
 // packageArgs appends the upsert arguments of pkgs to args, with the
 // verdict of a package whose order is unknown (firstVerdicts replaces it
 // when the order is known).
@@ -348,27 +318,10 @@ func setVerdictArgs(args []any, v vtr.Verdict) {
 		string(v.Ineligible), v.Exemption, string(v.Reason), v.Hint
 }
 
-// upsertPackages writes n packages of distinct keys (in key order on
-// SQLite: see sqlitebulk.go) from their packageArgs.
+// upsertPackages writes n packages of distinct keys (in key order: see
+// sqlitebulk.go) from their packageArgs, by the dialect's statements.
 func (s *Store) upsertPackages(ctx context.Context, args []any, n int, up *batchStmts) error {
-	var err error
-	switch {
-	case s.dialect == SQLite:
-		// The driver watches a cancellable context with a goroutine per
-		// statement: importShipmentsBatch checks ctx between batches.
-		ctx := context.WithoutCancel(ctx)
-		const m = sqliteUpsertRows * packageNcol
-		i := 0
-		for ; i+m <= len(args) && err == nil; i += m {
-			err = up.exec(ctx, "packages", true, func() string { return s.upsertSQL(sqliteUpsertRows) }, args[i:i+m])
-		}
-		for ; i < len(args) && err == nil; i += packageNcol {
-			err = up.exec(ctx, "package", true, func() string { return s.upsertSQL(1) }, args[i:i+packageNcol])
-		}
-	default:
-		err = up.exec(ctx, "packages", n == shipmentBatch, func() string { return s.upsertSQL(n) }, args)
-	}
-	if err != nil {
+	if err := s.dialect.upsertPackages(ctx, args, n, up); err != nil {
 		return fmt.Errorf("upsert packages: %w", err)
 	}
 	return nil

@@ -73,7 +73,10 @@ func (s *Store) StartSync(ctx context.Context, market string, after, before time
 			ON CONFLICT (marketplace) DO UPDATE SET run_after = excluded.run_after, run_before = excluded.run_before,
 			next_token = '', token_at = '', pages = 0, orders = 0, updated_at = excluded.updated_at`),
 			market, fmtTime(after), fmtTime(before), fmtTime(s.Now()))
-		return err
+		if err != nil {
+			return fmt.Errorf("start a sync of %s: %w", market, err)
+		}
+		return nil
 	})
 }
 
@@ -166,14 +169,14 @@ func (s *Store) WriteSyncPage(ctx context.Context, p SyncPage) (SyncSummary, err
 				touched[pk.OrderID] = true
 			}
 		}
-		if s.dialect == Postgres && s.analyze.due(len(write)+len(pkgs)) {
+		if s.analyze.due(len(write) + len(pkgs)) {
 			// As after a big import (ImportOrderRows): a first sync grows
 			// the tables from nothing, and with the statistics of nearly
 			// empty tables PostgreSQL planned the lookups by order id as
 			// sequential scans, each page slower than the last (20,000
 			// orders: 160 s; docs/benchmarks.md).
-			if _, err := tx.ExecContext(ctx, "ANALYZE orders, order_items, packages"); err != nil {
-				return fmt.Errorf("analyze: %w", err)
+			if err := s.dialect.analyze(ctx, tx, "orders, order_items, packages"); err != nil {
+				return err
 			}
 		}
 		if err := s.reclassify(ctx, tx, slices.Sorted(maps.Keys(touched))); err != nil {

@@ -47,3 +47,37 @@ func openSQLite(ctx context.Context, path string) (*sqlx.DB, error) {
 	}
 	return db, nil
 }
+
+// sqliteDialect is the dialect of a SQLite file; its bulk paths are in
+// sqlitebulk.go and sqliteorders.go.
+type sqliteDialect struct{ s *Store }
+
+func (sqliteDialect) kind() Dialect { return SQLite }
+
+// The statement of several rows inside a transaction first copies every
+// page it changes that existed before it to a statement journal: SQLite
+// gets small batches (sqliteUpsertRows, sqlitebulk.go).
+func (sqliteDialect) orderRows() int { return sqliteOrderRows }
+
+// analyze does nothing: SQLite plans without statistics unless ANALYZE was
+// run once, and the migrations never run it.
+func (sqliteDialect) analyze(context.Context, *sqlx.Tx, string) error { return nil }
+
+// 'now' is fixed for the statement: each lease statement sees one instant.
+func (sqliteDialect) nowMS() string {
+	return `CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)`
+}
+
+// skipLocked is empty: the claim's transaction holds the database's write
+// lock from its start (_txlock=immediate), so claims are one at a time.
+func (sqliteDialect) skipLocked() string { return "" }
+
+// openAccount does nothing: Open creates the account's file.
+func (sqliteDialect) openAccount(context.Context, string) error { return nil }
+
+func (sqliteDialect) accountOpened(*Store) {}
+
+// dropAccount returns the account's file, beside the registry's.
+func (d sqliteDialect) dropAccount(_ context.Context, _ *sqlx.Tx, name string) (string, error) {
+	return d.s.accountFile(name), nil
+}

@@ -57,15 +57,101 @@ const (
 )
 
 // bulkMinRows is when a file counts as big: this many new packages, and at
-// least a quarter of the table's rows before the import.
-var bulkMinRows = 50_000
+// least a quarter of the table's rows before the import (a Store's own,
+// which tests change).
+const bulkMinRows = 50_000
 
+// sqliteBulk is SQLite's part of one import transaction (bulkLoad).
 type sqliteBulk struct {
+	s       *Store
 	tx      *sqlx.Tx
 	table   string
+	minRows int      // bulkMinRows of the store
 	indexes []string // CREATE INDEX statements of the dropped indexes
 	dropped bool     // expect dropped them
 }
+
+func (d sqliteDialect) importShipments(ctx context.Context, next func() (*vtr.Package, error)) (ImportSummary, error) {
+	return d.s.importShipmentsBatch(ctx, next)
+}
+
+// importTx runs the import in sqliteBulkTx: big files drop and build
+// again the table's secondary indexes.
+func (d sqliteDialect) importTx(ctx context.Context, table string, load func(tx *sqlx.Tx, b bulkLoad) error) error {
+	return d.s.sqliteBulkTx(ctx, table, func(tx *sqlx.Tx, b *sqliteBulk) error { return load(tx, b) })
+}
+
+// sqliteUpsertRows is how many packages one SQLite statement writes. A
+// statement of several rows inside a transaction first copies every page
+// it changes that existed before it to a statement journal (so that it can
+// fail alone). In file order, a 2000-row statement touched ~2000 scattered
+// pages and the journal cost more than the inserts (docs/benchmarks.md);
+// in key order a few rows share each page, and 32 rows a statement saved a
+// third of the statement overhead of one row a statement (and more rows
+// saved little more).
+const sqliteUpsertRows = 32
+
+// upsertPackages writes sqliteUpsertRows packages a statement, and the
+// rest one by one (prepared statements all).
+func (d sqliteDialect) upsertPackages(ctx context.Context, args []any, _ int, up *batchStmts) error {
+	// The driver watches a cancellable context with a goroutine per
+	// statement: importShipmentsBatch checks ctx between batches.
+	ctx = context.WithoutCancel(ctx)
+	const m = sqliteUpsertRows * packageNcol
+	i := 0
+	var err error
+	for ; i+m <= len(args) && err == nil; i += m {
+		err = up.exec(ctx, "packages", true, func() string { return d.s.upsertSQL(sqliteUpsertRows) }, args[i:i+m])
+	}
+	for ; i < len(args) && err == nil; i += packageNcol {
+		err = up.exec(ctx, "package", true, func() string { return d.s.upsertSQL(1) }, args[i:i+packageNcol])
+	}
+	return err
+}
+
+// firstOrders stages the file (sqliteorders.go).
+func (b *sqliteBulk) firstOrders(ctx context.Context, next func() (*vtr.Order, error), sum *ImportSummary) ([]string, error) {
+	return b.s.importOrdersStaged(ctx, b.tx, b, next, sum)
+}
+
+// newOrders drops the indexes of orders and order_items once the new
+// orders are many next to the table (expect's rule).
+func (b *sqliteBulk) newOrders(ctx context.Context, fresh, before int) error {
+	if b.dropped || fresh < b.minRows {
+		return nil
+	}
+	if err := b.expect(ctx, fresh, before); err != nil {
+		return err
+	}
+	return b.also(ctx, "order_items", fresh)
+}
+
+// newPackages estimates from the sample how many of a big file's
+// packages are new, and drops the indexes of packages when they are many
+// next to the table (expect's rule).
+func (b *sqliteBulk) newPackages(ctx context.Context, rows int, sample []pkgKey, before int) error {
+	if rows < b.minRows {
+		return nil
+	}
+	share, err := b.newShare(ctx, sample)
+	if err != nil {
+		return err
+	}
+	return b.expect(ctx, int(share*float64(rows)), before)
+}
+
+// verdictReader is a second connection: the import's transaction holds
+// the write lock, so it reads what the transaction began with.
+func (b *sqliteBulk) verdictReader(ctx context.Context) (sqlx.QueryerContext, bool, func(), error) {
+	rc, err := b.s.db.Connx(ctx)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("connect: %w", err)
+	}
+	return rc, true, func() { rc.Close() }, nil
+}
+
+// finish builds the dropped indexes again.
+func (b *sqliteBulk) finish(ctx context.Context, _ int, _ string) error { return b.buildIndexes(ctx) }
 
 // also drops the secondary indexes of another table of the same import
 // (order_items beside orders), with expect's rule, and keeps the bigger
@@ -75,7 +161,7 @@ func (b *sqliteBulk) also(ctx context.Context, table string, newRows int) error 
 	if !b.dropped {
 		return nil
 	}
-	o := &sqliteBulk{tx: b.tx, table: table}
+	o := &sqliteBulk{s: b.s, tx: b.tx, table: table, minRows: b.minRows}
 	if err := o.expect(ctx, newRows, 0); err != nil {
 		return err
 	}
@@ -108,7 +194,7 @@ func (s *Store) sqliteBulkTx(ctx context.Context, table string, fn func(tx *sqlx
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx, &sqliteBulk{tx: tx, table: table}); err != nil {
+	if err := fn(tx, &sqliteBulk{s: s, tx: tx, table: table, minRows: s.bulkMinRows}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -123,7 +209,7 @@ func (s *Store) sqliteBulkTx(ctx context.Context, table string, fn func(tx *sqlx
 // table's secondary indexes are dropped. (Re-importing a big file changes
 // no indexed column: its indexes stay.)
 func (b *sqliteBulk) expect(ctx context.Context, newRows, before int) error {
-	if newRows < bulkMinRows || newRows*4 < before {
+	if newRows < b.minRows || newRows*4 < before {
 		return nil
 	}
 	var idx []struct {
@@ -148,8 +234,8 @@ func (b *sqliteBulk) expect(ctx context.Context, newRows, before int) error {
 	return nil
 }
 
-// finish builds the dropped indexes again.
-func (b *sqliteBulk) finish(ctx context.Context) error {
+// buildIndexes builds the dropped indexes again.
+func (b *sqliteBulk) buildIndexes(ctx context.Context) error {
 	if len(b.indexes) > 0 {
 		if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, indexCacheKiB)); err != nil {
 			return fmt.Errorf("set cache size: %w", err)

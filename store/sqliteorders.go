@@ -54,7 +54,7 @@ func (s *Store) importOrdersStaged(ctx context.Context, tx *sqlx.Tx, bulk *sqlit
 	stmts := batchStmts{tx: tx}
 	defer stmts.close()
 	// The driver watches a cancellable context with a goroutine per
-	// statement (package.go): ctx is checked per batch instead.
+	// statement (sqliteDialect.upsertPackages): ctx is checked per batch instead.
 	wctx := context.WithoutCancel(ctx)
 	var orders, items []any
 	nOrders, nItems := 0, 0
@@ -115,14 +115,12 @@ func (s *Store) importOrdersStaged(ctx context.Context, tx *sqlx.Tx, bulk *sqlit
 	if err := flushItems(); err != nil {
 		return nil, err
 	}
-	if bulk != nil {
-		// Every row a new order, at most: the estimate expect needs.
-		if err := bulk.expect(ctx, sum.Rows, 0); err != nil {
-			return nil, err
-		}
-		if err := bulk.also(ctx, "order_items", sum.Rows); err != nil {
-			return nil, err
-		}
+	// Every row a new order, at most: the estimate expect needs.
+	if err := bulk.expect(ctx, sum.Rows, 0); err != nil {
+		return nil, err
+	}
+	if err := bulk.also(ctx, "order_items", sum.Rows); err != nil {
+		return nil, err
 	}
 	if _, err := tx.ExecContext(wctx, ordersFromStage); err != nil {
 		return nil, fmt.Errorf("write orders: %w", err)

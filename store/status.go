@@ -45,12 +45,15 @@ func (s *Store) packageTallies(ctx context.Context, w vtr.Window, category strin
 		var t vtr.Tally
 		var inel, reason string
 		if err := rows.Scan(&t.Category, &inel, &reason, &t.N); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("tallies: %w", err)
 		}
 		t.Ineligible, t.Reason = vtr.Ineligible(inel), vtr.Reason(reason)
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("tallies: %w", err)
+	}
+	return out, nil
 }
 
 // Status computes the Valid Tracking Rate of a marketplace for a window,
@@ -115,13 +118,13 @@ func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vt
 	err := s.db.GetContext(ctx, &f.PDDOutside, s.q(`SELECT count(*) FROM packages WHERE marketplace = ?
 		AND ship_date >= ? AND ship_date <= ? AND (window_date < ? OR window_date > ?)`), market, from, to, from, to)
 	if err != nil {
-		return f, err
+		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
 	// A package of an unknown order has no marketplace yet.
 	err = s.db.GetContext(ctx, &f.UnknownOrders, s.q(`SELECT count(*) FROM packages WHERE marketplace = ''
 		AND ship_date >= ? AND ship_date <= ? AND ineligible = ?`), from, to, string(vtr.NoOrder))
 	if err != nil {
-		return f, err
+		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
 	// Orders whose window date (promised delivery, else purchase date) is
 	// in the window, merchant-fulfilled, not cancelled, with no package.
@@ -133,11 +136,14 @@ func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vt
 		(SELECT count(*) FROM orders o WHERE o.marketplace = ? AND o.promised_delivery = '' AND o.purchase_date >= ? AND o.purchase_date <= ?`+unconfirmed+`)`),
 		market, from, to, market, from, to)
 	if err != nil {
-		return f, err
+		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
 	err = s.db.GetContext(ctx, &f.Orders, s.q(`SELECT count(*) FROM orders WHERE marketplace = ?
 		AND purchase_date >= ? AND purchase_date <= ?`), market, from, to)
-	return f, err
+	if err != nil {
+		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
+	}
+	return f, nil
 }
 
 // PackageInfo is one package with its verdict, for lists and explanations.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -66,7 +67,10 @@ func (s *Store) tallyGen(ctx context.Context) (string, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	return gen, err
+	if err != nil {
+		return gen, fmt.Errorf("read the tally generation: %w", err)
+	}
+	return gen, nil
 }
 
 // newTallyGen gives package_tallies a new generation, inside the
@@ -76,5 +80,8 @@ func (s *Store) newTallyGen(ctx context.Context, tx *sqlx.Tx) error {
 	rand.Read(b[:])
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`), tallyGenKey, hex.EncodeToString(b[:]))
-	return err
+	if err != nil {
+		return fmt.Errorf("write the tally generation: %w", err)
+	}
+	return nil
 }

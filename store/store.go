@@ -1,7 +1,12 @@
 // Package store keeps vtrbot's data in SQLite (the default, pure Go) or
 // PostgreSQL, behind one concrete *Store built on sqlx. Queries are written
-// once with ? placeholders and rebound per driver; sqlite.go and postgres.go
-// hold only what must differ (DSN, pool, error codes, bulk paths).
+// once with ? placeholders and rebound per driver; what must differ (the
+// bulk paths of the imports, a clock expression, row locking, analyze,
+// where an account's data lives) is one small interface, dialect
+// (dialect.go), that Open chooses: sqliteDialect in sqlite.go,
+// sqlitebulk.go and sqliteorders.go, postgresDialect in postgres.go and
+// copy.go. Once a Store is open no other file asks which database it runs
+// on (reading a DATABASE_URL does: dsn.go, inspect.go, AccountURL).
 //
 // The store also keeps every package's classification (vtr.Classify)
 // current: whenever an order, a shipment, a category or a piece of scan
@@ -40,7 +45,7 @@ const (
 // Store is vtrbot's database.
 type Store struct {
 	db      *sqlx.DB
-	dialect Dialect
+	dialect dialect // dialect.go
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
 	analyze syncAnalyze // spapi.go
@@ -48,6 +53,10 @@ type Store struct {
 	dsn    string       // as given to Open (account.go derives accounts' URLs)
 	target string       // what the driver got: a file for SQLite
 	epoch  atomic.Int64 // lease.go: 0 = writes are not fenced
+
+	// How imports hold and write rows (tests make them small):
+	// ordersPending (order.go) and bulkMinRows (sqlitebulk.go).
+	ordersPending, bulkMinRows int
 
 	// Now is the clock used for timestamps the store writes.
 	Now func() time.Time
@@ -97,7 +106,13 @@ func open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.Rules.DefaultMarketplace == "" {
 		opts.Rules = vtr.DefaultRules("US")
 	}
-	s := &Store{db: db, dialect: d, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target}
+	s := &Store{db: db, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target,
+		ordersPending: ordersPending, bulkMinRows: bulkMinRows}
+	if d == Postgres {
+		s.dialect = postgresDialect{s}
+	} else {
+		s.dialect = sqliteDialect{s}
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -125,7 +140,7 @@ func ParseURL(dsn string) (Dialect, string) {
 }
 
 // Dialect returns which database the store uses.
-func (s *Store) Dialect() Dialect { return s.dialect }
+func (s *Store) Dialect() Dialect { return s.dialect.kind() }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
@@ -134,7 +149,7 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *Store) migrate(ctx context.Context) error {
-	p, err := newProvider(s.db.DB, s.dialect)
+	p, err := newProvider(s.db.DB, s.dialect.kind())
 	if err != nil {
 		return err
 	}
@@ -155,7 +170,7 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) seed(ctx context.Context) error {
 	var n int
 	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM marketplaces`); err != nil {
-		return err
+		return fmt.Errorf("count marketplaces: %w", err)
 	}
 	if n == len(vtr.Marketplaces()) {
 		return nil // no write transaction on every start

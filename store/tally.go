@@ -137,7 +137,7 @@ func (s *Store) tallyRows(ctx context.Context, market string, w vtr.Window, cate
 			dest = append([]any{&day}, dest...)
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("tallies: %w", err)
 		}
 		t.Ineligible, t.Reason = vtr.Ineligible(inel), vtr.Reason(reason)
 		if byDay {
@@ -145,5 +145,8 @@ func (s *Store) tallyRows(ctx context.Context, market string, w vtr.Window, cate
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("tallies: %w", err)
+	}
+	return out, nil
 }

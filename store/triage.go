@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -36,7 +37,10 @@ func (s *Store) Triage(ctx context.Context, noticeID string) (Triage, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Triage{NoticeID: noticeID}, nil
 	}
-	return t, err
+	if err != nil {
+		return t, fmt.Errorf("read triage of notice %s: %w", noticeID, err)
+	}
+	return t, nil
 }
 
 // RecordAction applies a triage button click and logs it, in one
@@ -45,7 +49,7 @@ func (s *Store) RecordAction(ctx context.Context, noticeID, user, action string,
 	now := s.Now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage (notice_id) VALUES (?) ON CONFLICT (notice_id) DO NOTHING`), noticeID); err != nil {
-			return err
+			return fmt.Errorf("create triage of notice %s: %w", noticeID, err)
 		}
 		var q string
 		var args []any
@@ -61,12 +65,15 @@ func (s *Store) RecordAction(ctx context.Context, noticeID, user, action string,
 		}
 		if q != "" {
 			if _, err := tx.ExecContext(ctx, s.q(q), args...); err != nil {
-				return err
+				return fmt.Errorf("update triage of notice %s: %w", noticeID, err)
 			}
 		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage_actions (notice_id, at, user_id, action, value) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`), noticeID, now.UTC().Format(time.RFC3339Nano), user, action, fmtTime(until))
-		return err
+		if err != nil {
+			return fmt.Errorf("record a triage action on notice %s: %w", noticeID, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return Triage{}, err
@@ -78,5 +85,8 @@ func (s *Store) RecordAction(ctx context.Context, noticeID, user, action string,
 func (s *Store) SetTriagePosted(ctx context.Context, noticeID, channel, ts string) error {
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO triage (notice_id, channel, slack_ts) VALUES (?, ?, ?)
 		ON CONFLICT (notice_id) DO UPDATE SET channel = excluded.channel, slack_ts = excluded.slack_ts`), noticeID, channel, ts)
-	return err
+	if err != nil {
+		return fmt.Errorf("record the triage post of notice %s: %w", noticeID, err)
+	}
+	return nil
 }
