@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -100,4 +101,66 @@ func helpOut(env *Env, args []string) io.Writer {
 		return env.Stderr
 	}
 	return env.Stdout
+}
+
+// newFlags returns a FlagSet for a subcommand whose usage names it and
+// explains its arguments. -h and --help print the usage on stdout (exit 0);
+// fs.Usage() prints it on stderr, for a usage error (exit 2). Flags are
+// shown as they are typed, --db.
+func newFlags(env *Env, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// parseFlags prints the flag package's errors itself, as one line.
+	fs.SetOutput(io.Discard)
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: bot %s %s\n\n%s\n", name, args, about)
+		var any bool
+		fs.VisitAll(func(f *flag.Flag) { any = any || (f.Name != "h" && f.Name != "help") })
+		if any {
+			fmt.Fprintln(w, "\nFlags:")
+			printDefaults(w, fs)
+		}
+	}
+	fs.Usage = func() { usage(env.Stderr) }
+	h := &helpFlag{cmd: name, stdout: env.Stdout, stderr: env.Stderr, usage: usage}
+	fs.Var(h, "help", "show this help")
+	fs.Var(h, "h", "show this help")
+	return fs
+}
+
+// parseFlags parses args, allowing flags after positional arguments
+// (bot vtr status --json works as well as bot tracking check usps N --json).
+// It returns the exit code to use when parsing stops the command: 0 after
+// --help, 2 after a flag error, which is one line naming the flag (and the
+// nearest one when it is unknown), not the whole usage.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	h, _ := fs.Lookup("help").Value.(*helpFlag)
+	// The flag package calls Usage on every error; bot prints one line.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		if h != nil && h.shown {
+			return nil, exitOK, false
+		}
+		if err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			if h != nil {
+				fmt.Fprintln(h.stderr, flagError(fs, h.cmd, err))
+			}
+			return nil, exitConfig, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, 0, true
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), 0, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
 }
