@@ -14,13 +14,12 @@ import (
 // flag package would print its usage to the FlagSet's output (stderr) and
 // write flags as -db; bot asks for help on stdout and shows flags as they
 // are typed (--db). Defining "help" and "h" ourselves keeps the flag
-// package from doing its own thing, and lets parseFlags find, through
-// fs.Lookup, where to print and what to print.
+// package from doing its own thing, and lets parseFlags find it through
+// fs.Lookup: whether the help was shown, and the command a flag error names.
 type helpFlag struct {
 	shown  bool
 	cmd    string // "vtr status"
 	stdout io.Writer
-	stderr io.Writer
 	usage  func(io.Writer)
 }
 
@@ -121,7 +120,7 @@ func newFlags(env *Env, name, args, about string) *flag.FlagSet {
 		}
 	}
 	fs.Usage = func() { usage(env.Stderr) }
-	h := &helpFlag{cmd: name, stdout: env.Stdout, stderr: env.Stderr, usage: usage}
+	h := &helpFlag{cmd: name, stdout: env.Stdout, usage: usage}
 	fs.Var(h, "help", "show this help")
 	fs.Var(h, "h", "show this help")
 	return fs
@@ -129,10 +128,10 @@ func newFlags(env *Env, name, args, about string) *flag.FlagSet {
 
 // parseFlags parses args, allowing flags after positional arguments
 // (bot vtr status --json works as well as bot tracking check usps N --json).
-// It returns the exit code to use when parsing stops the command: 0 after
+// When parsing ends the command its error is an exitError: exit 0 after
 // --help, 2 after a flag error, which is one line naming the flag (and the
 // nearest one when it is unknown), not the whole usage.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	h, _ := fs.Lookup("help").Value.(*helpFlag)
 	// The flag package calls Usage on every error; bot prints one line.
 	usage := fs.Usage
@@ -142,23 +141,23 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
 	for {
 		err := fs.Parse(args)
 		if h != nil && h.shown {
-			return nil, exitOK, false
+			return nil, &exitError{code: exitOK}
 		}
 		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitOK, false
+				return nil, &exitError{code: exitOK}
 			}
 			if h != nil {
-				fmt.Fprintln(h.stderr, flagError(fs, h.cmd, err))
+				return nil, &exitError{code: exitConfig, msg: flagError(fs, h.cmd, err)}
 			}
-			return nil, exitConfig, false
+			return nil, &exitError{code: exitConfig}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return pos, 0, true
+			return pos, nil
 		}
 		if args[0] == "--" {
-			return append(pos, args[1:]...), 0, true
+			return append(pos, args[1:]...), nil
 		}
 		pos = append(pos, args[0])
 		args = args[1:]

@@ -2,60 +2,68 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// setup loads the configuration; on error it prints one line and returns
-// the exit code.
-func setup(env *Env, applyDB func(*Config)) (*Config, int, bool) {
+// setup loads the configuration and applies --db (applyDB, nil for a
+// command without it). Its errors are exitErrors: one line, exit 2.
+func setup(env *Env, applyDB func(*Config)) (*Config, error) {
 	cfg, err := loadConfig(env)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return nil, exitConfig, false
+		return nil, &exitError{code: exitConfig, msg: err.Error()}
 	}
 	if applyDB != nil {
 		applyDB(cfg)
 		if err := store.CheckURL(cfg.DatabaseURL); err != nil {
-			fmt.Fprintf(env.Stderr, "%s: %v\n", cfg.dbSetting(), err)
-			return nil, exitConfig, false
+			return nil, exitf(exitConfig, "%s: %v", cfg.dbSetting(), err)
 		}
 	}
-	return cfg, 0, true
+	return cfg, nil
+}
+
+// setupStore is setup, then open (openStore or openExisting): the
+// configuration and the database of a command that needs nothing checked
+// in between. The caller closes the store.
+func setupStore(ctx context.Context, env *Env, applyDB func(*Config), open func(context.Context, *Config) (*store.Store, error)) (*Config, *store.Store, error) {
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := open(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, s, nil
 }
 
 // openStore opens the configured database, creating a SQLite file that
-// does not exist yet (commands that write: import, run); on error it prints
-// one line.
-func openStore(ctx context.Context, env *Env, cfg *Config) (*store.Store, int, bool) {
-	return openDB(ctx, env, cfg, false)
+// does not exist yet (commands that write: import, run).
+func openStore(ctx context.Context, cfg *Config) (*store.Store, error) {
+	return openDB(ctx, cfg, false)
 }
 
 // openExisting opens the configured database for a command that reads it:
 // a SQLite file that does not exist is one line naming it, exit 2, and no
 // new empty database.
-func openExisting(ctx context.Context, env *Env, cfg *Config) (*store.Store, int, bool) {
-	return openDB(ctx, env, cfg, true)
+func openExisting(ctx context.Context, cfg *Config) (*store.Store, error) {
+	return openDB(ctx, cfg, true)
 }
 
-func openDB(ctx context.Context, env *Env, cfg *Config, existing bool) (*store.Store, int, bool) {
+func openDB(ctx context.Context, cfg *Config, existing bool) (*store.Store, error) {
 	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace), Existing: existing})
 	if err != nil {
 		switch vtr.ErrorCode(err) {
 		case vtr.EINTERNAL:
-			fmt.Fprintf(env.Stderr, "%s: cannot open %s: %v\n", cfg.dbSetting(), store.Redacted(cfg.DatabaseURL), oneLine(err))
+			return nil, exitf(exitFail, "%s: cannot open %s: %v", cfg.dbSetting(), store.Redacted(cfg.DatabaseURL), oneLine(err))
 		case vtr.ENOTFOUND:
-			fmt.Fprintf(env.Stderr, "%s: %s (import data first: bot import orders FILE creates it)\n", cfg.dbSetting(), vtr.ErrorMessage(err))
-			return nil, exitConfig, false
-		default:
-			fmt.Fprintln(env.Stderr, vtr.ErrorMessage(err))
+			return nil, exitf(exitConfig, "%s: %s (import data first: bot import orders FILE creates it)", cfg.dbSetting(), vtr.ErrorMessage(err))
 		}
-		return nil, exitFail, false
+		return nil, &exitError{code: exitFail, msg: vtr.ErrorMessage(err)}
 	}
 	if cfg.accountAware {
-		return useAccount(ctx, env, cfg, s) // accountflag.go
+		return useAccount(ctx, cfg, s) // accountflag.go
 	}
-	return s, 0, true
+	return s, nil
 }

@@ -88,22 +88,22 @@ type windowed struct {
 
 // openWindowed parses args with the window flags (already added to fs as
 // wf, with --db as applyDB), loads the configuration and opens the store.
-// When ok is false the command is over and code is its exit status.
-func openWindowed(ctx context.Context, env *Env, fs *flag.FlagSet, applyDB func(*Config), wf *windowFlags, args []string) (w *windowed, code int, ok bool) {
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return nil, code, false
+// An error is an exitError: the command is over.
+func openWindowed(ctx context.Context, env *Env, fs *flag.FlagSet, applyDB func(*Config), wf *windowFlags, args []string) (*windowed, error) {
+	if _, err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return nil, code, false
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return nil, err
 	}
 	win, market, err := wf.window(env, cfg)
 	if err != nil {
-		return nil, badUsage(env, err), false
+		return nil, usageError(err)
 	}
-	s, code, ok := openExisting(ctx, env, cfg)
-	if !ok {
-		return nil, code, false
+	s, err := openExisting(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
-	return &windowed{cfg: cfg, store: s, window: win, market: market, cat: *wf.cat}, 0, true
+	return &windowed{cfg: cfg, store: s, window: win, market: market, cat: *wf.cat}, nil
 }
