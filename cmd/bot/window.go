@@ -9,7 +9,7 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// windowFlags are the contract's window flags.
+// windowFlags are the window flags of docs/interface.md.
 type windowFlags struct {
 	from, to, asOf *string
 	days           *int
