@@ -49,24 +49,6 @@ func (s *Store) advanceCheckpoint(ctx context.Context, tx *sqlx.Tx, account, mai
 	return nil
 }
 
-// SetCheckpoint records a checkpoint with no message (e.g. a UIDVALIDITY
-// change, or a first run that starts at the mailbox's current end).
-func (s *Store) SetCheckpoint(ctx context.Context, account, mailbox string, cp Checkpoint) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.checkFence(ctx, tx); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, mailbox, uidvalidity, last_uid, updated_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
-			last_uid = excluded.last_uid, updated_at = excluded.updated_at`),
-			account, mailbox, int64(cp.UIDValidity), int64(cp.LastUID), fmtTime(s.Now()))
-		if err != nil {
-			return fmt.Errorf("set checkpoint of %s %s: %w", account, mailbox, err)
-		}
-		return nil
-	})
-}
-
 // AdvanceCheckpoint moves the checkpoint past a message that is not stored
 // (mail that does not concern the seller's performance).
 func (s *Store) AdvanceCheckpoint(ctx context.Context, account, mailbox string, validity, uid uint32) error {

@@ -79,7 +79,7 @@ func TestAccountDataIsolated(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer b.Close()
-		if err := a.SetCheckpoint(ctx, "m", "INBOX", store.Checkpoint{UIDValidity: 1, LastUID: 42}); err != nil {
+		if err := a.AdvanceCheckpoint(ctx, "m", "INBOX", 1, 42); err != nil {
 			t.Fatal(err)
 		}
 		if cp, ok, err := a.Checkpoint(ctx, "m", "INBOX"); err != nil || !ok || cp.LastUID != 42 {
@@ -200,7 +200,7 @@ func TestFencedWrites(t *testing.T) {
 		if err := old.TakeFence(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
-		if err := old.SetCheckpoint(ctx, "m", "INBOX", store.Checkpoint{UIDValidity: 1, LastUID: 5}); err != nil {
+		if err := old.AdvanceCheckpoint(ctx, "m", "INBOX", 1, 5); err != nil {
 			t.Fatalf("write under the current epoch: %v", err)
 		}
 		if err := cur.TakeFence(ctx, 2); err != nil {
@@ -210,9 +210,6 @@ func TestFencedWrites(t *testing.T) {
 			t.Errorf("TakeFence(1) after 2 = %v, want ErrFenced", err)
 		}
 		writes := map[string]func(*store.Store) error{
-			"checkpoint": func(st *store.Store) error {
-				return st.SetCheckpoint(ctx, "m", "INBOX", store.Checkpoint{UIDValidity: 1, LastUID: 9})
-			},
 			"checkpoint advance": func(st *store.Store) error { return st.AdvanceCheckpoint(ctx, "m", "INBOX", 1, 10) },
 			"stored mail's checkpoint": func(st *store.Store) error {
 				_, _, err := st.SaveMail(ctx, store.Mail{MessageID: "<x@y>", Account: "m", Mailbox: "INBOX", UIDValidity: 1, UID: 11, Raw: []byte("Message-ID: <x@y>\r\n\r\nhi")})
@@ -242,7 +239,7 @@ func TestFencedWrites(t *testing.T) {
 			}
 		}
 		// The registry's own data (account default, no lease): not fenced.
-		if err := s.SetCheckpoint(ctx, "m", "INBOX", store.Checkpoint{UIDValidity: 1, LastUID: 1}); err != nil {
+		if err := s.AdvanceCheckpoint(ctx, "m", "INBOX", 1, 1); err != nil {
 			t.Errorf("unfenced store: %v", err)
 		}
 	})

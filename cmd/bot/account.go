@@ -109,16 +109,15 @@ func cmdAccount(ctx context.Context, env *Env, args []string) int {
 }
 
 // oneName parses flags and exactly one positional NAME.
-func oneName(env *Env, fs *flag.FlagSet, cmd string, args []string) (string, int, bool) {
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return "", code, false
+func oneName(fs *flag.FlagSet, cmd string, args []string) (string, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return "", err
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(env.Stderr, "bot account %s: want one account NAME, got %d arguments\n", cmd, len(pos))
-		return "", exitConfig, false
+		return "", exitf(exitConfig, "bot account %s: want one account NAME, got %d arguments", cmd, len(pos))
 	}
-	return pos[0], 0, true
+	return pos[0], nil
 }
 
 // readSecretFile reads a secret from a file, or standard input for "-":
@@ -158,9 +157,9 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 	imapTLS := fs.String("imap-tls", "", "tls, starttls or none (none only for loopback; default tls)")
 	imapMailbox := fs.String("imap-mailbox", "", "folder to watch (default INBOX)")
 	spapiFile := fs.String("spapi-refresh-token-file", "", "file holding the account's Amazon refresh token Atzr|... (- = standard input)")
-	name, code, ok := oneName(env, fs, "add", args)
-	if !ok {
-		return code
+	name, err := oneName(fs, "add", args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -175,13 +174,9 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "bot account add: --imap-password-file and --imap-token-file: give one")
 		return exitConfig
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	cfg, s, err := setupStore(ctx, env, applyDB, openStore)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 
@@ -395,21 +390,17 @@ func accountList(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account list", "[--json]", "List the seller accounts and which bot run replica holds each (lease epoch, since when).\nSecrets are never printed, only whether they are set.")
 	applyDB := registryDBFlag(fs)
 	asJSON := fs.Bool("json", false, "one JSON object: {\"accounts\": [...]}")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "bot account list: unexpected argument %q\n", pos[0])
 		return exitConfig
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	_, s, err := setupStore(ctx, env, applyDB, openStore)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	as, err := s.Accounts(ctx)
@@ -460,17 +451,13 @@ func accountList(ctx context.Context, env *Env, args []string) int {
 func accountShow(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account show", "NAME", "Show one seller account. Secrets are never printed, only whether they are set.")
 	applyDB := registryDBFlag(fs)
-	name, code, ok := oneName(env, fs, "show", args)
-	if !ok {
-		return code
+	name, err := oneName(fs, "show", args)
+	if err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	_, s, err := setupStore(ctx, env, applyDB, openStore)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	a, err := s.GetAccount(ctx, name)
@@ -517,17 +504,13 @@ func accountShow(ctx context.Context, env *Env, args []string) int {
 func accountRemove(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account rm", "NAME", "Remove a seller account from the registry, with its data (orders, notices,\noutbox) and its lease. A bot run holding it stops its work at the next renewal.")
 	applyDB := registryDBFlag(fs)
-	name, code, ok := oneName(env, fs, "rm", args)
-	if !ok {
-		return code
+	name, err := oneName(fs, "rm", args)
+	if err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	_, s, err := setupStore(ctx, env, applyDB, openStore)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	file, err := s.RemoveAccount(ctx, name)
@@ -548,26 +531,26 @@ func accountRemove(ctx context.Context, env *Env, args []string) int {
 func accountRekey(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "account rekey", "", "Seal every stored account secret again with VTRBOT_SECRET_KEY. To rotate the key:\nput the new key in VTRBOT_SECRET_KEY and the previous one in\nVTRBOT_SECRET_KEY_OLD, run this, then remove VTRBOT_SECRET_KEY_OLD.")
 	applyDB := registryDBFlag(fs)
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "bot account rekey: unexpected argument %q\n", pos[0])
 		return exitConfig
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	box, err := cfg.secretBox("the key to seal the secrets with")
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	as, err := s.Accounts(ctx)

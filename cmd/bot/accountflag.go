@@ -38,18 +38,16 @@ func registryDBFlag(fs *flag.FlagSet) func(*Config) {
 
 // useAccount turns the registry's store into the store of the account the
 // command acts on, and the account's settings (marketplaces, channel,
-// mailbox, Amazon token) into cfg's. On error it has printed one line and
-// closed reg.
-func useAccount(ctx context.Context, env *Env, cfg *Config, reg *store.Store) (*store.Store, int, bool) {
-	bad := func(code int, format string, args ...any) (*store.Store, int, bool) {
+// mailbox, Amazon token) into cfg's. On error it has closed reg.
+func useAccount(ctx context.Context, cfg *Config, reg *store.Store) (*store.Store, error) {
+	bad := func(format string, args ...any) (*store.Store, error) {
 		reg.Close()
-		fmt.Fprintf(env.Stderr, format+"\n", args...)
-		return nil, code, false
+		return nil, exitf(exitConfig, format, args...)
 	}
 	accounts, err := reg.Accounts(ctx)
 	if err != nil {
 		reg.Close()
-		return nil, fail(env, err), false
+		return nil, err
 	}
 	names := []string{store.DefaultAccount}
 	for _, a := range accounts {
@@ -58,9 +56,9 @@ func useAccount(ctx context.Context, env *Env, cfg *Config, reg *store.Store) (*
 	name := cfg.Account
 	switch {
 	case name == "" && len(accounts) == 0, name == store.DefaultAccount:
-		return reg, 0, true
+		return reg, nil
 	case name == "":
-		return bad(exitConfig, "--account: not set, and this database serves several accounts: %s", strings.Join(names, ", "))
+		return bad("--account: not set, and this database serves several accounts: %s", strings.Join(names, ", "))
 	}
 	var a *store.Account
 	for i := range accounts {
@@ -69,17 +67,17 @@ func useAccount(ctx context.Context, env *Env, cfg *Config, reg *store.Store) (*
 		}
 	}
 	if a == nil {
-		return bad(exitConfig, "--account: no account %q (accounts: %s)", name, strings.Join(names, ", "))
+		return bad("--account: no account %q (accounts: %s)", name, strings.Join(names, ", "))
 	}
 	if err := applyAccount(cfg, *a); err != nil {
-		return bad(exitConfig, "%v", err)
+		return bad("%v", err)
 	}
 	s, err := reg.OpenAccount(ctx, name, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
 	reg.Close()
 	if err != nil {
-		return nil, fail(env, err), false
+		return nil, err
 	}
-	return s, 0, true
+	return s, nil
 }
 
 // applyAccount puts account a's settings over cfg's (marketplaces,

@@ -44,12 +44,12 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 	script := fs.Bool("script", false, "run the whole story and a fixed list of commands without a prompt, then exit")
 	toSlack := fs.Bool("slack", false, "post the triage messages to the real workspace of the SLACK_* settings instead of the terminal")
 	pace := fs.Duration("pace", demoPace, "pause between the sample mails")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, nil)
-	if !ok {
-		return code
+	cfg, err := setup(env, nil)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	cfg.DatabaseURL = *db
 	if *script && *pace == demoPace {
@@ -77,9 +77,9 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 			return exitConfig
 		}
 	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	d.store = s

@@ -56,9 +56,9 @@ func cmdDoctor(ctx context.Context, env *Env, args []string) int {
 			"Nothing is changed, posted or marked read. Exit 0 when every configured check passes,\n"+
 			"1 when one fails, 2 when the settings cannot be read.")
 	applyDB := dbFlag(fs)
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "bot doctor: unexpected argument %q\n", pos[0])
@@ -73,7 +73,7 @@ func cmdDoctor(ctx context.Context, env *Env, args []string) int {
 	checks := []func(context.Context, *Env, *Config) check{doctorDatabase, doctorMailbox}
 	checks = append(checks, doctorSlack(env, cfg)...)
 	checks = append(checks, doctorAmazon)
-	code = exitOK
+	code := exitOK
 	if cfg.IMAPAddr == "" && cfg.SlackBotToken == "" {
 		fmt.Fprintln(env.Stdout, failed("config", "neither IMAP_ADDR nor SLACK_BOT_TOKEN is set: bot run has nothing to do", "see .env.example"))
 		code = exitFail

@@ -23,9 +23,9 @@ func cmdExplain(ctx context.Context, env *Env, args []string) int {
 	to := fs.String("to", "", "last day of that window, YYYY-MM-DD, included")
 	days := fs.Int("days", 0, "check the N days ending the day before the notice's date instead (with --to: ending at --to)")
 	evidence := fs.String("evidence", "", "write the window's packages (carrier, tracking, dates, reason, scans) as CSV to this file;\nthe draft then says the list is attached (a cell that would read as a spreadsheet formula starts with ')")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -36,13 +36,9 @@ func cmdExplain(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", pos[0], err)
 		return exitFail
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openExisting(ctx, env, cfg)
-	if !ok {
-		return code
+	cfg, s, err := setupStore(ctx, env, applyDB, openExisting)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	cmds := newCommands(env, cfg, s, nil)
@@ -261,10 +257,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// newCommands builds the command table over a store.
-func newCommands(env *Env, cfg *Config, s *store.Store, chart func([]vtr.HistoryPoint, string) ([]byte, error)) *commands.Commands {
-	return commands.New(commands.Deps{Store: s, Marketplace: cfg.Marketplace, Now: env.Now, Zone: cfg.zone(), Logger: newLogger(env, cfg), Chart: chart,
-		SellerName: cfg.SellerName})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,13 +14,12 @@ import (
 // flag package would print its usage to the FlagSet's output (stderr) and
 // write flags as -db; bot asks for help on stdout and shows flags as they
 // are typed (--db). Defining "help" and "h" ourselves keeps the flag
-// package from doing its own thing, and lets parseFlags find, through
-// fs.Lookup, where to print and what to print.
+// package from doing its own thing, and lets parseFlags find it through
+// fs.Lookup: whether the help was shown, and the command a flag error names.
 type helpFlag struct {
 	shown  bool
 	cmd    string // "vtr status"
 	stdout io.Writer
-	stderr io.Writer
 	usage  func(io.Writer)
 }
 
@@ -100,4 +100,66 @@ func helpOut(env *Env, args []string) io.Writer {
 		return env.Stderr
 	}
 	return env.Stdout
+}
+
+// newFlags returns a FlagSet for a subcommand whose usage names it and
+// explains its arguments. -h and --help print the usage on stdout (exit 0);
+// fs.Usage() prints it on stderr, for a usage error (exit 2). Flags are
+// shown as they are typed, --db.
+func newFlags(env *Env, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// parseFlags prints the flag package's errors itself, as one line.
+	fs.SetOutput(io.Discard)
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: bot %s %s\n\n%s\n", name, args, about)
+		var any bool
+		fs.VisitAll(func(f *flag.Flag) { any = any || (f.Name != "h" && f.Name != "help") })
+		if any {
+			fmt.Fprintln(w, "\nFlags:")
+			printDefaults(w, fs)
+		}
+	}
+	fs.Usage = func() { usage(env.Stderr) }
+	h := &helpFlag{cmd: name, stdout: env.Stdout, usage: usage}
+	fs.Var(h, "help", "show this help")
+	fs.Var(h, "h", "show this help")
+	return fs
+}
+
+// parseFlags parses args, allowing flags after positional arguments
+// (bot vtr status --json works as well as bot tracking check usps N --json).
+// When parsing ends the command its error is an exitError: exit 0 after
+// --help, 2 after a flag error, which is one line naming the flag (and the
+// nearest one when it is unknown), not the whole usage.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	h, _ := fs.Lookup("help").Value.(*helpFlag)
+	// The flag package calls Usage on every error; bot prints one line.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		if h != nil && h.shown {
+			return nil, &exitError{code: exitOK}
+		}
+		if err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, &exitError{code: exitOK}
+			}
+			if h != nil {
+				return nil, &exitError{code: exitConfig, msg: flagError(fs, h.cmd, err)}
+			}
+			return nil, &exitError{code: exitConfig}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
 }

@@ -39,9 +39,9 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	post := fs.Bool("post", false, "mail: also queue triage posts to Slack for the imported notices")
 	encodingName := fs.String("encoding", "", "the encoding of files that are neither UTF-8 nor start with a byte-order mark:\nwindows-1252, shift_jis, iso-8859-15, utf-16le, ... (each file is still read as UTF-8 when it is)")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) < 2 {
 		fs.Usage()
@@ -73,13 +73,9 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 	default:
 		return unknownSubcommand(env, "import", kind, []string{"orders", "shipments", "categories", "vtr-report", "mail"})
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	cfg, s, err := setupStore(ctx, env, applyDB, openStore)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	for _, name := range files {

@@ -18,9 +18,9 @@ import (
 // become scan evidence. Posts are queued (and sent) only with --post.
 // Importing the same mail twice changes nothing.
 func importMail(ctx context.Context, env *Env, applyDB func(*Config), files []string, post bool) int {
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if post {
 		if err := cfg.validateSlack(); err != nil {
@@ -32,9 +32,9 @@ func importMail(ctx context.Context, env *Env, applyDB func(*Config), files []st
 			return exitConfig
 		}
 	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	log := newLogger(env, cfg)

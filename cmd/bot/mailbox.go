@@ -28,17 +28,17 @@ func cmdMailbox(ctx context.Context, env *Env, args []string) int {
 	}
 	fs := newFlags(env, "mailbox check", "",
 		"Log in to IMAP_ADDR, open IMAP_MAILBOX read-only and show its messages,\nunseen messages and Amazon notices. Nothing is changed or marked read.\nExit 0 when the settings work, 2 for a setting or a refused login, 1 when\nthe server cannot be reached.")
-	pos, code, ok := parseFlags(fs, args[1:])
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "bot mailbox check: unexpected argument %q\n", pos[0])
 		return exitConfig
 	}
-	cfg, code, ok := setup(env, nil)
-	if !ok {
-		return code
+	cfg, err := setup(env, nil)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if err := cfg.validateIMAP(); err != nil {
 		fmt.Fprintln(env.Stderr, err)

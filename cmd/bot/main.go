@@ -40,14 +40,6 @@ type Env struct {
 	Dir string
 }
 
-// Exit codes.
-const (
-	exitOK     = 0
-	exitFail   = 1 // failure or bad input
-	exitConfig = 2 // usage or configuration
-	exitBelow  = 3 // --fail-below: a rate is below its target
-)
-
 type subcommand struct {
 	name    string
 	summary string

@@ -16,9 +16,9 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "print JSON")
 	asCSV := fs.Bool("csv", false, "print CSV: one row per metric and window length")
 	failBelow := fs.Bool("fail-below", false, "exit 3 when any metric misses its target (N/A does not), for cron")
-	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
-	if !ok {
-		return code
+	c, err := openWindowed(ctx, env, fs, applyDB, wf, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer c.store.Close()
 	if *asJSON && *asCSV {

@@ -22,12 +22,12 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). /metrics, /healthz and /readyz are served on\nHTTP_ADDR and on METRICS_ADDR. SIGTERM finishes in-flight work and exits; a refused mailbox login exits 2 after\none alert to SLACK_CHANNEL. With accounts (bot account), every bot run on the database is a replica that serves\nits share of them, each account's mailbox, sync and posts on one replica at a time (VTRBOT_LEASE; docs/accounts.md).")
 	applyDB := registryDBFlag(fs) // bot run serves the environment's account (accountflag.go)
 	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron)")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if cfg.IMAPAddr != "" {
 		if err := cfg.validateIMAP(); err != nil {
@@ -57,9 +57,9 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return exitConfig
 	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	log := newLogger(env, cfg)

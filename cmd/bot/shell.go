@@ -22,16 +22,12 @@ func cmdShell(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "shell", "[--db DATABASE]",
 		"Type chat commands at a prompt, as in Slack: /vtr status, /vtr untracked 2019-10-15..2019-11-14,\n/vtr order 113-..., /vtr explain, /vtr help. Blocks are shown as plain text. Ctrl-D or \"exit\" ends.")
 	applyDB := dbFlag(fs)
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
-	}
-	s, code, ok := openExisting(ctx, env, cfg)
-	if !ok {
-		return code
+	cfg, s, err := setupStore(ctx, env, applyDB, openExisting)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	cmds := newCommands(env, cfg, s, chart.History)

@@ -27,12 +27,12 @@ func cmdSync(ctx context.Context, env *Env, args []string) int {
 	applyDB := dbFlag(fs)
 	since := fs.Int("since", 0, "look back this many days, 1 to 730: starts a new pass (a stopped one is not resumed) and overrides the last pass's end and SPAPI_SINCE")
 	report := fs.Bool("report", false, "ask Amazon for a seller-performance report even if one was asked for in the last 24 hours")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if err := cfg.validateSPAPI(); err != nil {
 		fmt.Fprintln(env.Stderr, err)
@@ -42,9 +42,9 @@ func cmdSync(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "--since: want 1 to 730 days, got %d\n", *since)
 		return exitConfig
 	}
-	s, code, ok := openStore(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	log := newLogger(env, cfg)

@@ -61,9 +61,9 @@ func trackingCheck(env *Env, args []string) int {
 		"Whether NUMBER can belong to CARRIER: exit 0 if it can (or the carrier's formats are\n"+
 			"unknown, so it cannot be ruled out), 1 if not, with one line of why.")
 	asJSON := fs.Bool("json", false, "print a JSON object: carrier, number, normalized, valid, checked, why, detected")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) < 2 {
 		fs.Usage()
@@ -112,9 +112,9 @@ func trackingDetect(env *Env, args []string) int {
 	fs := newFlags(env, "tracking detect", "NUMBER [--json]",
 		"Every carrier whose formats NUMBER fits; exit 1 when it fits none.")
 	asJSON := fs.Bool("json", false, "print a JSON object: number, normalized, carriers")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) == 0 {
 		fs.Usage()
@@ -157,9 +157,9 @@ func trackingCarriers(env *Env, args []string) int {
 	market := fs.String("marketplace", "", "only carriers integrated in this marketplace (US, UK, DE, ...)")
 	onFlag := fs.String("on", "", "the day the integrated list applies to (default today, UTC)")
 	asJSON := fs.Bool("json", false, "print a JSON array")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) > 0 {
 		fs.Usage()
@@ -177,6 +177,7 @@ func trackingCarriers(env *Env, args []string) int {
 	lists := tracking.DefaultLists()
 	var list tracking.List
 	if *market != "" {
+		var ok bool
 		if list, ok = lists.In(*market, on); !ok {
 			fmt.Fprintf(env.Stderr, "--marketplace: no integrated-carrier list for %q (lists: US, UK, DE, FR, IT, ES, JP)\n", *market)
 			return exitConfig

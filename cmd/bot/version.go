@@ -74,9 +74,9 @@ func (b buildInfo) String() string {
 // cmdVersion is `bot version` (also `bot --version`).
 func cmdVersion(_ context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "version", "", "Print the version, the commit it was built from, the Go version and the platform.")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "bot version: unexpected argument %q\n", pos[0])

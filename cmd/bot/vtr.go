@@ -52,9 +52,9 @@ func vtrStatus(ctx context.Context, env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "print JSON (docs/interface.md)")
 	asCSV := fs.Bool("csv", false, "print CSV: one row per category, then the total")
 	failBelow := fs.Bool("fail-below", false, "exit 3 when the overall rate or any category's is below target (N/A is not below), for cron")
-	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
-	if !ok {
-		return code
+	c, err := openWindowed(ctx, env, fs, applyDB, wf, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer c.store.Close()
 	if *asJSON && *asCSV {
@@ -206,9 +206,9 @@ func vtrUntracked(ctx context.Context, env *Env, args []string) int {
 	wf := addWindowFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON (docs/interface.md)")
 	asCSV := fs.Bool("csv", false, "print CSV for an appeal: order, carrier, tracking number, dates, reason, what to fix\n(a cell that would read as a spreadsheet formula starts with ')")
-	c, code, ok := openWindowed(ctx, env, fs, applyDB, wf, args)
-	if !ok {
-		return code
+	c, err := openWindowed(ctx, env, fs, applyDB, wf, args)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer c.store.Close()
 	w, market := c.window, c.market

@@ -24,12 +24,12 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	cat := fs.String("category", "", "only this category")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pngFile := fs.String("png", "", "also write the chart Slack gets to this PNG file")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	wf := &windowFlags{from: from, to: to, asOf: new(string), days: new(int), market: market, cat: cat}
 	*wf.days = 90
@@ -43,9 +43,9 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	if *days < 1 || *days > 365 {
 		return badUsage(env, vtr.Errorf(vtr.EINVALID, "--days: want 1 to 365, got %d", *days))
 	}
-	s, code, ok := openExisting(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openExisting(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	pts, err := newCommands(env, cfg, s, nil).History(ctx, mkt, r, *days, *cat)
@@ -95,12 +95,12 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 	asOf := fs.String("as-of", "", "today (default: today in VTR_TIMEZONE or the marketplace's zone)")
 	market := fs.String("marketplace", "", "marketplace code (default VTR_MARKETPLACE)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitCode(env, err)
 	}
-	cfg, code, ok := setup(env, applyDB)
-	if !ok {
-		return code
+	cfg, err := setup(env, applyDB)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	wf := &windowFlags{from: new(string), to: new(string), asOf: asOf, days: new(int), market: market, cat: new(string)}
 	*wf.days = 1
@@ -109,9 +109,9 @@ func vtrForecast(ctx context.Context, env *Env, args []string) int {
 		return badUsage(env, err)
 	}
 	today := w.To
-	s, code, ok := openExisting(ctx, env, cfg)
-	if !ok {
-		return code
+	s, err := openExisting(ctx, cfg)
+	if err != nil {
+		return exitCode(env, err)
 	}
 	defer s.Close()
 	wins, urgent, err := newCommands(env, cfg, s, nil).Forecast(ctx, mkt, today, 30)

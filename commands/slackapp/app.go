@@ -254,7 +254,7 @@ func (a *App) Wait(ctx context.Context) error { return a.jobs.wait(ctx) }
 
 // goJob runs f in the background as a tracked job with its own context
 // (the request's values, not its cancellation, bounded by jobTimeout).
-// A panic is recovered and logged with its stack (style.md §7).
+// A panic is recovered and logged with its stack (docs/architecture.md, "Errors and panics").
 func (a *App) goJob(ctx context.Context, name string, f func(ctx context.Context)) {
 	a.jobs.add()
 	go func() {
@@ -280,7 +280,7 @@ func (a *App) logPanic(where string, v any) {
 }
 
 // apology is what a user sees when something failed inside vtrbot; the
-// detail is in the log (style.md §4).
+// detail is in the log (docs/architecture.md, "Errors and panics").
 const apology = "Sorry, something went wrong on vtrbot's side. The details are in its log."
 
 // refusal is what users outside AllowedUsers/AllowedChannels see.

@@ -45,7 +45,7 @@ func (a *App) Handler() http.Handler {
 }
 
 // instrument times each request and recovers a panic in it: the stack goes
-// to the log, the client gets a short apology (style.md §7). The latency
+// to the log, the client gets a short apology (docs/architecture.md, "Errors and panics"). The latency
 // series is labelled with the matched route, never the request's path, so
 // no client can add series (issue 13: 20,000 made-up paths made /metrics
 // 78 MB).

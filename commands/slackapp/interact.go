@@ -161,7 +161,7 @@ func (a *App) tell(ctx context.Context, log *slog.Logger, responseURL, text stri
 	}
 }
 
-// userMessage maps an error to what the user sees (style.md §4): the message
+// userMessage maps an error to what the user sees (docs/architecture.md, "Errors and panics"): the message
 // of a coded vtr.Error, an apology for anything internal.
 func userMessage(err error) string {
 	if vtr.ErrorCode(err) == vtr.EINTERNAL {

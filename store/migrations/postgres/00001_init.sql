@@ -1,7 +1,7 @@
 -- vtrbot schema, version 1. The PostgreSQL file of the same number must stay
 -- equivalent. Civil dates are TEXT 'YYYY-MM-DD' and instants TEXT
 -- 'YYYY-MM-DDTHH:MM:SSZ' (UTC): both databases compare them correctly as
--- strings, and no driver converts them behind our back (tech-notes §4.4).
+-- strings, and no driver converts them behind our back (docs/architecture.md, "Data").
 
 -- +goose Up
 CREATE TABLE meta (
