@@ -95,11 +95,15 @@ type PackageRef struct {
 	ShipDate         Date
 	PromisedDelivery Date
 	Reason           Reason
-	Exemption        string
+	// Exemption is the exemption's ID for an exempt package; for an
+	// invalid one, MissedExemption's words or "".
+	Exemption string
 }
 
 // ReconcileInput is everything Reconcile compares a notice with. The
-// caller (commands) gathers it from the store; Reconcile does no I/O.
+// caller (commands) loads it from the store and fills it with
+// GroupPackages, ClaimSpan and MatchTracking (packages.go); Reconcile does
+// no I/O.
 type ReconcileInput struct {
 	Notice      *Notice
 	Window      Window
