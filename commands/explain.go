@@ -73,7 +73,7 @@ func (c *Commands) ExplainOver(ctx context.Context, n *vtr.Notice, w vtr.Window)
 			if err != nil {
 				return vtr.Explanation{}, err
 			}
-			in.NamedOrders[id] = describeOrder(o, pk)
+			in.NamedOrders[id] = vtr.DescribeOrder(o, classified(pk))
 		}
 	}
 	if n.Kind == vtr.KindCarrierUpdate && len(n.TrackingNumbers) > 0 {
@@ -340,26 +340,4 @@ func trunc(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// describeOrder says in a few words what the records hold of an order.
-func describeOrder(o *vtr.Order, pk []store.PackageInfo) string {
-	s := o.Status
-	if !o.LatestShipDate.IsZero() {
-		s += ", ship by " + o.LatestShipDate.String()
-	}
-	for _, p := range pk {
-		// The first confirmation, as Late Shipment Rate counts it: a
-		// re-upload never moves it (docs/rules.md "Sibling metrics").
-		if at := p.FirstConfirmed(); !at.IsZero() {
-			s += ", confirmed " + at.UTC().Format("2006-01-02 15:04Z")
-		} else {
-			s += ", shipped " + p.ShipDate.String()
-		}
-		if p.Counted() {
-			s += " (" + p.Reason.Words() + ")"
-		}
-		break
-	}
-	return s
 }

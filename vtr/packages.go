@@ -125,3 +125,30 @@ func MatchTracking(numbers []string, found []ClassifiedPackage) (matched map[str
 	}
 	return matched, unmatched
 }
+
+// DescribeOrder says in a few words what the records hold of an order a
+// notice names (ReconcileInput.NamedOrders): its status, ship-by date, and
+// of its first package the first confirmation (else the ship date) and,
+// when it counts, why it is valid or not: "Shipped, ship by 2019-10-20,
+// confirmed 2019-10-19 14:05Z (no tracking number)".
+func DescribeOrder(o *Order, pkgs []ClassifiedPackage) string {
+	s := o.Status
+	if !o.LatestShipDate.IsZero() {
+		s += ", ship by " + o.LatestShipDate.String()
+	}
+	if len(pkgs) == 0 {
+		return s
+	}
+	p := pkgs[0]
+	// The first confirmation, as Late Shipment Rate counts it: a re-upload
+	// never moves it (docs/rules.md "Sibling metrics").
+	if at := p.FirstConfirmed(); !at.IsZero() {
+		s += ", confirmed " + at.UTC().Format("2006-01-02 15:04Z")
+	} else {
+		s += ", shipped " + p.ShipDate.String()
+	}
+	if p.Counted() {
+		s += " (" + p.Reason.Words() + ")"
+	}
+	return s
+}

@@ -192,3 +192,32 @@ func orderIDs(refs []PackageRef) []string {
 	}
 	return ids
 }
+
+// An order a notice names is described by its status, ship-by date and
+// first package: the first confirmation, which a re-upload never moves
+// (docs/rules.md "Sibling metrics"), and why it counts as it does.
+func TestDescribeOrder(t *testing.T) {
+	first := time.Date(2019, 10, 19, 14, 5, 0, 0, time.UTC)
+	confirmed := pkg("1", Eligible, NoTracking)
+	confirmed.ConfirmedAt, confirmed.FirstConfirmedAt = first.Add(48*time.Hour), first
+	tests := []struct {
+		name  string
+		order Order
+		pkgs  []ClassifiedPackage
+		want  string
+	}{
+		{"no package, no ship-by date", Order{Status: "Unshipped"}, nil, "Unshipped"},
+		{"ship-by date", Order{Status: "Unshipped", LatestShipDate: MustDate("2019-10-20")}, nil, "Unshipped, ship by 2019-10-20"},
+		{"first confirmation and reason", Order{Status: "Shipped", LatestShipDate: MustDate("2019-10-20")}, []ClassifiedPackage{confirmed, pkg("2", Eligible, Verified)},
+			"Shipped, ship by 2019-10-20, confirmed 2019-10-19 14:05Z (no tracking number)"},
+		{"no confirmation time: the ship date", Order{Status: "Shipped"}, []ClassifiedPackage{pkg("1", Eligible, Verified)},
+			"Shipped, shipped 2019-10-20 (scanned by the carrier)"},
+		{"a package out of the rate has no reason", Order{Status: "Shipped"}, []ClassifiedPackage{pkg("1", Exempt, "")},
+			"Shipped, shipped 2019-10-20"},
+	}
+	for _, tt := range tests {
+		if got := DescribeOrder(&tt.order, tt.pkgs); got != tt.want {
+			t.Errorf("%s: DescribeOrder = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
