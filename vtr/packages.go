@@ -3,7 +3,8 @@ package vtr
 // What reconciliation reads from a window's packages, a Support reply's
 // claims and a carrier mail's tracking numbers: the domain decisions the
 // caller (commands) applies to what it loads before it calls Reconcile
-// (docs/architecture.md "vtr"; docs/rules.md "Notices").
+// (docs/architecture.md "Packages and the direction of their imports";
+// docs/rules.md "Notices").
 
 // ClassifiedPackage is a package with its verdict and its order's promised
 // delivery date, as the store lists the packages of a window.
