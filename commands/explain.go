@@ -39,45 +39,15 @@ func (c *Commands) ExplainOver(ctx context.Context, n *vtr.Notice, w vtr.Window)
 	if err != nil {
 		return vtr.Explanation{}, err
 	}
-	for _, p := range pkgs {
-		ref := vtr.PackageRef{OrderID: p.OrderID, Category: p.Category, Carrier: p.Carrier, TrackingNumber: p.TrackingNumber,
-			ShipDate: p.ShipDate, PromisedDelivery: p.PromisedDelivery, Reason: p.Reason, Exemption: p.Exemption}
-		if p.PromisedDelivery.IsZero() && (p.Ineligible == vtr.Eligible || p.Ineligible == vtr.Exempt) {
-			in.NoPromisedDate++
+	g := vtr.GroupPackages(classified(pkgs))
+	in.Invalid, in.Exempt, in.Unverified, in.NoPromisedDate = g.Invalid, g.Exempt, g.Unverified, g.NoPromisedDate
+	if span, ok := vtr.ClaimSpan(n, c.today()); ok {
+		oc, err := c.Store.OrderCounts(ctx, span)
+		if err != nil {
+			return vtr.Explanation{}, err
 		}
-		switch {
-		case p.Ineligible == vtr.Exempt:
-			in.Exempt = append(in.Exempt, ref)
-		case p.Ineligible != vtr.Eligible:
-		case p.Reason == vtr.Unverified:
-			in.Unverified++
-		case !p.Reason.Valid():
-			if p.Reason == vtr.NoTracking && vtr.MethodMatches("us-letter-flat", p.ShipMethod) {
-				ref.Exemption = "letter/flat (but not under $10)"
-			}
-			in.Invalid = append(in.Invalid, ref)
-		}
-	}
-	for _, cl := range n.Claims {
-		if cl.Type == vtr.ClaimOrderCount || cl.Type == vtr.ClaimOrderStatus {
-			days := 365
-			for _, x := range n.Claims {
-				if x.Type == vtr.ClaimOrderCount && x.Days > 0 {
-					days = x.Days
-				}
-			}
-			end := c.today()
-			if !n.Date.IsZero() {
-				end = vtr.DateOf(n.Date.UTC())
-			}
-			oc, err := c.Store.OrderCounts(ctx, vtr.LastDays(end, days))
-			if err != nil {
-				return vtr.Explanation{}, err
-			}
-			in.OrderCounts = &vtr.OrderTotals{Window: oc.Window, Orders: oc.Orders, MFN: oc.MFN, ByStatus: oc.ByStatus,
-				Undated: oc.Undated, Latest: oc.Latest}
-			break
-		}
+		in.OrderCounts = &vtr.OrderTotals{Window: oc.Window, Orders: oc.Orders, MFN: oc.MFN, ByStatus: oc.ByStatus,
+			Undated: oc.Undated, Latest: oc.Latest}
 	}
 	switch n.Metric {
 	case vtr.MetricLateShipment, vtr.MetricCancel, vtr.MetricOnTime:
@@ -103,7 +73,7 @@ func (c *Commands) ExplainOver(ctx context.Context, n *vtr.Notice, w vtr.Window)
 			if err != nil {
 				return vtr.Explanation{}, err
 			}
-			in.NamedOrders[id] = describeOrder(o, pk)
+			in.NamedOrders[id] = vtr.DescribeOrder(o, classified(pk))
 		}
 	}
 	if n.Kind == vtr.KindCarrierUpdate && len(n.TrackingNumbers) > 0 {
@@ -111,16 +81,7 @@ func (c *Commands) ExplainOver(ctx context.Context, n *vtr.Notice, w vtr.Window)
 		if err != nil {
 			return vtr.Explanation{}, err
 		}
-		in.Matched = map[string][]vtr.PackageRef{}
-		for _, p := range found {
-			in.Matched[p.TrackingNumber] = append(in.Matched[p.TrackingNumber], vtr.PackageRef{OrderID: p.OrderID, Category: p.Category,
-				Carrier: p.Carrier, TrackingNumber: p.TrackingNumber, Reason: p.Reason})
-		}
-		for _, num := range n.TrackingNumbers {
-			if len(in.Matched[num]) == 0 {
-				in.Unmatched = append(in.Unmatched, num)
-			}
-		}
+		in.Matched, in.Unmatched = vtr.MatchTracking(n.TrackingNumbers, classified(found))
 	}
 	e := vtr.Reconcile(in)
 	if err := c.amazonGap(ctx, &e, market); err != nil {
@@ -150,13 +111,19 @@ func (c *Commands) amazonGap(ctx context.Context, e *vtr.Explanation, market str
 	if err != nil {
 		return err
 	}
-	for _, p := range pkgs {
-		if p.Ineligible == vtr.Eligible && p.Reason == vtr.Unverified {
-			f.Unverified++
-		}
-	}
+	f.Unverified = vtr.GroupPackages(classified(pkgs)).Unverified
 	e.Findings = append(e.Findings, vtr.AmazonFindings(f)...)
 	return nil
+}
+
+// classified hands the store's packages to vtr, which decides how each
+// one reads in a reconciliation (vtr.GroupPackages, vtr.MatchTracking).
+func classified(pkgs []store.PackageInfo) []vtr.ClassifiedPackage {
+	out := make([]vtr.ClassifiedPackage, len(pkgs))
+	for i, p := range pkgs {
+		out[i] = vtr.ClassifiedPackage{Package: p.Package, Verdict: p.Verdict, PromisedDelivery: p.PromisedDelivery}
+	}
+	return out
 }
 
 // metrics computes the sibling metrics for a window: one metric, or all
@@ -373,26 +340,4 @@ func trunc(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// describeOrder says in a few words what the records hold of an order.
-func describeOrder(o *vtr.Order, pk []store.PackageInfo) string {
-	s := o.Status
-	if !o.LatestShipDate.IsZero() {
-		s += ", ship by " + o.LatestShipDate.String()
-	}
-	for _, p := range pk {
-		// The first confirmation, as Late Shipment Rate counts it: a
-		// re-upload never moves it (docs/rules.md "Sibling metrics").
-		if at := p.FirstConfirmed(); !at.IsZero() {
-			s += ", confirmed " + at.UTC().Format("2006-01-02 15:04Z")
-		} else {
-			s += ", shipped " + p.ShipDate.String()
-		}
-		if p.Counted() {
-			s += " (" + p.Reason.Words() + ")"
-		}
-		break
-	}
-	return s
 }

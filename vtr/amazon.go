@@ -40,7 +40,7 @@ func (a AmazonVTR) Window() Window { return Window{From: a.From, To: a.To} }
 
 // FindAmazonGap is the finding that compares Amazon's rate with the
 // recomputed one.
-const FindAmazonGap = "AMAZON_RATE_DIFFERS"
+const FindAmazonGap FindingCode = "AMAZON_RATE_DIFFERS"
 
 // AmazonGapFacts are what explains a gap between Amazon's figure and the
 // recomputed one over Amazon's own window.

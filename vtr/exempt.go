@@ -16,12 +16,17 @@ type Exemption struct {
 	Source      string   // where the rule comes from
 }
 
+// USLetterFlatUnder10 is the ID of the built-in US exemption for letters
+// and flats under $10 sent by USPS First-Class or Standard Mail, the one
+// Seller Support quotes (docs/rules.md "Exemptions").
+const USLetterFlatUnder10 = "us_letter_flat_under_10"
+
 // DefaultExemptions returns the built-in rules (docs/rules.md "Exemptions" and
 // docs/rules.md). Sellers can replace them through Rules.
 func DefaultExemptions() []Exemption {
 	return []Exemption{
 		{
-			ID: "us_letter_flat_under_10", Markets: []string{"US"}, Currency: "USD",
+			ID: USLetterFlatUnder10, Markets: []string{"US"}, Currency: "USD",
 			Under: 10 * AmountScale, Methods: []string{"us-letter-flat"},
 			Source: "Amazon Seller Central, Valid Tracking Rate FAQ: letters and flats under $10 by USPS First-Class/Standard Mail",
 		},
@@ -36,6 +41,17 @@ func DefaultExemptions() []Exemption {
 			Source: "Amazon.co.jp Valid Tracking Rate help: packages under JPY 1,000 (tax excluded, shipping included)",
 		},
 	}
+}
+
+// DefaultExemption returns the built-in exemption with this ID; ok is false
+// when none has it.
+func DefaultExemption(id string) (e Exemption, ok bool) {
+	for _, x := range DefaultExemptions() {
+		if x.ID == id {
+			return x, true
+		}
+	}
+	return Exemption{}, false
 }
 
 // Applies reports whether e exempts package p of order o, whose window date

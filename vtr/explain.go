@@ -8,36 +8,53 @@ import (
 	"time"
 )
 
-// Finding codes (docs/interface.md "bot explain", and more).
+// FindingCode names what a finding is about, for programs (--json) and
+// tests; people read its Text. The codes are listed in docs/interface.md
+// ("bot explain FILE --json").
+type FindingCode string
+
+// Finding codes (docs/interface.md "bot explain", and more). FindAmazonGap
+// is in amazon.go.
 const (
-	FindLocalRateMeetsTarget = "LOCAL_RATE_MEETS_TARGET"
-	FindLocalRateBelowTarget = "LOCAL_RATE_BELOW_TARGET"
-	FindCategoryBelowTarget  = "CATEGORY_BELOW_TARGET"
-	FindMetricNAExplained    = "METRIC_NA_EXPLAINED"
-	FindContradictsCount     = "CONTRADICTS_ORDER_COUNT"
-	FindContradictsStatus    = "CONTRADICTS_ORDER_STATUS"
-	FindIgnoreInstruction    = "IGNORE_INSTRUCTION"
-	FindExemptionClaim       = "EXEMPTION_CLAIM"
-	FindExemptPackages       = "EXEMPT_PACKAGES"
-	FindInvalidPackages      = "INVALID_PACKAGES"
-	FindUnverifiedPackages   = "UNVERIFIED_PACKAGES"
-	FindNoLocalData          = "NO_LOCAL_DATA"
-	FindNotAuthentic         = "NOT_AUTHENTIC"
-	FindNotANotice           = "NOT_A_NOTICE"
-	FindMetricMeetsTarget    = "LOCAL_METRIC_MEETS_TARGET"
-	FindMetricMissesTarget   = "LOCAL_METRIC_MISSES_TARGET"
-	FindMetricDataMissing    = "METRIC_DATA_UNAVAILABLE"
-	FindEvidenceRecorded     = "CARRIER_EVIDENCE"
-	FindUnknownTracking      = "UNKNOWN_TRACKING_NUMBERS"
-	FindNamedOrders          = "NAMED_ORDERS"
-	FindParseFailed          = "PARSE_FAILED"
+	FindLocalRateMeetsTarget FindingCode = "LOCAL_RATE_MEETS_TARGET"
+	FindLocalRateBelowTarget FindingCode = "LOCAL_RATE_BELOW_TARGET"
+	FindCategoryBelowTarget  FindingCode = "CATEGORY_BELOW_TARGET"
+	FindMetricNAExplained    FindingCode = "METRIC_NA_EXPLAINED"
+	FindContradictsCount     FindingCode = "CONTRADICTS_ORDER_COUNT"
+	FindContradictsStatus    FindingCode = "CONTRADICTS_ORDER_STATUS"
+	FindIgnoreInstruction    FindingCode = "IGNORE_INSTRUCTION"
+	FindExemptionClaim       FindingCode = "EXEMPTION_CLAIM"
+	FindExemptPackages       FindingCode = "EXEMPT_PACKAGES"
+	FindInvalidPackages      FindingCode = "INVALID_PACKAGES"
+	FindUnverifiedPackages   FindingCode = "UNVERIFIED_PACKAGES"
+	FindNoLocalData          FindingCode = "NO_LOCAL_DATA"
+	FindNotAuthentic         FindingCode = "NOT_AUTHENTIC"
+	FindNotANotice           FindingCode = "NOT_A_NOTICE"
+	FindMetricMeetsTarget    FindingCode = "LOCAL_METRIC_MEETS_TARGET"
+	FindMetricMissesTarget   FindingCode = "LOCAL_METRIC_MISSES_TARGET"
+	FindMetricDataMissing    FindingCode = "METRIC_DATA_UNAVAILABLE"
+	FindEvidenceRecorded     FindingCode = "CARRIER_EVIDENCE"
+	FindUnknownTracking      FindingCode = "UNKNOWN_TRACKING_NUMBERS"
+	FindNamedOrders          FindingCode = "NAMED_ORDERS"
+	FindParseFailed          FindingCode = "PARSE_FAILED"
 	// A claim the records cannot check (a column or a span is missing):
 	// never reported as a contradiction (docs/rules.md "What the draft says").
-	FindClaimNotChecked = "CLAIM_NOT_CHECKED"
+	FindClaimNotChecked FindingCode = "CLAIM_NOT_CHECKED"
 	// Packages placed in the window by ship date for want of a promised
 	// delivery date, which Amazon keys VTR on.
-	FindPlacedByShipDate = "PLACED_BY_SHIP_DATE"
+	FindPlacedByShipDate FindingCode = "PLACED_BY_SHIP_DATE"
 )
+
+// FindingCodes lists every finding code Reconcile and AmazonFindings
+// produce, in the order of docs/interface.md.
+func FindingCodes() []FindingCode {
+	return []FindingCode{FindLocalRateMeetsTarget, FindLocalRateBelowTarget, FindCategoryBelowTarget,
+		FindMetricNAExplained, FindContradictsCount, FindContradictsStatus, FindClaimNotChecked,
+		FindIgnoreInstruction, FindExemptionClaim, FindExemptPackages, FindInvalidPackages,
+		FindUnverifiedPackages, FindPlacedByShipDate, FindNoLocalData, FindNotAuthentic, FindNotANotice,
+		FindMetricMeetsTarget, FindMetricMissesTarget, FindMetricDataMissing,
+		FindEvidenceRecorded, FindUnknownTracking, FindNamedOrders, FindParseFailed, FindAmazonGap}
+}
 
 // Severities of findings.
 const (
@@ -48,9 +65,9 @@ const (
 
 // Finding is one thing reconciliation found, with the numbers in its text.
 type Finding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Text     string `json:"text"`
+	Code     FindingCode `json:"code"`
+	Severity string      `json:"severity"`
+	Text     string      `json:"text"`
 }
 
 // NoticeWindow is the window a notice is checked against: the period it
@@ -78,11 +95,15 @@ type PackageRef struct {
 	ShipDate         Date
 	PromisedDelivery Date
 	Reason           Reason
-	Exemption        string
+	// Exemption is the exemption's ID for an exempt package; for an
+	// invalid one, MissedExemption's words or "".
+	Exemption string
 }
 
 // ReconcileInput is everything Reconcile compares a notice with. The
-// caller (commands) gathers it from the store; Reconcile does no I/O.
+// caller (commands) loads it from the store and fills it with
+// GroupPackages, ClaimSpan and MatchTracking (packages.go); Reconcile does
+// no I/O.
 type ReconcileInput struct {
 	Notice      *Notice
 	Window      Window
@@ -175,7 +196,7 @@ func (e Explanation) MarshalJSON() ([]byte, error) {
 func Reconcile(in ReconcileInput) Explanation {
 	n := in.Notice
 	e := Explanation{Notice: n, Window: in.Window, Local: in.Local, Metrics: in.Metrics}
-	add := func(code, sev, format string, args ...any) {
+	add := func(code FindingCode, sev, format string, args ...any) {
 		e.Findings = append(e.Findings, Finding{code, sev, fmt.Sprintf(format, args...)})
 	}
 	if n.Error != "" && n.Kind == KindOther {
@@ -243,7 +264,7 @@ func orNone(s, def string) string {
 	return s
 }
 
-type addFunc func(code, sev, format string, args ...any)
+type addFunc func(code FindingCode, sev, format string, args ...any)
 
 func reconcileVTR(e *Explanation, in ReconcileInput, add addFunc) {
 	o := in.Local.Overall

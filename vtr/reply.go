@@ -28,7 +28,7 @@ const maxListed = 20
 // send.
 func DraftReply(e Explanation, in ReconcileInput) string {
 	n := in.Notice
-	d := &draft{e: e, in: in, has: map[string]bool{}}
+	d := &draft{e: e, in: in, has: map[FindingCode]bool{}}
 	for _, f := range e.Findings {
 		d.has[f.Code] = true
 	}
@@ -72,7 +72,7 @@ func DraftReply(e Explanation, in ReconcileInput) string {
 type draft struct {
 	e      Explanation
 	in     ReconcileInput
-	has    map[string]bool // finding codes present
+	has    map[FindingCode]bool // finding codes present
 	b      strings.Builder
 	asks   []string
 	checks []string

@@ -52,15 +52,15 @@ var (
 		Latest: OrderBrief{ID: "114-4779523-9129777", Status: "Unshipped", Purchased: MustDate("2019-12-02")}}
 )
 
-func codes(e Explanation) map[string]bool {
-	m := map[string]bool{}
+func codes(e Explanation) map[FindingCode]bool {
+	m := map[FindingCode]bool{}
 	for _, f := range e.Findings {
 		m[f.Code] = true
 	}
 	return m
 }
 
-func findingText(e Explanation, code string) string {
+func findingText(e Explanation, code FindingCode) string {
 	for _, f := range e.Findings {
 		if f.Code == code {
 			return f.Text
@@ -75,23 +75,23 @@ func TestReconcile_draft(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       ReconcileInput
-		codes    []string // findings that must be there
-		notCodes []string // findings that must not
-		want     []string // in the draft
-		notWant  []string // never in the draft
-		findings []string // in some finding's text
+		codes    []FindingCode // findings that must be there
+		notCodes []FindingCode // findings that must not
+		want     []string      // in the draft
+		notWant  []string      // never in the draft
+		findings []string      // in some finding's text
 	}{
 		{
 			name:    "every category meets the target: the warning is disputed",
 			in:      ReconcileInput{Notice: warning(MetricVTR), Local: allMeet},
-			codes:   []string{FindLocalRateMeetsTarget},
+			codes:   []FindingCode{FindLocalRateMeetsTarget},
 			want:    []string{"40 eligible merchant-fulfilled packages, 40 of them with valid tracking (100.0%)", "review the warning, since our records meet the 95% requirement overall and in every category, and correct the metric", "tell us which packages Amazon counts as untracked"},
 			notWant: []string{"agrees", "below 95%"},
 		},
 		{
 			name:  "a category below target while overall meets it: acknowledged, not disputed",
 			in:    ReconcileInput{Notice: warning(MetricVTR), Local: booksLow, Invalid: booksInvalid},
-			codes: []string{FindLocalRateMeetsTarget, FindCategoryBelowTarget, FindInvalidPackages},
+			codes: []FindingCode{FindLocalRateMeetsTarget, FindCategoryBelowTarget, FindInvalidPackages},
 			want: []string{
 				"Our own check agrees that Books (66.7%, 4 of 6 valid) is below 95%, although the account as a whole is at 97.6%.",
 				"- 112-1386165-8237630 (Books), USPS, no tracking number, shipped 2019-11-01: confirmed without a tracking number",
@@ -104,7 +104,7 @@ func TestReconcile_draft(t *testing.T) {
 		{
 			name:    "Support's wrong count is the only thing disputed beside a low category",
 			in:      ReconcileInput{Notice: supportReply(oneOrder, unshipped, ignoreIt), Local: booksLow, Invalid: booksInvalid[:1], OrderCounts: traxOrders},
-			codes:   []string{FindContradictsCount, FindContradictsStatus, FindIgnoreInstruction, FindCategoryBelowTarget},
+			codes:   []FindingCode{FindContradictsCount, FindContradictsStatus, FindIgnoreInstruction, FindCategoryBelowTarget},
 			want:    []string{"Our order reports list 107 orders purchased from 2018-12-05 to 2019-12-04 (105 merchant-fulfilled).", "- check the account again: the order count you quoted does not match the orders on record;", "In our records the 107 orders purchased from 2018-12-05 to 2019-12-04 are: 105 Shipped, 1 Cancelled, 1 Unshipped. The only Unshipped one is the most recent order, 114-4779523-9129777, placed 2019-12-02", "tell us in writing whether the warning still applies: you advised us to ignore it, while our own records put Books (66.7%, 4 of 6 valid) below 95%", "112-1386165-8237630 (Books)"},
 			notWant: []string{"meet the 95% requirement", "correct the metric", "withdrawn"},
 		},
@@ -118,30 +118,30 @@ func TestReconcile_draft(t *testing.T) {
 		{
 			name:    "the whole account below target",
 			in:      ReconcileInput{Notice: warning(MetricVTR), Local: allLow, Invalid: musicInvalid},
-			codes:   []string{FindLocalRateBelowTarget},
+			codes:   []FindingCode{FindLocalRateBelowTarget},
 			want:    []string{"Our own check agrees that the rate is below 95%, in Music (80.0%, 8 of 10 valid) in particular.", "we now copy tracking numbers from the label"},
 			notWant: []string{"meet the", "correct the metric", "BAD_FORMAT"},
 		},
 		{
 			name:    "no eligible package locally: nothing stated as a figure",
 			in:      ReconcileInput{Notice: warning(MetricVTR), Local: nothing, Market: "DE"},
-			codes:   []string{FindMetricNAExplained},
+			codes:   []FindingCode{FindMetricNAExplained},
 			want:    []string{"We have not yet been able to check this against our own records: they hold no eligible merchant-fulfilled package of the DE store", "tell us which packages Amazon counts as untracked, so that we can check them against our records"},
 			notWant: []string{"0 eligible", "(N/A)", "meet the", "We can send", "attached"},
 		},
 		{
 			name:     "orders without purchase-date: the count and status are not checked",
 			in:       ReconcileInput{Notice: supportReply(oneOrder, unshipped), Local: allMeet, OrderCounts: &OrderTotals{Window: supportWin, ByStatus: map[string]int{}, Undated: 107}},
-			codes:    []string{FindClaimNotChecked},
-			notCodes: []string{FindContradictsCount, FindContradictsStatus},
+			codes:    []FindingCode{FindClaimNotChecked},
+			notCodes: []FindingCode{FindContradictsCount, FindContradictsStatus},
 			findings: []string{"vtrbot cannot check Amazon's order count (1 in 365 days) and order status (\"Unshipped\"): 107 of your orders have no purchase date", "purchase-date column"},
 			notWant:  []string{"0 orders", "Our order reports list", "are: .", "orders of that period", "check the account again", "Your reply says"},
 		},
 		{
 			name:     "an empty window: the count and status are not checked",
 			in:       ReconcileInput{Notice: supportReply(oneOrder, unshipped), Local: allMeet, OrderCounts: &OrderTotals{Window: supportWin, ByStatus: map[string]int{}}},
-			codes:    []string{FindClaimNotChecked},
-			notCodes: []string{FindContradictsCount, FindContradictsStatus},
+			codes:    []FindingCode{FindClaimNotChecked},
+			notCodes: []FindingCode{FindContradictsCount, FindContradictsStatus},
 			findings: []string{"your records hold no order purchased from 2018-12-05 to 2019-12-04. Import the All Orders report covering that span"},
 			notWant:  []string{"0 orders", "Our order reports list", "are: .", "check the account again"},
 		},
@@ -149,7 +149,7 @@ func TestReconcile_draft(t *testing.T) {
 			name: "some orders undated, more dated than claimed: still a contradiction, as a lower bound",
 			in: ReconcileInput{Notice: supportReply(oneOrder), Local: allMeet,
 				OrderCounts: &OrderTotals{Window: supportWin, Orders: 40, MFN: 40, ByStatus: map[string]int{"Shipped": 40}, Undated: 67}},
-			codes:    []string{FindContradictsCount},
+			codes:    []FindingCode{FindContradictsCount},
 			findings: []string{"your records have at least 40 orders"},
 			want:     []string{"Our order reports list at least 40 orders"},
 		},
@@ -157,21 +157,21 @@ func TestReconcile_draft(t *testing.T) {
 			name: "some orders undated, no more dated than claimed: not checked",
 			in: ReconcileInput{Notice: supportReply(oneOrder), Local: allMeet,
 				OrderCounts: &OrderTotals{Window: supportWin, Orders: 1, MFN: 1, ByStatus: map[string]int{"Unshipped": 1}, Undated: 106}},
-			codes:    []string{FindClaimNotChecked},
-			notCodes: []string{FindContradictsCount},
+			codes:    []FindingCode{FindClaimNotChecked},
+			notCodes: []FindingCode{FindContradictsCount},
 			notWant:  []string{"Our order reports list"},
 		},
 		{
 			name: "every dated order has the claimed status but some are undated: not checked",
 			in: ReconcileInput{Notice: supportReply(unshipped), Local: allMeet,
 				OrderCounts: &OrderTotals{Window: supportWin, Orders: 1, MFN: 1, ByStatus: map[string]int{"Unshipped": 1}, Undated: 3}},
-			codes:    []string{FindClaimNotChecked},
-			notCodes: []string{FindContradictsStatus},
+			codes:    []FindingCode{FindClaimNotChecked},
+			notCodes: []FindingCode{FindContradictsStatus},
 		},
 		{
 			name:     "packages without promised delivery date are said to be placed by ship date",
 			in:       ReconcileInput{Notice: warning(MetricVTR), Local: allMeet, NoPromisedDate: 4},
-			codes:    []string{FindPlacedByShipDate},
+			codes:    []FindingCode{FindPlacedByShipDate},
 			want:     []string{"4 packages have no promised delivery date in our order records and are placed by their ship date."},
 			findings: []string{"4 packages of 2019-10-15 to 2019-11-14 have no promised delivery date"},
 		},
@@ -180,8 +180,8 @@ func TestReconcile_draft(t *testing.T) {
 			in: ReconcileInput{Notice: warning(MetricLateShipment), Local: allMeet,
 				Metrics: []MetricResult{{Metric: MetricLateShipment, Name: "Late Shipment Rate", Window: traxWindow, Target: 0.04, AtMost: true}},
 				Gaps:    []DataGap{{Metric: MetricLateShipment, Column: "latest-ship-date", Records: "merchant-fulfilled order(s) purchased", Count: 5}}},
-			codes:    []string{FindMetricDataMissing},
-			notCodes: []string{FindMetricNAExplained, FindMetricMeetsTarget},
+			codes:    []FindingCode{FindMetricDataMissing},
+			notCodes: []FindingCode{FindMetricNAExplained, FindMetricMeetsTarget},
 			findings: []string{"5 merchant-fulfilled order(s) purchased from 2019-10-15 to 2019-11-14 have no latest-ship-date in your records, so the Late Shipment Rate cannot be recomputed"},
 			want:     []string{"We have not yet been able to check the Late Shipment Rate against our own records", "tell us which orders count against the Late Shipment Rate"},
 			notWant:  []string{"N/A", "0 of 0", "correct the metric"},
@@ -191,7 +191,7 @@ func TestReconcile_draft(t *testing.T) {
 			in: ReconcileInput{Notice: warning(MetricLateShipment), Local: allMeet,
 				Metrics: []MetricResult{{Metric: MetricLateShipment, Name: "Late Shipment Rate", Window: traxWindow, Target: 0.04, AtMost: true, Denominator: 10}},
 				Gaps:    []DataGap{{Metric: MetricLateShipment, Column: "latest-ship-date", Records: "merchant-fulfilled order(s) purchased", Count: 3}}},
-			codes:    []string{FindMetricDataMissing, FindMetricMeetsTarget},
+			codes:    []FindingCode{FindMetricDataMissing, FindMetricMeetsTarget},
 			findings: []string{"so the Late Shipment Rate leaves them out"},
 			notWant:  []string{"0.0%", "correct the metric"},
 		},
@@ -199,7 +199,7 @@ func TestReconcile_draft(t *testing.T) {
 			name: "late shipment rate on complete data that meets the target: disputed",
 			in: ReconcileInput{Notice: warning(MetricLateShipment), Local: allMeet,
 				Metrics: []MetricResult{{Metric: MetricLateShipment, Name: "Late Shipment Rate", Window: traxWindow, Target: 0.04, AtMost: true, Denominator: 10}}},
-			codes: []string{FindMetricMeetsTarget},
+			codes: []FindingCode{FindMetricMeetsTarget},
 			want:  []string{"Our records give a Late Shipment Rate of 0.0% for 2019-10-15 to 2019-11-14 (0 of 10 orders).", "review the warning, since our records meet the target, and correct the metric"},
 		},
 		{
@@ -207,14 +207,14 @@ func TestReconcile_draft(t *testing.T) {
 			in: ReconcileInput{Notice: warning(MetricLateShipment), Local: allMeet,
 				Metrics: []MetricResult{{Metric: MetricLateShipment, Name: "Late Shipment Rate", Window: traxWindow, Target: 0.04, AtMost: true, Numerator: 1, Denominator: 10,
 					Offenders: []Offender{{OrderID: "111-0000001-0000001", Why: "shipped 2019-10-21, ship by 2019-10-20"}}}}},
-			codes:   []string{FindMetricMissesTarget},
+			codes:   []FindingCode{FindMetricMissesTarget},
 			want:    []string{"Our own check agrees that it misses the target.", "- 111-0000001-0000001: shipped 2019-10-21, ship by 2019-10-20"},
 			notWant: []string{"correct the metric"},
 		},
 		{
 			name:    "the letter exemption Support names is stated with its count",
 			in:      ReconcileInput{Notice: supportReply(Claim{Type: ClaimExemption, Text: "letter_flat_under_10"}), Local: allMeet, Exempt: []PackageRef{{OrderID: "1", Exemption: "us_letter_flat_under_10"}}},
-			codes:   []string{FindExemptionClaim},
+			codes:   []FindingCode{FindExemptionClaim},
 			want:    []string{"our records already leave 1 such package of 2019-10-15 to 2019-11-14 out of the rate"},
 			notWant: []string{"Could you please", "correct the metric"},
 		},

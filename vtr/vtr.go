@@ -6,6 +6,12 @@
 // I/O, no database, no network, no clock ("today" arrives as an argument), only
 // the standard library and its own sub-packages. Parsers that turn bytes into
 // these values live in sub-packages (notice, flatfile, tracking).
+//
+// Callers load; vtr decides. commands.Explain reads the store and hands the
+// values to GroupPackages, ClaimSpan, MatchTracking and DescribeOrder
+// (packages.go), then to Reconcile (explain.go), which writes the findings
+// (FindingCode) and drafts the reply (DraftReply, reply.go);
+// docs/architecture.md "Packages and the direction of their imports".
 package vtr
 
 import (

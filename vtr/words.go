@@ -57,7 +57,7 @@ func (i Ineligible) Words() string {
 
 // exemptionWords names the built-in exemptions as a seller would.
 var exemptionWords = map[string]string{
-	"us_letter_flat_under_10":         "USPS letter under $10",
+	USLetterFlatUnder10:               "USPS letter under $10",
 	"eu_cross_border_letter_under_20": "cross-border letter under €20",
 	"jp_under_1000":                   "package under ¥1,000",
 }
@@ -71,6 +71,17 @@ func ExemptionWords(id string) string {
 	}
 	return strings.ReplaceAll(id, "_", " ")
 }
+
+// missedExemptionWords name, per built-in exemption, a package shipped the
+// way the exemption names but not covered by it (MissedExemption).
+var missedExemptionWords = map[string]string{
+	USLetterFlatUnder10: "letter/flat (but not under $10)",
+}
+
+// MissedExemptionWords names a package the exemption id might seem to
+// cover but does not: "letter/flat (but not under $10)". "" when id has no
+// such words.
+func MissedExemptionWords(id string) string { return missedExemptionWords[id] }
 
 // Plural says n and a noun with the right ending: "1 package", "2
 // packages", "0 packages". Nouns ending in "y" after a consonant take
