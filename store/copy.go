@@ -221,6 +221,15 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 		return sum, fmt.Errorf("analyze staging table: %w", err)
 	}
 
+	// Into an empty packages table, a big file is written without the
+	// secondary indexes, built once at the end (pgbulk.go).
+	var deferred *pgDeferred
+	if before == 0 && sum.Rows >= s.bulkMinRows {
+		if deferred, err = dropDeferred(ctx, tx, "packages"); err != nil {
+			return sum, err
+		}
+	}
+
 	var anyOrders bool
 	if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
 		return sum, fmt.Errorf("look for orders: %w", err)
@@ -229,7 +238,10 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 		if _, err := tx.ExecContext(ctx, copyMerge); err != nil {
 			return sum, fmt.Errorf("merge packages: %w", err)
 		}
-	} else if err := s.copyFirstVerdicts(ctx, conn, tx); err != nil {
+		if err := deferred.build(ctx, tx); err != nil {
+			return sum, err
+		}
+	} else if err := s.copyFirstVerdicts(ctx, conn, tx, deferred); err != nil {
 		return sum, err
 	}
 	after, err := count(ctx, tx, "packages")
@@ -247,8 +259,9 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 // stored: the merged packages are read in key order a batch at a time,
 // given their verdicts (firstVerdicts) and copied into packages_stage; one
 // upsert writes them all, and the orders whose stored packages changed are
-// reclassified.
-func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx) error {
+// reclassified. What dropDeferred removed for the load is built again
+// right after the upsert, before the reclassification reads packages.
+func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx, deferred *pgDeferred) error {
 	for _, q := range []string{copyPackageStage, copyMergedCursor} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("stage packages: %w", err)
@@ -305,6 +318,9 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 	}
 	if _, err := tx.ExecContext(ctx, copyStagedUpsert); err != nil {
 		return fmt.Errorf("merge packages: %w", err)
+	}
+	if err := deferred.build(ctx, tx); err != nil {
+		return err
 	}
 	// After a big merge the planner's statistics of packages are stale
 	// (nothing else analyses rows this transaction has not committed):
@@ -409,10 +425,22 @@ func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.
 	} else if err != nil {
 		return nil, fmt.Errorf("copy orders: %w", err)
 	}
+	// A big file goes into the empty tables without their secondary
+	// indexes and the items' foreign key, built once at the end
+	// (pgbulk.go).
+	var deferred *pgDeferred
+	if sum.Rows >= s.bulkMinRows {
+		if deferred, err = dropDeferred(ctx, tx, "orders,order_items"); err != nil {
+			return nil, err
+		}
+	}
 	for _, q := range []string{copyOrdersFromStage, copyItemsFromStage} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("write orders: %w", err)
 		}
+	}
+	if err := deferred.build(ctx, tx); err != nil {
+		return nil, err
 	}
 	var ids []string
 	if err := tx.SelectContext(ctx, &ids, copyStagedWithPackages); err != nil {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/vtrbot/vtrbot/store"
@@ -105,5 +106,68 @@ func TestFirstDay_ordersThenShipments(t *testing.T) {
 				t.Fatalf("importing both files again changed the tables:\n%v\nwant\n%v", again, want)
 			}
 		})
+	}
+}
+
+// pgCatalog is the definition of every index and foreign key of the
+// tables an import writes, in the store's schema on PostgreSQL.
+func pgCatalog(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	return dumpQuery(t, s, `SELECT indexdef FROM pg_indexes
+			WHERE schemaname = current_schema() AND tablename IN ('orders', 'order_items', 'packages')
+		UNION ALL
+		SELECT c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+			WHERE r.relnamespace = current_schema()::regnamespace AND r.relname IN ('orders', 'order_items', 'packages')
+		ORDER BY 1`)
+}
+
+// On PostgreSQL a big first import into empty tables drops their
+// secondary indexes and the items' foreign key and builds them once at the
+// end (pgbulk.go): the tables must hold what the indexed path writes, and
+// every index and constraint must be back, defined as the migrations
+// define them.
+func TestFirstDay_postgresBuildsIndexesAfter(t *testing.T) {
+	sl := messySeller(t, 19, 400)
+	open := func() *store.Store {
+		s, err := store.Open(t.Context(), storetest.URL(t, "postgres"), store.Options{Rules: vtr.DefaultRules("US")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	ref := open()
+	if _, err := ref.ImportOrders(t.Context(), sl.orders); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ref.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+		t.Fatal(err)
+	}
+
+	s := open()
+	catalog := pgCatalog(t, s)
+	if len(catalog) < 9 {
+		t.Fatalf("catalog of a fresh database: %d entries, want the migrations' indexes and keys:\n%v", len(catalog), catalog)
+	}
+	s.SetBulkMinRows(10)
+	if _, err := s.ImportOrders(t.Context(), sl.orders); err != nil {
+		t.Fatal(err)
+	}
+	if got := pgCatalog(t, s); !reflect.DeepEqual(got, catalog) {
+		t.Fatalf("indexes and keys after a bulk orders import:\n%v\nwant\n%v", got, catalog)
+	}
+	if _, err := s.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+		t.Fatal(err)
+	}
+	if got := pgCatalog(t, s); !reflect.DeepEqual(got, catalog) {
+		t.Fatalf("indexes and keys after a bulk shipments import:\n%v\nwant\n%v", got, catalog)
+	}
+	if got, want := tableDump(t, s), tableDump(t, ref); !reflect.DeepEqual(got, want) {
+		t.Fatalf("tables after bulk imports:\n%v\nwant (indexed imports)\n%v", got, want)
+	}
+	// The foreign key is enforced again: an item of no order is refused.
+	if _, err := s.DB().ExecContext(t.Context(), `INSERT INTO order_items (order_id, line, sku, category, quantity, price, shipping, status, name)
+		VALUES ('no-such-order', 1, 'sku', '', 1, 0, 0, '', '')`); err == nil || !strings.Contains(err.Error(), "foreign key") {
+		t.Fatalf("an item of no order: error %v, want the foreign key's refusal", err)
 	}
 }
