@@ -280,7 +280,7 @@ func reconcileVTR(e *Explanation, in ReconcileInput, add addFunc) {
 		add(FindUnverifiedPackages, SevInfo, "%s no scan evidence yet; carrier delivery mails or Amazon's Valid Tracking report would verify them.", Plural(in.Unverified, "valid-looking package")+verb(in.Unverified, " has", " have"))
 	}
 	if in.NoPromisedDate > 0 {
-		add(FindPlacedByShipDate, SevInfo, "%s of %s to %s %s no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in to place them as Amazon does.",
+		add(FindPlacedByShipDate, SevInfo, "%s of %s to %s %s no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in, or Amazon's Order Report after the All Orders report, to place them as Amazon does.",
 			Plural(in.NoPromisedDate, "package"), w.From, w.To, verb(in.NoPromisedDate, "has", "have"))
 	}
 }

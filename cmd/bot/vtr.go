@@ -97,7 +97,8 @@ func shipDateNote(byShip, eligible int) string {
 		return ""
 	}
 	return fmt.Sprintf("%d of the %d eligible packages have no promised delivery date, so this window holds them by ship date,\n"+
-		"not by the day they were due as Amazon does; import orders with promised-delivery-date to place them as Amazon does.", byShip, eligible)
+		"not by the day they were due as Amazon does; import orders with promised-delivery-date, or Amazon's Order Report\n"+
+		"(bot import orders, after the All Orders report), to place them as Amazon does.", byShip, eligible)
 }
 
 // statusBelow names the rates of a status that are below target: the
