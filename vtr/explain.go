@@ -327,10 +327,10 @@ func reconcileMetric(e *Explanation, in ReconcileInput, add addFunc) {
 		switch m.Status() {
 		case StatusOK:
 			add(FindMetricMeetsTarget, SevInfo, "Your records give a %s of %s for %s to %s (%d of %d), which meets the target (%s %s).",
-				m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
+				m.Name, Percent(m.Rate(), m.Target), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
 		case StatusBelowTarget:
 			add(FindMetricMissesTarget, SevCritical, "Your records give a %s of %s for %s to %s (%d of %d): the target is %s %s.",
-				m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
+				m.Name, Percent(m.Rate(), m.Target), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
 			var ids []string
 			for _, o := range m.Offenders {
 				ids = append(ids, o.OrderID+" ("+o.Why+")")
@@ -500,12 +500,8 @@ func reconcileCarrier(e *Explanation, in ReconcileInput, add addFunc) {
 	}
 }
 
-func pct(r *float64) string {
-	if r == nil {
-		return "N/A"
-	}
-	return fmt.Sprintf("%.1f%%", *r*100)
-}
+// pct says a Valid Tracking Rate (RatePercent).
+func pct(r *float64) string { return RatePercent(r) }
 
 func pctF(f float64) string {
 	s := fmt.Sprintf("%.1f", f*100)

@@ -168,12 +168,9 @@ func printStatus(w io.Writer, st vtr.Status, color bool) {
 	}
 }
 
-func fmtRate(r *float64) string {
-	if r == nil {
-		return "N/A"
-	}
-	return fmt.Sprintf("%.1f%%", *r*100)
-}
+// fmtRate says a Valid Tracking Rate (vtr.RatePercent: never rounded onto
+// the target).
+func fmtRate(r *float64) string { return vtr.RatePercent(r) }
 
 // statusWords says a status code ("below_target") for people.
 func statusWords(status string) string {
