@@ -150,3 +150,17 @@ func TestImport_orderReportRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCLI_historyCategory: bot vtr history --category prints that
+// category's rows without a BELOW TARGET column, which would only repeat
+// the category on every row (issue 16).
+func TestCLI_historyCategory(t *testing.T) {
+	s := newSession(t)
+	importTraxtar(t, s.db)
+	s.expect(exitOK, "vtr", "history", "--category", "Books", "--from", "2019-11-12", "--to", "2019-11-14")
+	s.expect(exitOK, "vtr", "history", "--from", "2019-11-13", "--to", "2019-11-14")
+	s.golden("history-category")
+	if first, _, _ := strings.Cut(s.b.String(), "$ bot vtr history --from"); strings.Contains(first, "BELOW TARGET") || strings.Contains(first, "Books 6") {
+		t.Error("the category is repeated in its own rows")
+	}
+}
