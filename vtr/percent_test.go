@@ -33,3 +33,23 @@ func TestPercent(t *testing.T) {
 		})
 	}
 }
+
+// TestFraction: CSV's four decimals follow the same rule.
+func TestFraction(t *testing.T) {
+	f := func(n, d int) *float64 { r := float64(n) / float64(d); return &r }
+	for _, tc := range []struct {
+		r    *float64
+		want string
+	}{
+		{nil, ""},
+		{f(82, 84), "0.9762"},
+		{f(19, 20), "0.9500"},
+		{f(1899, 2000), "0.9495"},
+		{f(18999, 20000), "0.9499"},
+		{f(190001, 200000), "0.950005"},
+	} {
+		if got := Fraction(tc.r, Target); got != tc.want {
+			t.Errorf("Fraction(%v) = %q, want %q", tc.r, got, tc.want)
+		}
+	}
+}
