@@ -7,7 +7,7 @@ import "strconv"
 // the target but whose one-decimal figure is the target's gets more
 // decimals until it differs, so 1899 valid of 2000 is "94.95%", never
 // "95.0%" beside a 95% target while its status says below target (issue
-// 16). Every other rate reads as before.
+// 16; docs/interface.md "CSV shapes"). Every other rate reads as before.
 func Percent(r *float64, target float64) string {
 	if r == nil {
 		return "N/A"
