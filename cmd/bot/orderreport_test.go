@@ -164,3 +164,25 @@ func TestCLI_historyCategory(t *testing.T) {
 		t.Error("the category is repeated in its own rows")
 	}
 }
+
+// TestShipDateNote: the by-ship-date note has real plurals (issue 16
+// "Words for people"), names the Order Report, and is empty when every
+// package has a promised delivery date.
+func TestShipDateNote(t *testing.T) {
+	for _, tc := range []struct {
+		byShip, eligible int
+		want             string
+	}{
+		{0, 84, ""},
+		{1, 9, "1 of the 9 eligible packages has no promised delivery date, so this window holds it by ship date,\n" +
+			"not by the day it was due as Amazon does; import orders with promised-delivery-date, or Amazon's Order Report\n" +
+			"(bot import orders, after the All Orders report), to place it as Amazon does."},
+		{4, 84, "4 of the 84 eligible packages have no promised delivery date, so this window holds them by ship date,\n" +
+			"not by the day they were due as Amazon does; import orders with promised-delivery-date, or Amazon's Order Report\n" +
+			"(bot import orders, after the All Orders report), to place them as Amazon does."},
+	} {
+		if got := shipDateNote(tc.byShip, tc.eligible); got != tc.want {
+			t.Errorf("shipDateNote(%d, %d) =\n%s\nwant\n%s", tc.byShip, tc.eligible, got, tc.want)
+		}
+	}
+}
