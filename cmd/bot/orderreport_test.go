@@ -12,9 +12,9 @@ import (
 
 // orderReport writes, from traxtar's orders.tsv, the Order Report Amazon
 // would give for its seller-fulfilled orders (Orders → Order Reports; the
-// columns of help page 201648780 and the SP-API's order-reports-attributes,
-// docs/files.md): order-id, one row per item, the dates as
-// latest-ship-date and latest-delivery-date, earliest-* left empty.
+// columns as docs/files.md "Other Amazon reports with the same dates"
+// sources them): order-id, one row per item, the dates as latest-ship-date
+// and latest-delivery-date, earliest-* left empty.
 func orderReport(t *testing.T, dir, out string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "orders.tsv"))
