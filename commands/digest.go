@@ -147,9 +147,9 @@ func DigestReplies(st vtr.Status, last *store.DigestFigures, wins []vtr.Forecast
 	}
 	summary := fmt.Sprintf("%s *%s* over the 30 days %s to %s: %d of %s valid, target %.0f%%. %s%s.",
 		statusIcon(o.Status()), Rate(o.Rate()), st.Window.From, st.Window.To, o.Valid, vtr.Plural(o.Eligible, "eligible package"),
-		vtr.Target*100, trend(o, prev, ""), since)
+		vtr.Target*100, sentence(trend(o, prev, "")), since)
 	if last == nil {
-		summary = strings.TrimSuffix(summary, "first digest.") + "first digest: no trend yet."
+		summary = strings.TrimSuffix(summary, "First digest.") + "First digest: no trend yet."
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: summary})
 	var fields []string
@@ -185,6 +185,15 @@ func DigestReplies(st vtr.Status, last *store.DigestFigures, wins []vtr.Forecast
 	detail := Reply{Text: fmt.Sprintf("%s to fix before delivery", vtr.Plural(len(urgent), "package")),
 		Blocks: []Block{{Kind: BlockSection, Text: "*Fix before delivery (a fix after delivery never counts):*\n" + b.String()}}}
 	return r, []Reply{detail}
+}
+
+// sentence starts s with a capital letter: the overall trend opens a
+// sentence of the digest ("No change since 2019-10-28.").
+func sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }
 
 // trend says how c moved since the last digest's figures of cat: "▲ 2.3

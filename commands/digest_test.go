@@ -86,7 +86,7 @@ func TestDigest_oncePerDayAtDigestAt(t *testing.T) {
 			t.Fatalf("top-level posts = %d, want 2 (one per day):\n%s", len(tops), strings.Join(out.posts, "\n"))
 		}
 		for i, w := range [][]string{
-			{"CDIGEST", "Daily VTR digest · US · 2024-07-01", "first digest: no trend yet", "Books", "target 95%", "Coming days:"},
+			{"CDIGEST", "Daily VTR digest · US · 2024-07-01", "First digest: no trend yet", "Books", "target 95%", "Coming days:"},
 			{"Daily VTR digest · US · 2024-07-02", "since 2024-07-01"},
 		} {
 			for _, s := range w {

@@ -116,7 +116,7 @@ func MetricsReply(market string, ms []vtr.MetricResult) Reply {
 			cmp = "at least"
 		}
 		fmt.Fprintf(&b, "%s *%s* (%d days, %s to %s): %s, %d of %d (target %s %s)\n", statusIcon(m.Status()), m.Name, m.Window.Days(),
-			m.Window.From, m.Window.To, Rate(m.Rate()), m.Numerator, m.Denominator, cmp, strings.TrimSuffix(fmt.Sprintf("%.1f", m.Target*100), ".0")+"%")
+			m.Window.From, m.Window.To, vtr.Percent(m.Rate(), m.Target), m.Numerator, m.Denominator, cmp, strings.TrimSuffix(fmt.Sprintf("%.1f", m.Target*100), ".0")+"%")
 		for i, o := range m.Offenders {
 			if i == 5 {
 				fmt.Fprintf(&b, "   … and %d more\n", len(m.Offenders)-i)

@@ -18,10 +18,7 @@ func (c *Commands) market(a *Args) string {
 
 // Rate formats a rate for people: "97.6%" or "N/A".
 func Rate(r *float64) string {
-	if r == nil {
-		return "N/A"
-	}
-	return fmt.Sprintf("%.1f%%", *r*100)
+	return vtr.RatePercent(r)
 }
 
 func statusIcon(s string) string {

@@ -119,7 +119,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			for _, o := range first {
 				if old := stored[o.ID]; old == nil {
 					added = append(added, o)
-				} else if !sameOrder(o, old) {
+				} else if keepDates(o, old); !sameOrder(o, old) {
 					changed = append(changed, o)
 				}
 			}

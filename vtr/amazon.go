@@ -68,11 +68,11 @@ func AmazonFindings(f AmazonGapFacts) []Finding {
 	}
 	amazon := "N/A"
 	if a.Rate != nil {
-		amazon = fmt.Sprintf("%.1f%%", *a.Rate*100)
+		amazon = RatePercent(a.Rate)
 	}
 	local := "N/A"
 	if r := l.Rate(); r != nil {
-		local = fmt.Sprintf("%.1f%%", *r*100)
+		local = RatePercent(r)
 	}
 	if f.Asked != nil && *f.Asked != a.Window() {
 		add(SevInfo, "Amazon's figure covers %s to %s, not the window asked about (%s to %s): compare like with like.",

@@ -301,7 +301,7 @@ func reconcileVTR(e *Explanation, in ReconcileInput, add addFunc) {
 		add(FindUnverifiedPackages, SevInfo, "%s no scan evidence yet; carrier delivery mails or Amazon's Valid Tracking report would verify them.", Plural(in.Unverified, "valid-looking package")+verb(in.Unverified, " has", " have"))
 	}
 	if in.NoPromisedDate > 0 {
-		add(FindPlacedByShipDate, SevInfo, "%s of %s to %s %s no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in to place them as Amazon does.",
+		add(FindPlacedByShipDate, SevInfo, "%s of %s to %s %s no promised delivery date in your orders file, so vtrbot placed them by ship date; Amazon places them by the promised date it holds, which may fall in another window. Import orders with promised-delivery-date filled in, or Amazon's Order Report after the All Orders report, to place them as Amazon does.",
 			Plural(in.NoPromisedDate, "package"), w.From, w.To, verb(in.NoPromisedDate, "has", "have"))
 	}
 }
@@ -348,10 +348,10 @@ func reconcileMetric(e *Explanation, in ReconcileInput, add addFunc) {
 		switch m.Status() {
 		case StatusOK:
 			add(FindMetricMeetsTarget, SevInfo, "Your records give a %s of %s for %s to %s (%d of %d), which meets the target (%s %s).",
-				m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
+				m.Name, Percent(m.Rate(), m.Target), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
 		case StatusBelowTarget:
 			add(FindMetricMissesTarget, SevCritical, "Your records give a %s of %s for %s to %s (%d of %d): the target is %s %s.",
-				m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
+				m.Name, Percent(m.Rate(), m.Target), m.Window.From, m.Window.To, m.Numerator, m.Denominator, cmp, pctF(m.Target))
 			var ids []string
 			for _, o := range m.Offenders {
 				ids = append(ids, o.OrderID+" ("+o.Why+")")
@@ -521,12 +521,8 @@ func reconcileCarrier(e *Explanation, in ReconcileInput, add addFunc) {
 	}
 }
 
-func pct(r *float64) string {
-	if r == nil {
-		return "N/A"
-	}
-	return fmt.Sprintf("%.1f%%", *r*100)
-}
+// pct says a Valid Tracking Rate (RatePercent).
+func pct(r *float64) string { return RatePercent(r) }
 
 func pctF(f float64) string {
 	s := fmt.Sprintf("%.1f", f*100)

@@ -236,7 +236,7 @@ func (d *draft) metric() {
 			}
 			continue
 		}
-		fmt.Fprintf(b, "\nOur records give a %s of %s for %s to %s (%d of %d orders).\n", m.Name, pct(m.Rate()), m.Window.From, m.Window.To, m.Numerator, m.Denominator)
+		fmt.Fprintf(b, "\nOur records give a %s of %s for %s to %s (%d of %d orders).\n", m.Name, Percent(m.Rate(), m.Target), m.Window.From, m.Window.To, m.Numerator, m.Denominator)
 		switch m.Status() {
 		case StatusOK:
 			if d.warning() {

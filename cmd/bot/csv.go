@@ -23,14 +23,10 @@ func writeCSV(env *Env, rows [][]string) int {
 	return exitOK
 }
 
-// csvRate is a rate as a fraction with four decimals ("0.9545"), or empty
-// when there is none, as in --json.
-func csvRate(r *float64) string {
-	if r == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*r, 'f', 4, 64)
-}
+// csvRate is a Valid Tracking Rate as a fraction with four decimals
+// ("0.9545", never rounded onto the target: vtr.Fraction), or empty when
+// there is none, as in --json.
+func csvRate(r *float64) string { return vtr.Fraction(r, vtr.Target) }
 
 // statusCSV is a status as rows: one per category (sorted by name) and a
 // last one for the total, named "All categories" (or "Total (CATEGORY)").
@@ -57,7 +53,7 @@ func metricsCSV(market string, ms []vtr.MetricResult) [][]string {
 	rows := [][]string{{"marketplace", "metric", "days", "from", "to", "numerator", "denominator", "rate", "target", "status", "offenders"}}
 	for _, m := range ms {
 		rows = append(rows, []string{market, string(m.Metric), strconv.Itoa(m.Window.Days()), m.Window.From.String(), m.Window.To.String(),
-			strconv.Itoa(m.Numerator), strconv.Itoa(m.Denominator), csvRate(m.Rate()), fmt.Sprint(m.Target), m.Status(), strconv.Itoa(len(m.Offenders))})
+			strconv.Itoa(m.Numerator), strconv.Itoa(m.Denominator), vtr.Fraction(m.Rate(), m.Target), fmt.Sprint(m.Target), m.Status(), strconv.Itoa(len(m.Offenders))})
 	}
 	return rows
 }

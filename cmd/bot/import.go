@@ -10,6 +10,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/vtrbot/vtrbot/store"
+	"github.com/vtrbot/vtrbot/vtr"
 	"github.com/vtrbot/vtrbot/vtr/flatfile"
 )
 
@@ -19,7 +20,9 @@ the same file twice changes nothing.
 
 Kinds:
   orders FILE...      All Orders report (TSV); optional columns promised-delivery-date,
-                      latest-ship-date, category
+                      latest-ship-date, category. The Order Report (order-id,
+                      latest-ship-date, latest-delivery-date) fills those dates
+                      of orders already imported
   shipments FILE...   shipping confirmations (TSV); optional columns confirmed-at,
                       delivered-at, first-scan-at
   categories FILE...  sku and category columns (TSV or CSV)
@@ -90,6 +93,11 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 		f.Close()
 		if err != nil {
 			var fe *flatfile.Error
+			var refused *flatfile.Refused
+			if errors.As(err, &refused) {
+				fmt.Fprintln(env.Stderr, refused.Error())
+				return exitConfig
+			}
 			if errors.As(err, &fe) {
 				fmt.Fprintln(env.Stderr, fe.Error())
 				return exitFail
@@ -117,6 +125,13 @@ func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string,
 	if err != nil {
 		return "", err
 	}
+	kind, err := flatfile.KindOfOrders(fr)
+	if err != nil {
+		return "", err
+	}
+	if kind == flatfile.OrderReport {
+		return importOrderDates(ctx, s, cfg, fr)
+	}
 	next, err := flatfile.OrderRows(fr, cfg.Marketplace)
 	if err != nil {
 		return "", err
@@ -126,6 +141,30 @@ func importOrders(ctx context.Context, s *store.Store, cfg *Config, name string,
 		return "", err
 	}
 	return fmt.Sprintf("imported %d orders, %d items (%d new orders)", sum.Orders, sum.Items, sum.New) + missingNotes(fr, flatfile.OrderOptionals), nil
+}
+
+// importOrderDates reads an Order Report (Orders → Order Reports) into the
+// dates of orders already imported: its latest-delivery-date is the
+// promised delivery date, its latest-ship-date the ship-by date
+// (docs/files.md "Other Amazon reports with the same dates").
+func importOrderDates(ctx context.Context, s *store.Store, cfg *Config, fr *flatfile.Reader) (string, error) {
+	rows, err := flatfile.ReadOrderDates(fr, vtr.MarketplaceZone(cfg.Marketplace))
+	if err != nil {
+		return "", err
+	}
+	dates := make([]store.OrderDates, len(rows))
+	for i, r := range rows {
+		dates[i] = store.OrderDates{OrderID: r.OrderID, PromisedDelivery: r.PromisedDelivery, LatestShipDate: r.LatestShipDate, LatestShipAt: r.LatestShipAt}
+	}
+	sum, err := s.SetOrderDates(ctx, dates)
+	if err != nil {
+		return "", err
+	}
+	msg := fmt.Sprintf("Order Report: dates of %s, %d changed", vtr.Plural(sum.Orders, "order"), sum.Changed)
+	if sum.Unknown > 0 {
+		msg += fmt.Sprintf("\n  %s not imported yet: import the All Orders report first, then this file again", vtr.Plural(sum.Unknown, "order"))
+	}
+	return msg + missingNotes(fr, flatfile.OrderReportDates), nil
 }
 
 // missingNotes says, once per file, what each absent optional column means

@@ -36,7 +36,7 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 	var below []string
 	for _, m := range ms {
 		if m.Status() == vtr.StatusBelowTarget {
-			below = append(below, fmt.Sprintf("%s (%dd) %s", m.Name, m.Window.Days(), fmtRate(m.Rate())))
+			below = append(below, fmt.Sprintf("%s (%dd) %s", m.Name, m.Window.Days(), vtr.Percent(m.Rate(), m.Target)))
 		}
 	}
 	verdict := func() int {
@@ -70,7 +70,7 @@ func cmdMetrics(ctx context.Context, env *Env, args []string) int {
 			cmp = ">= "
 		}
 		fmt.Fprintf(tw, "%s\t%s..%s (%dd)\t%d/%d\t%s\t%s%.1f%%\t%s\n", m.Name, m.Window.From, m.Window.To, m.Window.Days(),
-			m.Numerator, m.Denominator, fmtRate(m.Rate()), cmp, m.Target*100, paint(m.Status(), color))
+			m.Numerator, m.Denominator, vtr.Percent(m.Rate(), m.Target), cmp, m.Target*100, paint(m.Status(), color))
 	}
 	tw.Flush()
 	for _, m := range ms {

@@ -96,8 +96,13 @@ func shipDateNote(byShip, eligible int) string {
 	if byShip == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d of the %d eligible packages have no promised delivery date, so this window holds them by ship date,\n"+
-		"not by the day they were due as Amazon does; import orders with promised-delivery-date to place them as Amazon does.", byShip, eligible)
+	have, them, were := "have", "them", "they were"
+	if byShip == 1 {
+		have, them, were = "has", "it", "it was"
+	}
+	return fmt.Sprintf("%d of the %d eligible packages %s no promised delivery date, so this window holds %s by ship date,\n"+
+		"not by the day %s due as Amazon does; import orders with promised-delivery-date, or Amazon's Order Report\n"+
+		"(bot import orders, after the All Orders report), to place %s as Amazon does.", byShip, eligible, have, them, were, them)
 }
 
 // statusBelow names the rates of a status that are below target: the
@@ -167,12 +172,9 @@ func printStatus(w io.Writer, st vtr.Status, color bool) {
 	}
 }
 
-func fmtRate(r *float64) string {
-	if r == nil {
-		return "N/A"
-	}
-	return fmt.Sprintf("%.1f%%", *r*100)
-}
+// fmtRate says a Valid Tracking Rate (vtr.RatePercent: never rounded onto
+// the target).
+func fmtRate(r *float64) string { return vtr.RatePercent(r) }
 
 // statusWords says a status code ("below_target") for people.
 func statusWords(status string) string {

@@ -73,9 +73,19 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "Rolling %d-day Valid Tracking Rate, %s%s, %s to %s\n\n", *days, mkt, of, r.From, r.To)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATE\tELIGIBLE\tVALID\tRATE\tSTATUS\tBELOW TARGET")
+	// With --category the rows are that category's own: a BELOW TARGET
+	// column would only repeat it.
+	if *cat != "" {
+		fmt.Fprintln(tw, "DATE\tELIGIBLE\tVALID\tRATE\tSTATUS")
+	} else {
+		fmt.Fprintln(tw, "DATE\tELIGIBLE\tVALID\tRATE\tSTATUS\tBELOW TARGET")
+	}
 	color := isTerminal(env.Stdout)
 	for _, p := range pts {
+		if *cat != "" {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", p.Date, p.Overall.Eligible, p.Overall.Valid, fmtRate(p.Overall.Rate()), paint(p.Overall.Status(), color))
+			continue
+		}
 		below := ""
 		for _, c := range p.Categories {
 			if c.Status() == vtr.StatusBelowTarget {

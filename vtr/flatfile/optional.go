@@ -16,7 +16,7 @@ type Optional struct {
 var OrderOptionals = []Optional{
 	{[]string{"promised-delivery-date"}, "VTR windows hold these orders' packages by ship date, not by the day they were due as Amazon does, " +
 		"so a package can fall in another window than Amazon's (the sample seller's notice window goes from 84 to 76 eligible packages); " +
-		"no On-Time Delivery Rate"},
+		"no On-Time Delivery Rate; Amazon's Order Report imported after this file fills the dates (bot import orders)"},
 	{[]string{"latest-ship-date"}, "no Late Shipment Rate"},
 	{[]string{"purchase-date"}, "no Pre-fulfillment Cancel Rate, and Support's order counts cannot be checked"},
 	{[]string{"category"}, "categories come from bot import categories, else Uncategorized"},
