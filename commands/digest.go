@@ -175,12 +175,8 @@ func DigestReplies(st vtr.Status, last *store.DigestFigures, wins []vtr.Forecast
 			fmt.Fprintf(&b, "… and %d more (`bot vtr forecast` has them all)\n", len(urgent)-i)
 			break
 		}
-		tn := u.TrackingNumber
-		if tn == "" {
-			tn = "no tracking number"
-		}
-		fmt.Fprintf(&b, "• %s left · `%s` %s · %s `%s` · *%s*: %s\n", vtr.Plural(u.DaysLeft, "day"), Escape(u.OrderID), Escape(u.Category),
-			Escape(u.Carrier), Escape(tn), u.Reason.Words(), Escape(u.Fix))
+		fmt.Fprintf(&b, "• %s left · `%s` %s · %s · *%s*: %s\n", vtr.Plural(u.DaysLeft, "day"), Escape(u.OrderID), Escape(u.Category),
+			carrierTracking(u.Carrier, u.TrackingNumber), u.Reason.Words(), Escape(u.Fix))
 	}
 	detail := Reply{Text: fmt.Sprintf("%s to fix before delivery", vtr.Plural(len(urgent), "package")),
 		Blocks: []Block{{Kind: BlockSection, Text: "*Fix before delivery (a fix after delivery never counts):*\n" + b.String()}}}

@@ -110,12 +110,8 @@ func UntrackedReply(market string, w vtr.Window, list []store.PackageInfo) Reply
 			fmt.Fprintf(&b, "… and %d more (`bot vtr untracked --csv` has them all)\n", len(list)-i)
 			break
 		}
-		tn := p.TrackingNumber
-		if tn == "" {
-			tn = "no tracking number"
-		}
-		fmt.Fprintf(&b, "• `%s` %s · %s `%s` · shipped %s, due %s · *%s*: %s\n", Escape(p.OrderID), Escape(p.Category),
-			Escape(p.Carrier), Escape(tn), p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason.Words(), Escape(p.Reason.Fix()))
+		fmt.Fprintf(&b, "• `%s` %s · %s · shipped %s, due %s · *%s*: %s\n", Escape(p.OrderID), Escape(p.Category),
+			carrierTracking(p.Carrier, p.TrackingNumber), p.ShipDate, orDash(p.PromisedDelivery.String()), p.Reason.Words(), Escape(p.Reason.Fix()))
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: BlockSection, Text: b.String()})
 	return r
@@ -198,4 +194,15 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// carrierTracking is a package's carrier and tracking number in a list
+// line that also gives its reason: a package without a tracking number
+// shows its carrier alone, as the reason beside it ("no tracking number")
+// already says what is missing.
+func carrierTracking(carrier, tn string) string {
+	if tn == "" {
+		return Escape(carrier)
+	}
+	return Escape(carrier) + " `" + Escape(tn) + "`"
 }

@@ -90,6 +90,16 @@ func TestRun_digestThreadedByDay(t *testing.T) {
 			t.Errorf("outbox entry %s posted %d times", key, n)
 		}
 	}
+	for _, p := range posts {
+		if p.ThreadTS == tops[0].TS {
+			// The package to fix has no tracking number: its line names the
+			// carrier and says so once, in the reason.
+			text := strings.Join(p.Texts(), "\n")
+			if !strings.Contains(text, "· USPS · *no tracking number*") || strings.Count(text, "no tracking number") != 1 {
+				t.Errorf("the package to fix reads:\n%s\nwant \"· USPS · *no tracking number*\" once", text)
+			}
+		}
+	}
 	second := strings.Join(tops[1].Texts(), "\n")
 	if !strings.Contains(second, "since 2019-10-28") {
 		t.Errorf("the second day's digest has no trend since the first:\n%s", second)
