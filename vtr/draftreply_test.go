@@ -200,14 +200,7 @@ func TestDraftReply(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := tt.in
-			in.HasData = true
-			if in.Window.From.IsZero() {
-				in.Window = traxWindow
-			}
-			if in.Market == "" {
-				in.Market = "US"
-			}
+			in := traxInput(tt.in)
 			e := Reconcile(in)
 			if got := DraftReply(e, in); got != e.Reply {
 				t.Fatalf("Reconcile's draft differs from DraftReply's:\n%s\n---\n%s", e.Reply, got)

@@ -221,14 +221,7 @@ func TestReconcile_draft(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := tt.in
-			in.HasData = true
-			if in.Window.From.IsZero() {
-				in.Window = traxWindow
-			}
-			if in.Market == "" {
-				in.Market = "US"
-			}
+			in := traxInput(tt.in)
 			e := Reconcile(in)
 			got := codes(e)
 			for _, c := range tt.codes {
@@ -371,4 +364,18 @@ func TestMetricGaps(t *testing.T) {
 			t.Errorf("MetricGaps(%s) = %+v, want %d without %q", tt.metric, g, tt.want, tt.column)
 		}
 	}
+}
+
+// traxInput is in with the defaults of these tables: data on record, the
+// seed seller's window (traxWindow) and the US marketplace, where in does
+// not set them.
+func traxInput(in ReconcileInput) ReconcileInput {
+	in.HasData = true
+	if in.Window.From.IsZero() {
+		in.Window = traxWindow
+	}
+	if in.Market == "" {
+		in.Market = "US"
+	}
+	return in
 }
