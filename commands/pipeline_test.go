@@ -35,7 +35,7 @@ func TestPipeline_story(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var kinds []string
+		var kinds []store.OutboxKind
 		for _, e := range out {
 			kinds = append(kinds, e.Kind)
 		}
