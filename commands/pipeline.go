@@ -194,7 +194,7 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		if n.Kind == vtr.KindCarrierUpdate && n.Authentic {
 			events = n.Events // carrier scans are evidence for VERIFIED
 		}
-		if err := s.SaveReconciled(ctx, id, caseKey, n.CaseID, nil, events); err != nil {
+		if err := s.SaveReconciled(ctx, id, caseKey, n.CaseID, events); err != nil {
 			return err
 		}
 		if sn, err = s.StoredNotice(ctx, id); err != nil {

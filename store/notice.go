@@ -186,17 +186,17 @@ func (s *Store) SaveParsed(ctx context.Context, id string, n *vtr.Notice, parseE
 }
 
 // SaveReconciled records the reconcile step: the case the notice belongs to
-// (and the "[CASE n]" reference it carries), the result so far, and carrier
-// events as evidence, in one transaction.
-func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string, result []byte, events []vtr.Event) error {
+// (and the "[CASE n]" reference it carries) and carrier events as evidence,
+// in one transaction. The result comes with FinishNotice.
+func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string, events []vtr.Event) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if len(events) > 0 {
 			if _, err := s.addCarrierEvents(ctx, tx, id, events); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ?, result = ? WHERE notice_id = ?`),
-			NoticeReconciled, caseKey, caseRef, string(result), id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ? WHERE notice_id = ?`),
+			NoticeReconciled, caseKey, caseRef, id)
 		if err != nil {
 			return fmt.Errorf("record the reconciliation of notice %s: %w", id, err)
 		}
