@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -33,46 +32,53 @@ type Pipeline struct {
 // mentions Amazon anywhere, comes from a carrier (notice.CarrierSender: the
 // parser's own list, domains matched on label boundaries), or the parser
 // reads it as a notice or carrier update (a forwarded one included). Other
-// mail in the seller's inbox is neither stored nor read further.
+// mail in the seller's inbox is neither stored nor read further
+// (docs/notices.md, "Which mail is kept").
 func Relevant(raw []byte) bool {
+	env, err := notice.ReadEnvelope(raw)
+	return relevant(raw, env, err)
+}
+
+// relevant is Relevant over the envelope of raw, read once by the caller
+// (err: the header could not be read).
+func relevant(raw []byte, env notice.Envelope, err error) bool {
 	head := raw[:min(len(raw), 2<<20)]
 	if bytes.Contains(bytes.ToLower(head), []byte("amazon")) {
 		return true
 	}
-	addr, name, err := notice.Sender(raw)
 	if err != nil {
 		return true // unreadable headers: store it, the parser will report it
 	}
-	if _, ok := notice.CarrierSender(addr, name); ok {
+	if _, ok := notice.CarrierSender(env.From, env.DisplayName); ok {
 		return true
 	}
 	n, err := notice.Parse(bytes.NewReader(raw))
 	return err != nil || n.Kind != vtr.KindOther
 }
 
-// MessageID reads the Message-ID header of a raw mail ("" when absent).
+// MessageID reads the Message-ID header of a raw mail ("" when absent or
+// when the header block cannot be read), as the parser reads it.
 func MessageID(raw []byte) string {
-	m, err := mail.ReadMessage(bytes.NewReader(raw[:min(len(raw), 256<<10)]))
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(m.Header.Get("Message-Id"))
+	env, _ := notice.ReadEnvelope(raw)
+	return env.MessageID
 }
 
 // Receive stores one mail (advancing its mailbox checkpoint in the same
 // transaction) and runs the rest of its pipeline. Irrelevant mail only
 // advances the checkpoint (id is then ""). created is false for a mail
 // already stored. Only a failure to store returns an error: later steps that
-// fail are logged and retried by Drain.
+// fail are logged and retried by Drain. The header block is read once, for
+// both the relevance test and the store key.
 func (p *Pipeline) Receive(ctx context.Context, m store.Mail) (id string, created bool, err error) {
 	s := p.Cmds.Store
-	if !Relevant(m.Raw) {
+	env, envErr := notice.ReadEnvelope(m.Raw)
+	if !relevant(m.Raw, env, envErr) {
 		if m.Mailbox != "" {
 			return "", false, s.AdvanceCheckpoint(ctx, m.Account, m.Mailbox, m.UIDValidity, m.UID)
 		}
 		return "", false, nil
 	}
-	m.MessageID = MessageID(m.Raw)
+	m.MessageID = env.MessageID
 	id, created, err = s.SaveMail(ctx, m)
 	if err != nil {
 		return "", false, err
