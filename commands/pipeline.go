@@ -169,12 +169,12 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		if n, err = p.parseStored(ctx, sn); n == nil || err != nil {
 			return err
 		}
-	case store.NoticeParsed, store.NoticeReconciled:
+	case store.NoticeParseFailed, store.NoticeDone, store.NoticeFailed:
+		return nil
+	default: // parsed or reconciled
 		if n = sn.Notice(); n == nil {
 			return fmt.Errorf("notice %s: parsed JSON unreadable", id)
 		}
-	default: // parse_failed, done, failed
-		return nil
 	}
 	if sn.State == store.NoticeParsed {
 		caseKey, err := p.caseOf(ctx, sn.ID, n)

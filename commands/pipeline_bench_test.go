@@ -13,7 +13,7 @@ import (
 
 // BenchmarkPipeline_receive: one Amazon warning received, stored, parsed,
 // reconciled against the demo seller and queued for Slack, on a SQLite file
-// (docs/architecture.md, the pipeline). Each round gets a new Message-ID,
+// (docs/architecture.md, "A mail's way"). Each round gets a new Message-ID,
 // so each is a new mail that walks the whole pipeline.
 func BenchmarkPipeline_receive(b *testing.B) {
 	raw, err := os.ReadFile("../vtr/notice/testdata/vtr-html-only-base64.eml")
