@@ -17,7 +17,7 @@ import (
 
 // seeded returns commands over a store holding the demo seller, with the
 // clock on the day after its last order.
-func seeded(t *testing.T, s *store.Store) *commands.Commands {
+func seeded(t testing.TB, s *store.Store) *commands.Commands {
 	t.Helper()
 	end := vtr.MustDate("2024-06-30")
 	dir := t.TempDir()

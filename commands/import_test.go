@@ -14,7 +14,7 @@ import (
 
 // importFiles loads o.tsv, c.tsv and s.tsv of dir through the flat-file
 // readers into s.
-func importFiles(t *testing.T, s *store.Store, dir string) {
+func importFiles(t testing.TB, s *store.Store, dir string) {
 	t.Helper()
 	ctx := context.Background()
 	reader := func(name string) *flatfile.Reader {

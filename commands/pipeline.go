@@ -3,9 +3,10 @@ package commands
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -33,46 +34,53 @@ type Pipeline struct {
 // mentions Amazon anywhere, comes from a carrier (notice.CarrierSender: the
 // parser's own list, domains matched on label boundaries), or the parser
 // reads it as a notice or carrier update (a forwarded one included). Other
-// mail in the seller's inbox is neither stored nor read further.
+// mail in the seller's inbox is neither stored nor read further
+// (docs/notices.md, "Which mail is kept").
 func Relevant(raw []byte) bool {
+	env, err := notice.ReadEnvelope(raw)
+	return relevant(raw, env, err)
+}
+
+// relevant is Relevant over the envelope of raw, read once by the caller
+// (err: the header could not be read).
+func relevant(raw []byte, env notice.Envelope, err error) bool {
 	head := raw[:min(len(raw), 2<<20)]
 	if bytes.Contains(bytes.ToLower(head), []byte("amazon")) {
 		return true
 	}
-	addr, name, err := notice.Sender(raw)
 	if err != nil {
 		return true // unreadable headers: store it, the parser will report it
 	}
-	if _, ok := notice.CarrierSender(addr, name); ok {
+	if _, ok := notice.CarrierSender(env.From, env.DisplayName); ok {
 		return true
 	}
 	n, err := notice.Parse(bytes.NewReader(raw))
 	return err != nil || n.Kind != vtr.KindOther
 }
 
-// MessageID reads the Message-ID header of a raw mail ("" when absent).
+// MessageID reads the Message-ID header of a raw mail ("" when absent or
+// when the header block cannot be read), as the parser reads it.
 func MessageID(raw []byte) string {
-	m, err := mail.ReadMessage(bytes.NewReader(raw[:min(len(raw), 256<<10)]))
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(m.Header.Get("Message-Id"))
+	env, _ := notice.ReadEnvelope(raw)
+	return env.MessageID
 }
 
 // Receive stores one mail (advancing its mailbox checkpoint in the same
 // transaction) and runs the rest of its pipeline. Irrelevant mail only
 // advances the checkpoint (id is then ""). created is false for a mail
 // already stored. Only a failure to store returns an error: later steps that
-// fail are logged and retried by Drain.
+// fail are logged and retried by Drain. The header block is read once, for
+// both the relevance test and the store key.
 func (p *Pipeline) Receive(ctx context.Context, m store.Mail) (id string, created bool, err error) {
 	s := p.Cmds.Store
-	if !Relevant(m.Raw) {
+	env, envErr := notice.ReadEnvelope(m.Raw)
+	if !relevant(m.Raw, env, envErr) {
 		if m.Mailbox != "" {
 			return "", false, s.AdvanceCheckpoint(ctx, m.Account, m.Mailbox, m.UIDValidity, m.UID)
 		}
 		return "", false, nil
 	}
-	m.MessageID = MessageID(m.Raw)
+	m.MessageID = env.MessageID
 	id, created, err = s.SaveMail(ctx, m)
 	if err != nil {
 		return "", false, err
@@ -144,46 +152,29 @@ func errorLine(err error) string {
 	return s
 }
 
-// Process runs the remaining steps of one stored mail.
+// Process runs the remaining steps of one stored mail. It reads the
+// notice's row once and walks forward from its state, keeping what each step
+// recorded (docs/architecture.md, "A mail's way"): a mail parsed here goes
+// on as the store keeps it (vtr.Notice.Canonical), so it is reconciled alike
+// whether its pipeline runs at once or resumes after a crash.
 func (p *Pipeline) Process(ctx context.Context, id string) error {
 	s := p.Cmds.Store
 	sn, err := s.StoredNotice(ctx, id)
 	if err != nil {
 		return err
 	}
-	if sn.State == store.NoticeStored {
-		parse := p.Parse
-		if parse == nil {
-			parse = notice.ParseBytes
-		}
-		n := parse(sn.Raw)
-		if n == nil {
-			if err := s.SaveParsed(ctx, id, nil, "unreadable mail"); err != nil {
-				return err
-			}
-			p.Cmds.Logger.Warn("mail could not be parsed; kept", "notice_id", id)
-			return nil
-		}
-		if n.Error != "" {
-			p.Cmds.Logger.Warn("mail read with an error; kept", "notice_id", id, "parse_error", n.Error)
-		}
-		if untrustedForward(n) && n.Kind != vtr.KindOther {
-			p.Cmds.Logger.Warn("forwarded mail not believed: kept, never posted as Amazon's word nor used as evidence",
-				"notice_id", id, "forwarded_by", n.ForwardedBy, "why", n.ForwardWhy)
-		}
-		if err := s.SaveParsed(ctx, id, n, n.Error); err != nil {
+	var n *vtr.Notice
+	switch sn.State {
+	case store.NoticeStored:
+		if n, err = p.parseStored(ctx, sn); n == nil || err != nil {
 			return err
 		}
-		if sn, err = s.StoredNotice(ctx, id); err != nil {
-			return err
-		}
-	}
-	if sn.State == store.NoticeParseFailed || sn.State == store.NoticeDone || sn.State == store.NoticeFailed {
+	case store.NoticeParseFailed, store.NoticeDone, store.NoticeFailed:
 		return nil
-	}
-	n := sn.Notice()
-	if n == nil {
-		return fmt.Errorf("notice %s: parsed JSON unreadable", id)
+	default: // parsed or reconciled
+		if n = sn.Notice(); n == nil {
+			return fmt.Errorf("notice %s: parsed JSON unreadable", id)
+		}
 	}
 	if sn.State == store.NoticeParsed {
 		caseKey, err := p.caseOf(ctx, sn.ID, n)
@@ -194,14 +185,47 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		if n.Kind == vtr.KindCarrierUpdate && n.Authentic {
 			events = n.Events // carrier scans are evidence for VERIFIED
 		}
-		if err := s.SaveReconciled(ctx, id, caseKey, n.CaseID, nil, events); err != nil {
+		if err := s.SaveReconciled(ctx, id, caseKey, n.CaseID, events); err != nil {
 			return err
 		}
-		if sn, err = s.StoredNotice(ctx, id); err != nil {
-			return err
-		}
+		sn.State, sn.CaseKey = store.NoticeReconciled, caseKey
 	}
 	return p.finish(ctx, sn, n)
+}
+
+// parseStored runs the parse step of a stored mail and records it. It returns
+// the notice as stored, with sn moved to parsed; nil (and no error) for a
+// mail that could not be parsed at all, which is recorded as such.
+func (p *Pipeline) parseStored(ctx context.Context, sn *store.StoredNotice) (*vtr.Notice, error) {
+	s, id := p.Cmds.Store, sn.ID
+	parse := p.Parse
+	if parse == nil {
+		parse = notice.ParseBytes
+	}
+	n := parse(sn.Raw)
+	if n == nil {
+		if err := s.SaveParsed(ctx, id, nil, "unreadable mail"); err != nil {
+			return nil, err
+		}
+		p.Cmds.Logger.Warn("mail could not be parsed; kept", "notice_id", id)
+		return nil, nil
+	}
+	if n.Error != "" {
+		p.Cmds.Logger.Warn("mail read with an error; kept", "notice_id", id, "parse_error", n.Error)
+	}
+	if untrustedForward(n) && n.Kind != vtr.KindOther {
+		p.Cmds.Logger.Warn("forwarded mail not believed: kept, never posted as Amazon's word nor used as evidence",
+			"notice_id", id, "forwarded_by", n.ForwardedBy, "why", n.ForwardWhy)
+	}
+	if err := s.SaveParsed(ctx, id, n, n.Error); err != nil {
+		return nil, err
+	}
+	stored, err := n.Canonical()
+	if err != nil {
+		return nil, fmt.Errorf("notice %s: parsed JSON unreadable", id)
+	}
+	sn.State = store.NoticeParsed
+	return stored, nil
 }
 
 // finish reconciles (against the evidence now stored), queues the post and
@@ -216,7 +240,10 @@ func (p *Pipeline) finish(ctx context.Context, sn *store.StoredNotice, n *vtr.No
 	if err != nil {
 		return err
 	}
-	post := p.post(ctx, sn, n, e)
+	post, err := p.post(ctx, sn, n, e)
+	if err != nil {
+		return err
+	}
 	if err := s.FinishNotice(ctx, sn.ID, result, post); err != nil {
 		return err
 	}
@@ -239,33 +266,61 @@ func TriageID(n *vtr.Notice, noticeID string) string {
 // post decides what to queue for a notice: a top-level triage message for a
 // notice that opens a case; a thread reply for a Support reply or carrier
 // update of a case whose notice is posted; nothing for other mail, spoofs,
-// or when no channel is configured.
-func (p *Pipeline) post(ctx context.Context, sn *store.StoredNotice, n *vtr.Notice, e vtr.Explanation) *store.OutboxEntry {
+// or when no channel is configured. Only "not found" (no case notice, or
+// nothing queued for it) means the case has no post to reply to; any other
+// store error is returned, for the step to be retried, rather than turning
+// a reply into a top-level post.
+func (p *Pipeline) post(ctx context.Context, sn *store.StoredNotice, n *vtr.Notice, e vtr.Explanation) (*store.OutboxEntry, error) {
 	if p.Channel == "" || n.Kind == vtr.KindOther || !n.Authentic {
-		return nil
+		return nil, nil
 	}
 	payload := func(r Reply) string {
 		b, _ := json.Marshal(r)
 		return string(b)
 	}
 	if sn.CaseKey != "" && sn.CaseKey != sn.ID {
-		if root, err := p.Cmds.Store.StoredNotice(ctx, sn.CaseKey); err == nil {
-			parent := TriageID(root.Notice(), root.ID)
-			if _, err := p.Cmds.Store.OutboxEntry(ctx, parent); err == nil {
-				r := TriageReply(e, sn.ID, nil)
-				if n.Kind == vtr.KindCarrierUpdate {
-					r = CarrierReply(e)
-				}
-				return &store.OutboxEntry{ID: "thread:" + sn.ID, NoticeID: sn.ID, Kind: store.OutboxThread, Channel: p.Channel,
-					ThreadOf: parent, Payload: payload(r)}
+		parent, err := p.parentPost(ctx, sn.CaseKey)
+		if err != nil {
+			return nil, err
+		}
+		if parent != "" {
+			r := TriageReply(e, sn.ID, nil)
+			if n.Kind == vtr.KindCarrierUpdate {
+				r = CarrierReply(e)
 			}
+			return &store.OutboxEntry{ID: "thread:" + sn.ID, NoticeID: sn.ID, Kind: store.OutboxThread, Channel: p.Channel,
+				ThreadOf: parent, Payload: payload(r)}, nil
 		}
 	}
 	if n.Kind == vtr.KindCarrierUpdate {
-		return nil // carrier mail is evidence, not a notice: never top level
+		return nil, nil // carrier mail is evidence, not a notice: never top level
 	}
 	return &store.OutboxEntry{ID: TriageID(n, sn.ID), NoticeID: sn.ID, Kind: store.OutboxTriage, Channel: p.Channel,
-		Payload: payload(TriageReply(e, sn.ID, nil))}
+		Payload: payload(TriageReply(e, sn.ID, nil))}, nil
+}
+
+// parentPost returns the outbox ID of the top-level post of the case
+// caseKey, or "" when the case's notice or its post is not found.
+func (p *Pipeline) parentPost(ctx context.Context, caseKey string) (string, error) {
+	s := p.Cmds.Store
+	root, err := s.StoredNotice(ctx, caseKey)
+	if notFound(err) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	parent := TriageID(root.Notice(), root.ID)
+	if _, err := s.OutboxEntry(ctx, parent); notFound(err) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	return parent, nil
+}
+
+// notFound reports whether err is the store's "not found".
+func notFound(err error) bool {
+	return err != nil && (vtr.ErrorCode(err) == vtr.ENOTFOUND || errors.Is(err, sql.ErrNoRows))
 }
 
 // CarrierReply is the short thread reply for a carrier update.

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func TestPipeline_story(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var kinds []string
+		var kinds []store.OutboxKind
 		for _, e := range out {
 			kinds = append(kinds, e.Kind)
 		}
@@ -98,6 +99,81 @@ func TestPipeline_spoofAndOtherAreNotPosted(t *testing.T) {
 			t.Errorf("stored %d mails, want both kept", all["notices"])
 		}
 	})
+}
+
+// TestPipeline_storeErrorIsNoTopLevelPost: when the store fails to say
+// whether a reply's case has a post (here: the outbox cannot be read, yet
+// can still be written), the reply is not posted at top level as if its
+// case had none; the step fails, and once the store reads again the reply
+// goes in its case's thread (docs/architecture.md, "A mail's way").
+func TestPipeline_storeErrorIsNoTopLevelPost(t *testing.T) {
+	ctx := context.Background()
+	path := storetest.URL(t, "sqlite")
+	s, err := store.Open(ctx, path, store.Options{Rules: vtr.DefaultRules("US")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	alter := func(from, to string) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, "ALTER TABLE outbox RENAME COLUMN "+from+" TO "+to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &commands.Pipeline{Cmds: seeded(t, s), Channel: "C1"}
+	mails := sample.StoryMails(sample.Story{Today: vtr.MustDate("2024-07-01"), Verify: "9400111899400435497211"})
+	warning, reply := mails[0].Raw, mails[1].Raw
+	root, _, err := p.Receive(ctx, store.Mail{Raw: warning, Source: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	alter("claim_until", "claim_until_hidden") // reads of outbox entries fail; queuing works
+	id, _, err := p.Receive(ctx, store.Mail{Raw: reply, Source: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alter("claim_until_hidden", "claim_until")
+	sn, err := s.StoredNotice(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.State != store.NoticeReconciled || sn.Attempts != 1 || sn.LastError == "" {
+		t.Errorf("reply after the store error: state %s, %d attempts, last error %q; want reconciled, 1 attempt, the error",
+			sn.State, sn.Attempts, sn.LastError)
+	}
+	out, err := s.OutboxEntries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].NoticeID != root {
+		t.Fatalf("outbox after the store error = %v, want only the warning's post", entries(out))
+	}
+
+	if err := p.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out, err = s.OutboxEntries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 2 || out[1].NoticeID != id || out[1].Kind != store.OutboxThread || out[1].ThreadOf != out[0].ID {
+		t.Fatalf("outbox after the retry = %v, want the warning's post and the reply in its thread", entries(out))
+	}
+}
+
+// entries lists outbox entries by kind, ID and parent, without payloads.
+func entries(out []store.OutboxEntry) []string {
+	var l []string
+	for _, e := range out {
+		l = append(l, string(e.Kind)+" "+e.ID+" in "+e.ThreadOf)
+	}
+	return l
 }
 
 func TestRelevant(t *testing.T) {

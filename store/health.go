@@ -9,9 +9,9 @@ import (
 
 // NoticeTally is how many stored notices have one kind and pipeline state.
 type NoticeTally struct {
-	Kind  string `db:"kind"`
-	State string `db:"state"`
-	N     int    `db:"n"`
+	Kind  string      `db:"kind"`
+	State NoticeState `db:"state"`
+	N     int         `db:"n"`
 }
 
 // NoticeTallies counts notices by kind and state, for /metrics: one small

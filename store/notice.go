@@ -18,14 +18,18 @@ import (
 // step recorded, so a crash anywhere resumes where it stopped. A mail that
 // cannot be parsed is kept as parse_failed (and reported), never dropped. A
 // mail whose pipeline failed too often (RecordNoticeFailure) is kept as
-// failed, with its last error, and no longer tried.
+// failed, with its last error, and no longer tried (docs/architecture.md).
+// The values are those of the notices table's state column.
+type NoticeState string
+
+// The notice states.
 const (
-	NoticeStored      = "stored"
-	NoticeParsed      = "parsed"
-	NoticeParseFailed = "parse_failed"
-	NoticeReconciled  = "reconciled"
-	NoticeDone        = "done"
-	NoticeFailed      = "failed"
+	NoticeStored      NoticeState = "stored"
+	NoticeParsed      NoticeState = "parsed"
+	NoticeParseFailed NoticeState = "parse_failed"
+	NoticeReconciled  NoticeState = "reconciled"
+	NoticeDone        NoticeState = "done"
+	NoticeFailed      NoticeState = "failed"
 )
 
 // Mail is one received message.
@@ -81,22 +85,22 @@ func (s *Store) SaveMail(ctx context.Context, m Mail) (id string, created bool, 
 
 // StoredNotice is a stored mail with its pipeline state.
 type StoredNotice struct {
-	ID         string `db:"notice_id"`
-	Account    string `db:"account"`
-	Mailbox    string `db:"mailbox"`
-	UID        int64  `db:"uid"`
-	Raw        []byte `db:"raw"`
-	State      string `db:"state"`
-	Kind       string `db:"kind"`
-	Parsed     string `db:"parsed"`
-	ParseError string `db:"parse_error"`
-	CaseKey    string `db:"case_key"`
-	Result     string `db:"result"`
-	ReceivedAt string `db:"received_at"`
-	NoticeDate string `db:"notice_date"`
-	Source     string `db:"source"`
-	Attempts   int    `db:"attempts"`   // failed runs of the pipeline
-	LastError  string `db:"last_error"` // the last failure's error
+	ID         string      `db:"notice_id"`
+	Account    string      `db:"account"`
+	Mailbox    string      `db:"mailbox"`
+	UID        int64       `db:"uid"`
+	Raw        []byte      `db:"raw"`
+	State      NoticeState `db:"state"`
+	Kind       string      `db:"kind"`
+	Parsed     string      `db:"parsed"`
+	ParseError string      `db:"parse_error"`
+	CaseKey    string      `db:"case_key"`
+	Result     string      `db:"result"`
+	ReceivedAt string      `db:"received_at"`
+	NoticeDate string      `db:"notice_date"`
+	Source     string      `db:"source"`
+	Attempts   int         `db:"attempts"`   // failed runs of the pipeline
+	LastError  string      `db:"last_error"` // the last failure's error
 }
 
 // Notice decodes the parsed notice (nil if not parsed yet).
@@ -182,17 +186,17 @@ func (s *Store) SaveParsed(ctx context.Context, id string, n *vtr.Notice, parseE
 }
 
 // SaveReconciled records the reconcile step: the case the notice belongs to
-// (and the "[CASE n]" reference it carries), the result so far, and carrier
-// events as evidence, in one transaction.
-func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string, result []byte, events []vtr.Event) error {
+// (and the "[CASE n]" reference it carries) and carrier events as evidence,
+// in one transaction. The result comes with FinishNotice.
+func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string, events []vtr.Event) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if len(events) > 0 {
 			if _, err := s.addCarrierEvents(ctx, tx, id, events); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ?, result = ? WHERE notice_id = ?`),
-			NoticeReconciled, caseKey, caseRef, string(result), id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ? WHERE notice_id = ?`),
+			NoticeReconciled, caseKey, caseRef, id)
 		if err != nil {
 			return fmt.Errorf("record the reconciliation of notice %s: %w", id, err)
 		}
@@ -302,8 +306,8 @@ func latestWarningQuery(except string, metric vtr.Metric, from, to time.Time) (s
 // it is (a run that failed after another finished it).
 func (s *Store) RecordNoticeFailure(ctx context.Context, id, errText string, max int) (attempts int, failed bool, err error) {
 	var row struct {
-		Attempts int    `db:"attempts"`
-		State    string `db:"state"`
+		Attempts int         `db:"attempts"`
+		State    NoticeState `db:"state"`
 	}
 	err = s.db.GetContext(ctx, &row, s.q(`UPDATE notices SET attempts = attempts + 1, last_error = ?,
 		state = CASE WHEN attempts + 1 >= ? THEN ? ELSE state END
@@ -320,7 +324,7 @@ func (s *Store) RecordNoticeFailure(ctx context.Context, id, errText string, max
 
 // NoticesInState lists up to limit notices in a state, newest first,
 // without raw bytes (e.g. the failed ones for /vtr notices).
-func (s *Store) NoticesInState(ctx context.Context, state string, limit int) ([]StoredNotice, error) {
+func (s *Store) NoticesInState(ctx context.Context, state NoticeState, limit int) ([]StoredNotice, error) {
 	var out []StoredNotice
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ?
 		ORDER BY received_at DESC, notice_id LIMIT ?`), state, limit)
@@ -331,7 +335,7 @@ func (s *Store) NoticesInState(ctx context.Context, state string, limit int) ([]
 }
 
 // CountNotices counts the notices in a state.
-func (s *Store) CountNotices(ctx context.Context, state string) (int, error) {
+func (s *Store) CountNotices(ctx context.Context, state NoticeState) (int, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM notices WHERE state = ?`), state)
 	if err != nil {

@@ -26,7 +26,7 @@ func saveNotice(t *testing.T, s *store.Store, id string, n vtr.Notice, caseKey s
 		t.Fatal(err)
 	}
 	if caseKey != "" {
-		if err := s.SaveReconciled(ctx, id, caseKey, "", nil, nil); err != nil {
+		if err := s.SaveReconciled(ctx, id, caseKey, "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,30 +13,34 @@ import (
 // the text compares like the time.
 const fineInstant = "2006-01-02T15:04:05.000000Z"
 
-// Outbox kinds.
+// OutboxKind says where an outbox entry is posted; the values are those of
+// the outbox table's kind column.
+type OutboxKind string
+
+// The outbox kinds.
 const (
-	OutboxTriage = "triage" // a top-level triage message for a notice
-	OutboxThread = "thread" // a reply in the thread of another entry's message
+	OutboxTriage OutboxKind = "triage" // a top-level triage message for a notice
+	OutboxThread OutboxKind = "thread" // a reply in the thread of another entry's message
 )
 
 // OutboxEntry is one Slack post waiting to be sent, or sent. Its ID is a
 // natural key ("triage:<notice>") so queuing twice is harmless.
 type OutboxEntry struct {
-	ID            string `db:"outbox_id"`
-	NoticeID      string `db:"notice_id"`
-	Kind          string `db:"kind"`
-	Channel       string `db:"channel"`
-	ThreadOf      string `db:"thread_of"` // outbox ID whose message this replies to
-	Payload       string `db:"payload"`   // JSON of a commands.Reply
-	State         string `db:"state"`
-	Attempts      int    `db:"attempts"`
-	NextAttemptAt string `db:"next_attempt_at"`
-	LastError     string `db:"last_error"`
-	SlackTS       string `db:"slack_ts"`
-	ThreadTS      string `db:"thread_ts"` // filled by Due and ClaimOutbox: the parent's ts
-	CreatedAt     string `db:"created_at"`
-	ClaimedBy     string `db:"claimed_by"`  // the sender that may post it, until ClaimUntil
-	ClaimUntil    string `db:"claim_until"` // fineInstant; "" or past: anyone may claim it
+	ID            string     `db:"outbox_id"`
+	NoticeID      string     `db:"notice_id"`
+	Kind          OutboxKind `db:"kind"`
+	Channel       string     `db:"channel"`
+	ThreadOf      string     `db:"thread_of"` // outbox ID whose message this replies to
+	Payload       string     `db:"payload"`   // JSON of a commands.Reply
+	State         string     `db:"state"`
+	Attempts      int        `db:"attempts"`
+	NextAttemptAt string     `db:"next_attempt_at"`
+	LastError     string     `db:"last_error"`
+	SlackTS       string     `db:"slack_ts"`
+	ThreadTS      string     `db:"thread_ts"` // filled by Due and ClaimOutbox: the parent's ts
+	CreatedAt     string     `db:"created_at"`
+	ClaimedBy     string     `db:"claimed_by"`  // the sender that may post it, until ClaimUntil
+	ClaimUntil    string     `db:"claim_until"` // fineInstant; "" or past: anyone may claim it
 }
 
 // Enqueue queues an entry unless one with its ID exists.

@@ -2,7 +2,11 @@ package vtr
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
+	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind classifies a mail (docs/interface.md, "bot parse").
@@ -244,6 +248,135 @@ func (n *Notice) UnmarshalJSON(b []byte) error {
 		n.Marketplace = *j.Marketplace
 	}
 	return nil
+}
+
+// Canonical returns a copy of n as its JSON (MarshalJSON, then
+// UnmarshalJSON) reads back, without the round trip: the date in UTC to the
+// second, empty lists where the JSON has [] and nil where it has none,
+// claims with only the fields of their type, events on a carrier update
+// only, text coerced to valid UTF-8. The pipeline goes on with it once the
+// notice is stored as JSON, so a notice is reconciled alike whether its
+// pipeline ran at once or resumed from the store (docs/architecture.md, "A
+// mail's way"). An error means the JSON would not marshal or read back (a
+// NaN target, a year beyond 9999).
+func (n *Notice) Canonical() (*Notice, error) {
+	c := &Notice{
+		MessageID: validUTF8(n.MessageID), From: validUTF8(n.From), Subject: validUTF8(n.Subject),
+		Authentic: n.Authentic, Kind: Kind(validUTF8(string(n.Kind))), Metric: Metric(validUTF8(string(n.Metric))),
+		Marketplace: validUTF8(n.Marketplace), Language: validUTF8(n.Language),
+		OrderIDs: validList(n.OrderIDs), TrackingNumbers: validList(n.TrackingNumbers),
+		InReplyTo: validUTF8(n.InReplyTo), CaseID: validUTF8(n.CaseID), ForwardedBy: validUTF8(n.ForwardedBy),
+		ForwardTrusted: n.ForwardTrusted && n.ForwardedBy != "", ForwardWhy: validUTF8(n.ForwardWhy),
+		AuthSummary: validUTF8(n.AuthSummary), Error: validUTF8(n.Error),
+	}
+	if c.Kind == "" {
+		c.Kind = KindOther
+	}
+	if c.OrderIDs == nil {
+		c.OrderIDs = []string{}
+	}
+	if c.TrackingNumbers == nil {
+		c.TrackingNumbers = []string{}
+	}
+	if len(n.References) > 0 {
+		c.References = validList(n.References)
+	}
+	if !n.Date.IsZero() {
+		u := n.Date.UTC()
+		d := time.Date(u.Year(), u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), 0, time.UTC)
+		if y := d.Year(); y < 0 || y > 9999 {
+			return nil, errors.New("notice date outside of years 0 to 9999")
+		}
+		c.Date = d
+	}
+	if n.Target != nil {
+		if math.IsNaN(*n.Target) || math.IsInf(*n.Target, 0) {
+			return nil, errors.New("notice target is not a number")
+		}
+		t := *n.Target
+		c.Target = &t
+	}
+	if n.Period != nil {
+		var err error
+		p := &Window{}
+		if p.From, err = canonicalDate(n.Period.From); err != nil {
+			return nil, err
+		}
+		if p.To, err = canonicalDate(n.Period.To); err != nil {
+			return nil, err
+		}
+		c.Period = p
+	}
+	c.Claims = make([]Claim, len(n.Claims))
+	for i, cl := range n.Claims {
+		cl.Type = ClaimType(validUTF8(string(cl.Type)))
+		switch cl.Type {
+		case ClaimOrderCount:
+			c.Claims[i] = Claim{Type: cl.Type, Count: cl.Count, Days: cl.Days}
+		case ClaimIgnoreNotice:
+			c.Claims[i] = Claim{Type: cl.Type}
+		default:
+			c.Claims[i] = Claim{Type: cl.Type, Text: validUTF8(cl.Text)}
+		}
+	}
+	if n.Kind == KindCarrierUpdate && len(n.Events) > 0 {
+		c.Events = make([]Event, len(n.Events))
+		for i, e := range n.Events {
+			// A time's JSON keeps its offset; reading it back picks the
+			// location (UTC, Local or a fixed zone) as time.Parse does.
+			b, err := e.At.MarshalText()
+			if err != nil {
+				return nil, err
+			}
+			var at time.Time
+			if err := at.UnmarshalText(b); err != nil {
+				return nil, err
+			}
+			c.Events[i] = Event{TrackingNumber: validUTF8(e.TrackingNumber), Status: EventStatus(validUTF8(string(e.Status))), At: at}
+		}
+	}
+	return c, nil
+}
+
+// canonicalDate returns d as its text reads back; an error when it does
+// not (a year beyond 9999, a month 13).
+func canonicalDate(d Date) (Date, error) {
+	b, _ := d.MarshalText()
+	var v Date
+	err := v.UnmarshalText(b)
+	return v, err
+}
+
+// validUTF8 returns s as encoding/json writes it: each byte that is not
+// part of valid UTF-8 replaced by U+FFFD.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
+}
+
+// validList is a copy of l with each string as validUTF8 makes it; nil
+// stays nil.
+func validList(l []string) []string {
+	if l == nil {
+		return nil
+	}
+	out := slices.Clone(l)
+	for i, s := range out {
+		out[i] = validUTF8(s)
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

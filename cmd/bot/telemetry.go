@@ -74,7 +74,7 @@ func newBotMetrics(s *store.Store, now func() time.Time) *botMetrics {
 			}
 			out := make([]obs.Sample, len(ts))
 			for i, t := range ts {
-				out[i] = obs.Sample{Labels: []string{t.Kind, t.State}, Value: float64(t.N)}
+				out[i] = obs.Sample{Labels: []string{t.Kind, string(t.State)}, Value: float64(t.N)}
 			}
 			return out, nil
 		})

@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// FuzzParse feeds the reader mutated mail: it must never panic, and every
-// result must marshal to JSON.
+// FuzzParse feeds the reader mutated mail: it must never panic, every
+// result must marshal to JSON, and its Canonical form must be what the
+// JSON reads back.
 func FuzzParse(f *testing.F) {
 	for _, dir := range []string{"testdata", sharedDir} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
@@ -26,6 +27,7 @@ func FuzzParse(f *testing.F) {
 		if _, err := json.Marshal(n); err != nil {
 			t.Fatalf("marshal: %v", err)
 		}
+		checkCanonical(t, n)
 		if n.ForwardedBy != "" && (n.ForwardTrusted || n.Authentic) {
 			t.Fatalf("with no trust settings a forward was believed: %s", n.AuthSummary)
 		}

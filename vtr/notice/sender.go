@@ -132,21 +132,30 @@ func CarrierDomains() [][2]string {
 	return out
 }
 
-// Sender reads the From address (lower-cased) and display name (RFC 2047
-// decoded) of raw's header block, as the parser does. An error means the
-// header cannot be read at all.
-func Sender(raw []byte) (addr, displayName string, err error) {
+// Envelope is what the bot needs of a mail before reading it: the key it
+// is stored under and who sent it (docs/notices.md, "Which mail is kept").
+type Envelope struct {
+	MessageID   string // the Message-ID header, trimmed; "" when absent
+	From        string // the From address, lower-cased
+	DisplayName string // From's display name, RFC 2047 decoded
+}
+
+// ReadEnvelope reads raw's header block (its first MB) once, with the
+// parser's own MIME library and rules. An error means the header cannot be
+// read at all; the Envelope is then empty.
+func ReadEnvelope(raw []byte) (Envelope, error) {
 	head := raw[:min(len(raw), 1<<20)]
 	if end := headerEnd(head); end > 0 {
 		head = head[:end]
 	}
 	e, err := message.Read(bytes.NewReader(head))
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		return "", "", headerError(err)
+		return Envelope{}, headerError(err)
 	}
 	h := gomail.Header{Header: e.Header}
-	addr, displayName = fromAddress(&h)
-	return addr, displayName, nil
+	env := Envelope{MessageID: strings.TrimSpace(h.Get("Message-Id"))}
+	env.From, env.DisplayName = fromAddress(&h)
+	return env, nil
 }
 
 // storeNames maps the names of Amazon's stores, as a text writes them, to
