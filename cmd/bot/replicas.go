@@ -178,11 +178,12 @@ func (w *worker) getDeadline() time.Time {
 	return w.deadline
 }
 
-// runReplicas is bot run when the registry has accounts.
-func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, log *slog.Logger) error {
+// newSupervisor is a replica's lease settings, its Slack app and metrics
+// (the front its workers share), and no worker yet.
+func newSupervisor(env *Env, cfg *Config, reg *store.Store, log *slog.Logger) (*supervisor, error) {
 	lc, err := cfg.Lease.resolve()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sv := &supervisor{env: env, cfg: cfg, reg: reg, log: log.With("replica", lc.Replica), lc: lc,
 		workers: map[string]*worker{}, backoff: map[string]time.Time{}}
@@ -195,7 +196,7 @@ func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, l
 			Metrics: front.metrics.reg, Ready: front.metrics.ready,
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		front.app = app
 		if cfg.SlackAppToken != "" {
@@ -203,6 +204,16 @@ func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, l
 		}
 	}
 	sv.front = front
+	return sv, nil
+}
+
+// runReplicas is bot run when the registry has accounts.
+func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, log *slog.Logger) error {
+	sv, err := newSupervisor(env, cfg, reg, log)
+	if err != nil {
+		return err
+	}
+	lc, front := sv.lc, sv.front
 	sv.log.Info("vtrbot running with several accounts", "database", store.Redacted(cfg.DatabaseURL), "lease", lc.TTL.String(),
 		"renew", lc.Renew.String(), "slack_socket_mode", cfg.SlackAppToken != "", "slack_http", cfg.HTTPAddr)
 
