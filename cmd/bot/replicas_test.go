@@ -357,9 +357,12 @@ func TestReplicas_sigtermHandsOver(t *testing.T) {
 		took = time.Since(exited)
 		return ok && l.Holder != old.id
 	})
-	// One renewal interval, and as much again for a loaded test machine.
-	if took > 2*testRenew {
-		t.Errorf("taken over %v after the old holder exited, want within a renewal interval (%v)", took, testRenew)
+	t.Logf("taken over %v after the old holder exited", took.Round(time.Millisecond))
+	// Within one renewal interval: the survivors look at the leases every
+	// renewal interval / 4 and claim a released one at once, not at their
+	// next tick; half an interval leaves room for a loaded test machine.
+	if took > testRenew/2 {
+		t.Errorf("taken over %v after the old holder exited, want within half a renewal interval (%v)", took, testRenew/2)
 	}
 	c.waitPostsIn(channelOf("brand_a"), 10, 30*time.Second)
 	time.Sleep(2 * testRenew) // a sender round or two more: nothing more may come
