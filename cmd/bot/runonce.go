@@ -47,7 +47,7 @@ func runReplicasOnce(ctx context.Context, env *Env, cfg *Config, reg *store.Stor
 		return fail(env, err)
 	}
 	code := exitOK
-	var served, skipped []string
+	var served, others []string // others: held by another replica, or the claim failed
 	for _, name := range slices.Sorted(maps.Keys(accounts)) {
 		if ctx.Err() != nil {
 			break
@@ -59,10 +59,10 @@ func runReplicasOnce(ctx context.Context, env *Env, cfg *Config, reg *store.Stor
 		if ok {
 			served = append(served, name)
 		} else {
-			skipped = append(skipped, name)
+			others = append(others, name)
 		}
 	}
-	sv.log.Info("caught up with the accounts", "served", served, "held_elsewhere", skipped)
+	sv.log.Info("caught up with the accounts", "served", served, "not_served", others)
 	return code
 }
 
