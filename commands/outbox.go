@@ -30,6 +30,9 @@ import (
 // when it counts the attempt, and posts only if it still holds it, so an
 // entry is posted by one sender. A sender that dies holding a claim delays
 // that entry by at most Lease; the next sender looks for its post first.
+// Claims and retry times run on the database's clock, never on Now, so a
+// sender whose clock is off neither takes over an entry another sender
+// holds nor keeps its own too long (docs/accounts.md, "Outbox").
 type Sender struct {
 	Store *store.Store
 	// Post sends a reply to a channel (in a thread when threadTS is set) and
@@ -44,7 +47,9 @@ type Sender struct {
 	// RetryAfter extracts a server-requested wait from a Post error.
 	RetryAfter func(err error) (time.Duration, bool)
 	Logger     *slog.Logger
-	Now        func() time.Time
+	// Now is the clock of the look-up's fallback window only: claims and
+	// retries are timed by the database.
+	Now func() time.Time
 	// Every is how often the outbox is checked without a wake-up (default 2s).
 	Every time.Duration
 	// Owner names this sender in its claims (default: host, process ID and
@@ -80,8 +85,9 @@ func NewSender(s *Sender) *Sender {
 
 // DefaultLease is how long a sender's claim on an outbox entry holds. The
 // claim is renewed just before the post, which ends within inFlightGrace
-// (15 s), so 30 s leaves as much again for clocks that differ between
-// hosts; a crashed sender's entry waits at most this long.
+// (15 s), so 30 s leaves as much again for a slow store write; claims run
+// on the database's clock, so the senders' clocks need not agree. A
+// crashed sender's entry waits at most this long.
 const DefaultLease = 30 * time.Second
 
 // Wake makes Run look at the outbox now.
@@ -116,7 +122,7 @@ func (s *Sender) Run(ctx context.Context) error {
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	sent := 0
 	for ctx.Err() == nil {
-		due, err := s.Store.ClaimOutbox(ctx, s.Owner, s.Now(), s.Lease, 1)
+		due, err := s.Store.ClaimOutbox(ctx, s.Owner, s.Lease, 1)
 		if err != nil || len(due) == 0 {
 			return sent, err
 		}
@@ -136,13 +142,13 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 	var r Reply
 	if err := json.Unmarshal([]byte(e.Payload), &r); err != nil {
 		s.Logger.Error("outbox entry unreadable; dropped from sending", "outbox_id", e.ID, "error", err)
-		s.Store.MarkRetry(ctx, e.ID, s.Owner, s.Now().Add(24*time.Hour), "unreadable payload: "+err.Error())
+		s.Store.MarkRetry(ctx, e.ID, s.Owner, 24*time.Hour, "unreadable payload: "+err.Error())
 		return false
 	}
 	r.Key = e.ID
 	ts, err := s.find(ctx, e)
 	if err == nil && ts == "" {
-		if err = s.Store.MarkAttempt(ctx, e.ID, s.Owner, s.Now(), s.Lease); err == nil {
+		if err = s.Store.MarkAttempt(ctx, e.ID, s.Owner, s.Lease); err == nil {
 			ts, err = s.Post(ctx, e.Channel, e.ThreadTS, r)
 		} else if errors.Is(err, store.ErrClaimLost) {
 			s.Logger.Info("outbox entry taken over by another sender; not posted here", "outbox_id", e.ID, "sender", s.Owner)
@@ -157,9 +163,8 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 			}
 		}
 		s.Logger.Warn("slack post failed; will retry", "outbox_id", e.ID, "attempt", e.Attempts+1, "wait", wait.String(), "error", err)
-		// The store keeps whole seconds: round up, or a Retry-After is cut short.
-		next := s.Now().Add(wait).Truncate(time.Second).Add(time.Second)
-		if err := s.Store.MarkRetry(ctx, e.ID, s.Owner, next, err.Error()); errors.Is(err, store.ErrClaimLost) {
+		// The store times the retry on the database's clock, rounded up.
+		if err := s.Store.MarkRetry(ctx, e.ID, s.Owner, wait, err.Error()); errors.Is(err, store.ErrClaimLost) {
 			s.Logger.Info("outbox entry taken over by another sender meanwhile", "outbox_id", e.ID, "sender", s.Owner)
 		} else if err != nil {
 			s.Logger.Error("outbox", "error", err)

@@ -45,12 +45,11 @@ func TestSender_looksBeforePostingAgain(t *testing.T) {
 				}
 				if tt.attempted {
 					// A sender that died after counting its attempt; its
-					// claim has expired since.
-					past := time.Now().Add(-time.Hour)
-					if got, err := s.ClaimOutbox(ctx, "crashed", past, time.Minute, 1); err != nil || len(got) != 1 {
+					// claim has expired since (a lease of 0).
+					if got, err := s.ClaimOutbox(ctx, "crashed", 0, 1); err != nil || len(got) != 1 {
 						t.Fatalf("claim: %d entries, %v", len(got), err)
 					}
-					if err := s.MarkAttempt(ctx, id, "crashed", past, time.Minute); err != nil {
+					if err := s.MarkAttempt(ctx, id, "crashed", 0); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -80,6 +79,92 @@ func TestSender_looksBeforePostingAgain(t *testing.T) {
 				got := fmt.Sprintf("%d posts, %d looks, %s %q", posts, looks, e.State, e.SlackTS)
 				if want := fmt.Sprintf("%d posts, %d looks, %s %q", tt.wantPosts, tt.wantLooks, tt.wantState, tt.wantTS); got != want {
 					t.Errorf("got %s, want %s", got, want)
+				}
+			})
+		})
+	}
+}
+
+// A sender whose clock is ten minutes off posts an entry once, like the
+// others: it does not take over an entry another sender is posting (fast
+// clock), it does take over one whose claim has ended (slow clock), and a
+// failed post of its own is retried after the backoff, not at once (slow
+// clock): claims and retries run on the database's clock, never on
+// Sender.Now (docs/accounts.md, "Outbox").
+func TestSender_ignoresItsClock(t *testing.T) {
+	errDown := errors.New("slack is down")
+	tests := []struct {
+		name string
+		skew time.Duration
+		// run drives the honest sender h and the skewed sender k; posts
+		// counts their posts, fail makes k's posts fail.
+		run       func(ctx context.Context, t *testing.T, s *store.Store, id string, h, k *commands.Sender)
+		failK     bool
+		wantPosts map[string]int
+		wantState string
+	}{
+		{name: "fast clock: an entry another sender is posting is not taken", skew: 10 * time.Minute,
+			run: func(ctx context.Context, t *testing.T, s *store.Store, id string, h, k *commands.Sender) {
+				post := h.Post
+				h.Post = func(ctx context.Context, channel, thread string, r commands.Reply) (string, error) {
+					// While h posts, holding its claim, k looks at the outbox.
+					if n, err := k.SendDue(ctx); n != 0 || err != nil {
+						t.Errorf("the skewed sender sent %d (%v) while the entry was held", n, err)
+					}
+					return post(ctx, channel, thread, r)
+				}
+				h.SendDue(ctx)
+			},
+			wantPosts: map[string]int{"honest": 1}, wantState: "sent"},
+		{name: "slow clock: an ended claim is taken over", skew: -10 * time.Minute,
+			run: func(ctx context.Context, t *testing.T, s *store.Store, id string, h, k *commands.Sender) {
+				// The honest sender died after counting its attempt, with a
+				// claim that ends at once; its post never reached Slack.
+				if got, err := s.ClaimOutbox(ctx, h.Owner, 0, 1); err != nil || len(got) != 1 {
+					t.Fatalf("claim: %d entries, %v", len(got), err)
+				}
+				if err := s.MarkAttempt(ctx, id, h.Owner, 0); err != nil {
+					t.Fatal(err)
+				}
+				k.SendDue(ctx)
+			},
+			wantPosts: map[string]int{"skewed": 1}, wantState: "sent"},
+		{name: "slow clock: a failed post is not retried at once", skew: -10 * time.Minute, failK: true,
+			run: func(ctx context.Context, t *testing.T, s *store.Store, id string, h, k *commands.Sender) {
+				k.SendDue(ctx)
+				h.SendDue(ctx)
+			},
+			wantPosts: map[string]int{"skewed": 1}, wantState: "pending"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				ctx := context.Background()
+				id := "triage:<clock>"
+				if err := s.Enqueue(ctx, store.OutboxEntry{ID: id, Kind: store.OutboxTriage, Channel: "C1", Payload: `{"Text":"triage"}`}); err != nil {
+					t.Fatal(err)
+				}
+				posts := map[string]int{}
+				sender := func(owner string, skew time.Duration, fail bool) *commands.Sender {
+					return commands.NewSender(&commands.Sender{Store: s, Owner: owner,
+						Now: func() time.Time { return time.Now().Add(skew) },
+						Post: func(context.Context, string, string, commands.Reply) (string, error) {
+							posts[owner]++
+							if fail {
+								return "", errDown
+							}
+							return "1.000000", nil
+						},
+						Find: func(context.Context, string, string, string, time.Time) (string, error) { return "", nil }})
+				}
+				h, k := sender("honest", 0, false), sender("skewed", tt.skew, tt.failK)
+				tt.run(ctx, t, s, id, h, k)
+				e, err := s.OutboxEntry(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(posts) != fmt.Sprint(tt.wantPosts) || e.State != tt.wantState {
+					t.Errorf("posts %v, entry %s; want %v, %s", posts, e.State, tt.wantPosts, tt.wantState)
 				}
 			})
 		})

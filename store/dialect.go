@@ -38,6 +38,13 @@ type dialect interface {
 	// nowMS is the SQL of the database's clock in milliseconds since 1970
 	// (the leases' clock, lease.go).
 	nowMS() string
+	// instantSQL is the SQL writing ms, an expression of milliseconds
+	// since 1970 on the database's clock (nowMS() + ?), as the store's
+	// text of a time: whole seconds (instant, truncated) or, fine,
+	// microseconds (fineInstant), so that it compares as text with the
+	// times stored in that format (the outbox's next attempts and claims,
+	// outbox.go).
+	instantSQL(ms string, fine bool) string
 	// skipLocked ends a SELECT that claims rows (ClaimOutbox): claimers
 	// pass each other's locked rows by where the database can.
 	skipLocked() string

@@ -75,8 +75,8 @@ const dueSelect = `SELECT o.outbox_id, o.notice_id, o.kind, o.channel, o.thread_
 // sender took the entry, or the entry was sent meanwhile.
 var ErrClaimLost = errors.New("outbox entry is not claimed by this sender")
 
-// ClaimOutbox claims up to limit due entries (as Due) for owner until
-// now+lease, oldest first, and returns them. An entry is claimed by one
+// ClaimOutbox claims up to limit due entries (as Due) for owner for lease,
+// oldest first, and returns them. An entry is claimed by one
 // sender at a time: ClaimOutbox skips entries whose claim has not expired,
 // whoever holds it (owner's own too, so a sender whose write failed does not
 // take the same entry again at once). On PostgreSQL the rows are locked
@@ -85,14 +85,22 @@ var ErrClaimLost = errors.New("outbox entry is not claimed by this sender")
 // (_txlock=immediate), so claims are one at a time. A sender that dies
 // holding a claim delays its entry until the claim expires; the entry's
 // attempt count then tells the next sender to look for an earlier post
-// first.
-func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxEntry, error) {
-	until := now.Add(lease).UTC().Format(fineInstant)
+// first. What is due, what has expired and the claim's end are read on the
+// database's clock, as the leases are (docs/accounts.md, "Outbox"): a
+// sender whose own clock is off neither takes an entry another still holds
+// nor holds its own past the lease.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, lease time.Duration, limit int) ([]OutboxEntry, error) {
+	var now, fineNow, until string
 	var out []OutboxEntry
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		out = nil
+		ms := s.dbNowMS()
+		clock := `SELECT ` + s.dialect.instantSQL(ms, false) + `, ` + s.dialect.instantSQL(ms, true) + `, ` + s.dialect.instantSQL(ms+` + ?`, true)
+		if err := tx.QueryRowxContext(ctx, s.q(clock), lease.Milliseconds()).Scan(&now, &fineNow, &until); err != nil {
+			return fmt.Errorf("claim outbox entries: read the database's clock: %w", err)
+		}
 		q := dueSelect + ` AND o.claim_until <= ? ORDER BY o.created_at, o.outbox_id LIMIT ?` + s.dialect.skipLocked()
-		if err := tx.SelectContext(ctx, &out, s.q(q), fmtTime(now), now.UTC().Format(fineInstant), limit); err != nil {
+		if err := tx.SelectContext(ctx, &out, s.q(q), now, fineNow, limit); err != nil {
 			return fmt.Errorf("claim outbox entries: %w", err)
 		}
 		if len(out) == 0 {
@@ -122,12 +130,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 }
 
 // MarkAttempt counts an attempt before it is made, and renews owner's
-// claim until now+lease: should the process die before learning the
-// outcome, the next sender knows that the post may have reached Slack.
-// ErrClaimLost means owner must not post the entry.
-func (s *Store) MarkAttempt(ctx context.Context, id, owner string, now time.Time, lease time.Duration) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, claim_until = ?
-		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), now.Add(lease).UTC().Format(fineInstant), id, owner)
+// claim for lease from now on the database's clock: should the process die
+// before learning the outcome, the next sender knows that the post may
+// have reached Slack. ErrClaimLost means owner must not post the entry.
+func (s *Store) MarkAttempt(ctx context.Context, id, owner string, lease time.Duration) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, claim_until = `+s.dialect.instantSQL(s.dbNowMS()+` + ?`, true)+`
+		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), lease.Milliseconds(), id, owner)
 	return claimHeld(res, err, "count an attempt at outbox entry "+id)
 }
 
@@ -154,12 +162,15 @@ func (s *Store) MarkSent(ctx context.Context, id, channel, ts string) error {
 	return nil
 }
 
-// MarkRetry records why owner's attempt failed and when to try again, and
-// ends owner's claim. ErrClaimLost (and no change) when owner does not
-// hold it: the entry is another sender's now.
-func (s *Store) MarkRetry(ctx context.Context, id, owner string, next time.Time, errText string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, claimed_by = '', claim_until = ''
-		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), fmtTime(next), errText, id, owner)
+// MarkRetry records why owner's attempt failed and that the next is due
+// after wait on the database's clock (rounded up to the whole second the
+// column keeps, so that a Retry-After is not cut short), and ends owner's
+// claim. ErrClaimLost (and no change) when owner does not hold it: the
+// entry is another sender's now.
+func (s *Store) MarkRetry(ctx context.Context, id, owner string, wait time.Duration, errText string) error {
+	next := s.dialect.instantSQL(s.dbNowMS()+` + ? + 999`, false)
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET next_attempt_at = `+next+`, last_error = ?, claimed_by = '', claim_until = ''
+		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), wait.Milliseconds(), errText, id, owner)
 	return claimHeld(res, err, "schedule a retry of outbox entry "+id)
 }
 

@@ -23,9 +23,9 @@ func enqueue(t *testing.T, s *store.Store, id, threadOf string) {
 	}
 }
 
-func claimIDs(t *testing.T, s *store.Store, owner string, now time.Time, limit int) []string {
+func claimIDs(t *testing.T, s *store.Store, owner string, lease time.Duration, limit int) []string {
 	t.Helper()
-	got, err := s.ClaimOutbox(context.Background(), owner, now, 30*time.Second, limit)
+	got, err := s.ClaimOutbox(context.Background(), owner, lease, limit)
 	if err != nil {
 		t.Fatalf("%s claims: %v", owner, err)
 	}
@@ -47,7 +47,6 @@ func TestClaimOutbox_eachEntryToOneSender(t *testing.T) {
 		for i := range entries {
 			enqueue(t, s, fmt.Sprintf("triage:<%02d>", i), "")
 		}
-		now := time.Now()
 		var mu sync.Mutex
 		claims := map[string][]string{}
 		var wg sync.WaitGroup
@@ -55,7 +54,7 @@ func TestClaimOutbox_eachEntryToOneSender(t *testing.T) {
 			owner := fmt.Sprintf("sender-%d", w)
 			wg.Go(func() {
 				for {
-					got, err := s.ClaimOutbox(context.Background(), owner, now, 30*time.Second, 3)
+					got, err := s.ClaimOutbox(context.Background(), owner, 30*time.Second, 3)
 					if err != nil {
 						t.Errorf("%s: %v", owner, err)
 						return
@@ -94,14 +93,14 @@ func TestClaimOutbox_eachEntryToOneSender(t *testing.T) {
 
 // A claim holds until it expires; counting an attempt renews it; once it
 // has expired another sender may take the entry, and the first may then
-// neither count an attempt (so it does not post) nor reschedule it.
+// neither count an attempt (so it does not post) nor reschedule it. Times
+// are the database's: a lease of an hour holds, a lease of 0 has expired
+// at once.
 func TestClaimOutbox_lease(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		enqueue(t, s, "triage:<1>", "")
-		t0 := time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC)
-		at := func(d time.Duration) time.Time { return t0.Add(d) }
-		lease := 30 * time.Second
+		const long = time.Hour
 
 		steps := []struct {
 			name  string
@@ -109,32 +108,31 @@ func TestClaimOutbox_lease(t *testing.T) {
 			want  []string
 			error error
 		}{
-			{"A claims", func() ([]string, error) { return claimIDs(t, s, "A", at(0), 10), nil }, []string{"triage:<1>"}, nil},
-			{"B, 10 s later: held", func() ([]string, error) { return claimIDs(t, s, "B", at(10*time.Second), 10), nil }, nil, nil},
-			{"A, 29 s later: its own claim is not taken again", func() ([]string, error) { return claimIDs(t, s, "A", at(29*time.Second), 10), nil }, nil, nil},
-			{"A counts an attempt at 20 s: renewed to 50 s", func() ([]string, error) {
-				return nil, s.MarkAttempt(ctx, "triage:<1>", "A", at(20*time.Second), lease)
+			{"A claims", func() ([]string, error) { return claimIDs(t, s, "A", long, 10), nil }, []string{"triage:<1>"}, nil},
+			{"B: held", func() ([]string, error) { return claimIDs(t, s, "B", long, 10), nil }, nil, nil},
+			{"A: its own claim is not taken again", func() ([]string, error) { return claimIDs(t, s, "A", long, 10), nil }, nil, nil},
+			{"A counts an attempt, renewing its claim for 0: expired", func() ([]string, error) {
+				return nil, s.MarkAttempt(ctx, "triage:<1>", "A", 0)
 			}, nil, nil},
-			{"B at 40 s: held", func() ([]string, error) { return claimIDs(t, s, "B", at(40*time.Second), 10), nil }, nil, nil},
-			{"B at 50 s: expired, taken", func() ([]string, error) { return claimIDs(t, s, "B", at(50*time.Second), 10), nil }, []string{"triage:<1>"}, nil},
+			{"B: expired, taken", func() ([]string, error) { return claimIDs(t, s, "B", 0, 10), nil }, []string{"triage:<1>"}, nil},
 			{"A may not count an attempt", func() ([]string, error) {
-				return nil, s.MarkAttempt(ctx, "triage:<1>", "A", at(51*time.Second), lease)
+				return nil, s.MarkAttempt(ctx, "triage:<1>", "A", long)
 			}, nil, store.ErrClaimLost},
 			{"A may not reschedule it", func() ([]string, error) {
-				return nil, s.MarkRetry(ctx, "triage:<1>", "A", at(time.Hour), "A failed")
+				return nil, s.MarkRetry(ctx, "triage:<1>", "A", time.Second, "A failed")
 			}, nil, store.ErrClaimLost},
-			{"B counts its attempt", func() ([]string, error) {
-				return nil, s.MarkAttempt(ctx, "triage:<1>", "B", at(52*time.Second), lease)
+			{"B counts its attempt: renewed for an hour", func() ([]string, error) {
+				return nil, s.MarkAttempt(ctx, "triage:<1>", "B", long)
 			}, nil, nil},
-			{"B's post fails: retry in a minute, claim ended", func() ([]string, error) {
-				return nil, s.MarkRetry(ctx, "triage:<1>", "B", at(53*time.Second+time.Minute), "slack is down")
+			{"A: held again", func() ([]string, error) { return claimIDs(t, s, "A", long, 10), nil }, nil, nil},
+			{"B's post fails: retry in an hour, claim ended", func() ([]string, error) {
+				return nil, s.MarkRetry(ctx, "triage:<1>", "B", time.Hour, "slack is down")
 			}, nil, nil},
-			{"not due before then", func() ([]string, error) { return claimIDs(t, s, "A", at(time.Minute), 10), nil }, nil, nil},
-			{"then anyone's: A", func() ([]string, error) { return claimIDs(t, s, "A", at(2*time.Minute), 10), nil }, []string{"triage:<1>"}, nil},
+			{"not due before then", func() ([]string, error) { return claimIDs(t, s, "A", long, 10), nil }, nil, nil},
 			{"sent (ends the claim)", func() ([]string, error) { return nil, s.MarkSent(ctx, "triage:<1>", "C1", "1.000") }, nil, nil},
-			{"sent: nobody's", func() ([]string, error) { return claimIDs(t, s, "B", at(time.Hour), 10), nil }, nil, nil},
+			{"sent: nobody's", func() ([]string, error) { return claimIDs(t, s, "B", long, 10), nil }, nil, nil},
 			{"sent: no attempt", func() ([]string, error) {
-				return nil, s.MarkAttempt(ctx, "triage:<1>", "A", at(time.Hour), lease)
+				return nil, s.MarkAttempt(ctx, "triage:<1>", "A", long)
 			}, nil, store.ErrClaimLost},
 		}
 		for _, st := range steps {
@@ -156,6 +154,72 @@ func TestClaimOutbox_lease(t *testing.T) {
 	})
 }
 
+// A sender whose process clock is ten minutes off, either way, can neither
+// take an entry another sender still holds nor hold one past its lease,
+// and its retries are timed from the database's now: claims run on the
+// database's clock as the leases do (docs/accounts.md, "Outbox"). The
+// store's own clock (Store.Now) is skewed too, and not read.
+func TestClaimOutbox_ignoresSenderClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		// The database runs on this host: its clock is time.Now, give or
+		// take a loaded machine.
+		near := func(what, text string, want time.Time) {
+			t.Helper()
+			got, err := time.Parse(time.RFC3339Nano, text)
+			if err != nil || got.Sub(want).Abs() > 5*time.Second {
+				t.Errorf("%s %q (%v), want about %v", what, text, err, want.UTC())
+			}
+		}
+		for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+			t.Run(skew.String(), func(t *testing.T) {
+				s.Now = func() time.Time { return time.Now().Add(skew) }
+				id := "triage:<" + skew.String() + ">"
+				enqueue(t, s, id, "")
+				if got := claimIDs(t, s, "honest", 30*time.Second, 1); fmt.Sprint(got) != "["+id+"]" {
+					t.Fatalf("honest claims %v, want %s", got, id)
+				}
+				e, err := s.OutboxEntry(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				near("claim_until", e.ClaimUntil, time.Now().Add(30*time.Second))
+				if got := claimIDs(t, s, "skewed", 30*time.Second, 1); got != nil {
+					t.Errorf("a held claim was stolen: %v", got)
+				}
+				// The honest sender's claim ends now (it died after
+				// counting its attempt): the skewed sender takes over.
+				if err := s.MarkAttempt(ctx, id, "honest", 0); err != nil {
+					t.Fatal(err)
+				}
+				if got := claimIDs(t, s, "skewed", 30*time.Second, 1); fmt.Sprint(got) != "["+id+"]" {
+					t.Fatalf("an expired claim was kept from the next sender: claimed %v", got)
+				}
+				if err := s.MarkAttempt(ctx, id, "skewed", 30*time.Second); err != nil {
+					t.Fatal(err)
+				}
+				if e, err = s.OutboxEntry(ctx, id); err != nil {
+					t.Fatal(err)
+				}
+				near("renewed claim_until", e.ClaimUntil, time.Now().Add(30*time.Second))
+				if err := s.MarkRetry(ctx, id, "skewed", time.Minute, "slack is down"); err != nil {
+					t.Fatal(err)
+				}
+				if e, err = s.OutboxEntry(ctx, id); err != nil {
+					t.Fatal(err)
+				}
+				near("next_attempt_at", e.NextAttemptAt, time.Now().Add(time.Minute))
+				if got := claimIDs(t, s, "honest", 30*time.Second, 1); got != nil {
+					t.Errorf("the retry is due early: claimed %v", got)
+				}
+				if err := s.MarkSent(ctx, id, "C1", "1.000"); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}
+
 // A thread reply is claimable only once its parent is sent, and then
 // carries the parent's ts.
 func TestClaimOutbox_threadAfterParent(t *testing.T) {
@@ -163,14 +227,13 @@ func TestClaimOutbox_threadAfterParent(t *testing.T) {
 		ctx := context.Background()
 		enqueue(t, s, "triage:<p>", "")
 		enqueue(t, s, "thread:<r>", "triage:<p>")
-		now := time.Now()
-		if got := claimIDs(t, s, "A", now, 10); fmt.Sprint(got) != "[triage:<p>]" {
+		if got := claimIDs(t, s, "A", 30*time.Second, 10); fmt.Sprint(got) != "[triage:<p>]" {
 			t.Fatalf("claimed %v, want the parent only", got)
 		}
 		if err := s.MarkSent(ctx, "triage:<p>", "C1", "1700000000.000100"); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.ClaimOutbox(ctx, "B", now, time.Minute, 10)
+		got, err := s.ClaimOutbox(ctx, "B", time.Minute, 10)
 		if err != nil || len(got) != 1 || got[0].ID != "thread:<r>" || got[0].ThreadTS != "1700000000.000100" {
 			t.Fatalf("claimed %+v (%v), want the reply with its parent's ts", got, err)
 		}

@@ -46,6 +46,15 @@ func (postgresDialect) analyze(ctx context.Context, tx *sqlx.Tx, tables string) 
 // now() is the transaction's start: each lease statement sees one instant.
 func (postgresDialect) nowMS() string { return `(extract(epoch FROM now()) * 1000)::bigint` }
 
+// instantSQL counts from the epoch as a timestamp without time zone (UTC,
+// whatever the session's TimeZone) in whole milliseconds or seconds.
+func (postgresDialect) instantSQL(ms string, fine bool) string {
+	if fine {
+		return `to_char(timestamp '1970-01-01' + (` + ms + `) * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+	}
+	return `to_char(timestamp '1970-01-01' + ((` + ms + `) / 1000) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
+}
+
 // skipLocked locks the claimed rows, and concurrent claimers pass each
 // other by.
 func (postgresDialect) skipLocked() string { return ` FOR UPDATE OF o SKIP LOCKED` }

@@ -68,6 +68,15 @@ func (sqliteDialect) nowMS() string {
 	return `CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)`
 }
 
+// instantSQL: strftime's %f is seconds with milliseconds; fineInstant has
+// microseconds, whose last three digits are then zeros.
+func (sqliteDialect) instantSQL(ms string, fine bool) string {
+	if fine {
+		return `strftime('%Y-%m-%dT%H:%M:%f', (` + ms + `) / 1000.0, 'unixepoch') || '000Z'`
+	}
+	return `strftime('%Y-%m-%dT%H:%M:%SZ', (` + ms + `) / 1000, 'unixepoch')`
+}
+
 // skipLocked is empty: the claim's transaction holds the database's write
 // lock from its start (_txlock=immediate), so claims are one at a time.
 func (sqliteDialect) skipLocked() string { return "" }

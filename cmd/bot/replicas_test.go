@@ -357,9 +357,12 @@ func TestReplicas_sigtermHandsOver(t *testing.T) {
 		took = time.Since(exited)
 		return ok && l.Holder != old.id
 	})
-	// One renewal interval, and as much again for a loaded test machine.
-	if took > 2*testRenew {
-		t.Errorf("taken over %v after the old holder exited, want within a renewal interval (%v)", took, testRenew)
+	t.Logf("taken over %v after the old holder exited", took.Round(time.Millisecond))
+	// Within one renewal interval: the survivors look at the leases every
+	// renewal interval / 4 and claim a released one at once, not at their
+	// next tick; half an interval leaves room for a loaded test machine.
+	if took > testRenew/2 {
+		t.Errorf("taken over %v after the old holder exited, want within half a renewal interval (%v)", took, testRenew/2)
 	}
 	c.waitPostsIn(channelOf("brand_a"), 10, 30*time.Second)
 	time.Sleep(2 * testRenew) // a sender round or two more: nothing more may come
@@ -780,5 +783,78 @@ func TestReplicas_partition(t *testing.T) {
 	// epoch: a write it still had in flight, carrying that epoch, is refused.
 	if err := as.TakeFence(t.Context(), before.Epoch); !errors.Is(err, store.ErrFenced) {
 		t.Errorf("a write at the cut-off leader's epoch %d: %v, want store.ErrFenced", before.Epoch, err)
+	}
+}
+
+// bot run --once with accounts (runonce.go): one run serves every account
+// whose lease is free, each notice posted once in its account's channel,
+// and releases the leases; an account a running replica holds is left to
+// it, lease and all.
+func TestRun_onceWithAccounts(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			ctx := t.Context()
+			c := newCluster(t, kind, "brand_a", "brand_b")
+			once := func() {
+				t.Helper()
+				env, out, errb := testEnv(t, c.db, "SLACK_BOT_TOKEN", "xoxb-test", "SLACK_API_URL", c.fake.URL(),
+					"SLACK_CHANNEL", channelOf("default"), "VTRBOT_SECRET_KEY", c.key, "VTRBOT_REPLICA_ID", "cron",
+					"VTRBOT_LEASE", testLease.String(), "VTRBOT_LEASE_RENEW", testRenew.String())
+				if code := run(ctx, []string{"run", "--once"}, env); code != exitOK {
+					t.Fatalf("bot run --once: exit %d\n%s%s", code, out, tail(errb.String(), 30))
+				}
+			}
+			posts := func() string {
+				return fmt.Sprintf("brand_a %d, brand_b %d, default %d", len(c.postsIn(channelOf("brand_a"))),
+					len(c.postsIn(channelOf("brand_b"))), len(c.postsIn(channelOf("default"))))
+			}
+			steps := []struct {
+				name    string
+				mail    map[string]int // account: warningMail number delivered before the run
+				holdB   bool           // brand_b's lease held by a running replica
+				want    string
+				wantB   string // brand_b's lease holder after the run
+				release bool   // brand_b's holder stops before the step
+			}{
+				{name: "two accounts' notices, each posted once in its channel", mail: map[string]int{"brand_a": 1, "brand_b": 2},
+					want: "brand_a 1, brand_b 1, default 0"},
+				{name: "brand_b held elsewhere: left alone", mail: map[string]int{"brand_a": 3, "brand_b": 4}, holdB: true,
+					want: "brand_a 2, brand_b 1, default 0", wantB: "daemon"},
+				{name: "brand_b released: served", release: true, want: "brand_a 2, brand_b 2, default 0"},
+				{name: "nothing new: nothing posted", want: "brand_a 2, brand_b 2, default 0"},
+			}
+			var held store.Lease
+			for _, st := range steps {
+				for a, i := range st.mail {
+					c.mail[a].deliver(t, warningMail(i))
+				}
+				if st.holdB {
+					l, ok, err := c.reg.ClaimLease(ctx, "brand_b", "daemon", time.Hour)
+					if err != nil || !ok {
+						t.Fatalf("%s: hold brand_b: %v %v", st.name, ok, err)
+					}
+					held = l
+				}
+				if st.release {
+					if err := c.reg.ReleaseLease(ctx, "brand_b", "daemon", held.Epoch); err != nil {
+						t.Fatal(err)
+					}
+				}
+				once()
+				if got := posts(); got != st.want {
+					t.Errorf("%s: posts %s, want %s", st.name, got, st.want)
+				}
+				ls := c.leases()
+				for a, l := range ls {
+					if a != "brand_b" || l.Holder != st.wantB || l.Epoch != held.Epoch {
+						t.Errorf("%s: %s's lease %+v after bot run --once, want it released (brand_b: held by %q)", st.name, a, l, st.wantB)
+					}
+				}
+				if _, ok := ls["brand_b"]; st.wantB != "" && !ok {
+					t.Errorf("%s: brand_b's lease no longer held by %s", st.name, st.wantB)
+				}
+			}
+			c.checkOnce()
+		})
 	}
 }

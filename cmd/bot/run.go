@@ -21,7 +21,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "run", "[--once]",
 		"The daemon: watches the mailbox (IMAP IDLE), stores, parses and reconciles every Amazon notice, posts one\ntriage message per notice to SLACK_CHANNEL (retrying while Slack is down), and serves /vtr over Socket Mode\n(SLACK_APP_TOKEN) and/or HTTP (SLACK_SIGNING_SECRET + HTTP_ADDR). /metrics, /healthz and /readyz are served on\nHTTP_ADDR and on METRICS_ADDR. SIGTERM finishes in-flight work and exits; a refused mailbox login exits 2 after\none alert to SLACK_CHANNEL. With accounts (bot account), every bot run on the database is a replica that serves\nits share of them, each account's mailbox, sync and posts on one replica at a time (VTRBOT_LEASE; docs/accounts.md).")
 	applyDB := registryDBFlag(fs) // bot run serves the environment's account (accountflag.go)
-	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron)")
+	once := fs.Bool("once", false, "catch up with the mailbox, finish pending work and posts, and exit (for cron); with accounts,\neach account whose lease no running replica holds, in turn")
 	if _, err := parseFlags(fs, args); err != nil {
 		return exitCode(env, err)
 	}
@@ -69,8 +69,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		// Accounts in the registry: every replica serves the accounts whose
 		// leases it holds (replicas.go).
 		if *once {
-			fmt.Fprintln(env.Stderr, "bot run --once: not with several accounts (bot account list); run bot run, which serves each account from one replica")
-			return exitConfig
+			return runReplicasOnce(ctx, env, cfg, s, log) // runonce.go
 		}
 		if err := runReplicas(ctx, env, cfg, s, log); err != nil {
 			var ce *configError
