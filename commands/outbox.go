@@ -57,6 +57,10 @@ type Sender struct {
 	Owner string
 	// Lease is how long a claim holds (default DefaultLease).
 	Lease time.Duration
+	// Backoff is how long after a failed post, its attempts-th, the next
+	// is due (default 5 s doubling per attempt to 10 minutes, with
+	// jitter; a Retry-After from Slack lengthens it).
+	Backoff func(attempts int) time.Duration
 
 	wake chan struct{}
 }
@@ -72,6 +76,9 @@ func NewSender(s *Sender) *Sender {
 	}
 	if s.Every <= 0 {
 		s.Every = 2 * time.Second
+	}
+	if s.Backoff == nil {
+		s.Backoff = backoff
 	}
 	if s.Owner == "" {
 		host, _ := os.Hostname()
@@ -156,7 +163,7 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 		}
 	}
 	if err != nil {
-		wait := backoff(e.Attempts)
+		wait := s.Backoff(e.Attempts)
 		if s.RetryAfter != nil {
 			if d, ok := s.RetryAfter(err); ok && d > wait {
 				wait = d
