@@ -259,10 +259,22 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 // stored: the merged packages are read in key order a batch at a time,
 // given their verdicts (firstVerdicts) and copied into packages_stage; one
 // upsert writes them all, and the orders whose stored packages changed are
-// reclassified. What dropDeferred removed for the load is built again
-// right after the upsert, before the reclassification reads packages.
+// reclassified. A bulk load into the empty table (deferred: dropDeferred
+// removed its indexes, built again right after the last batch, before the
+// reclassification reads packages) copies the batches into packages
+// itself.
 func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx, deferred *pgDeferred) error {
-	for _, q := range []string{copyPackageStage, copyMergedCursor} {
+	// Into the empty table a bulk load holds (its indexes dropped, so
+	// locked until commit), the packages are copied straight into packages:
+	// the file's packages are distinct and nothing else can be there.
+	// Otherwise they are staged and merged by one upsert.
+	target := "packages"
+	setup := []string{copyMergedCursor}
+	if deferred == nil {
+		target = "packages_stage"
+		setup = []string{copyPackageStage, copyMergedCursor}
+	}
+	for _, q := range setup {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("stage packages: %w", err)
 		}
@@ -305,7 +317,7 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 		for i := range table {
 			table[i] = args[i*packageNcol : (i+1)*packageNcol]
 		}
-		if err := copyRows(ctx, conn, "packages_stage", packageColumnList, pgx.CopyFromRows(table)); err != nil {
+		if err := copyRows(ctx, conn, target, packageColumnList, pgx.CopyFromRows(table)); err != nil {
 			return fmt.Errorf("stage packages: %w", err)
 		}
 		staged += len(pkgs)
@@ -316,8 +328,10 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 	if _, err := tx.ExecContext(ctx, "CLOSE shipments_merged"); err != nil {
 		return fmt.Errorf("close cursor: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, copyStagedUpsert); err != nil {
-		return fmt.Errorf("merge packages: %w", err)
+	if deferred == nil {
+		if _, err := tx.ExecContext(ctx, copyStagedUpsert); err != nil {
+			return fmt.Errorf("merge packages: %w", err)
+		}
 	}
 	if err := deferred.build(ctx, tx); err != nil {
 		return err
