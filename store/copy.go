@@ -308,7 +308,7 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 			break
 		}
 		args = s.packageArgs(args[:0], pkgs)
-		more, err := s.firstVerdicts(ctx, tx, pkgs, args, delta)
+		more, err := s.firstVerdicts(ctx, tx, pkgs, args, delta, deferred != nil)
 		if err != nil {
 			return err
 		}

@@ -36,12 +36,19 @@ const lookupIDs = shipmentBatch
 // firstVerdicts sets the verdict columns of args (packageArgs of pkgs, one
 // package each, of distinct keys) for the new packages of known orders,
 // counts their verdicts into delta, and returns the orders whose stored
-// packages the batch changes: reclassify them after the write.
-func (s *Store) firstVerdicts(ctx context.Context, tx sqlx.QueryerContext, pkgs []vtr.Package, args []any, delta tallyDelta) ([]string, error) {
+// packages the batch changes: reclassify them after the write. noneStored
+// says that no package of pkgs can be stored (a bulk load into a table
+// that was empty, whose earlier batches hold other keys): the look-up of
+// stored packages is skipped. It planned as a scan of the growing table
+// (its statistics say empty), once a batch.
+func (s *Store) firstVerdicts(ctx context.Context, tx sqlx.QueryerContext, pkgs []vtr.Package, args []any, delta tallyDelta, noneStored bool) ([]string, error) {
 	ids := distinctOrderIDs(pkgs)
 	stored := map[pkgKey]*vtr.Package{}
 	var rows []packageRow
 	for _, chunk := range chunks(ids, lookupIDs) {
+		if noneStored {
+			break
+		}
 		var err error
 		if rows, err = s.packagesOf(ctx, tx, chunk, rows[:0]); err != nil {
 			return nil, err

@@ -93,7 +93,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 			defer done()
 			classify = func(b *shipBatch) error {
 				var err error
-				b.reclass, err = s.firstVerdicts(ctx, reader, b.pkgs, b.args, b.delta)
+				b.reclass, err = s.firstVerdicts(ctx, reader, b.pkgs, b.args, b.delta, false)
 				return err
 			}
 			if !beside {
