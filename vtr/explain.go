@@ -429,18 +429,33 @@ func reconcileClaims(e *Explanation, in ReconcileInput, add addFunc) {
 			}
 		case ClaimExemption:
 			letters := letters(in.Exempt)
-			covered := 0
+			// An invalid package with Exemption set went as a letter or
+			// flat without tracking but is not covered: its order was not
+			// under the limit (MissedExemption).
+			missed := 0
 			for _, p := range in.Invalid {
 				if p.Exemption != "" {
-					covered++
+					missed++
 				}
 			}
-			if len(in.Invalid) == 0 {
+			switch {
+			case len(in.Invalid) == 0:
 				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %s, and no package is invalid.",
 					in.Window.From, in.Window.To, Plural(letters, "package"))
-			} else {
-				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %s; it covers %d of the %s (the others are not letters under $10).",
-					in.Window.From, in.Window.To, Plural(letters, "package"), covered, Plural(len(in.Invalid), "invalid package"))
+			case missed == 0:
+				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %s; none of the %s went as a letter or flat, so the rule covers none of them.",
+					in.Window.From, in.Window.To, Plural(letters, "package"), Plural(len(in.Invalid), "invalid package"))
+			default:
+				what := fmt.Sprintf("%d went as letters or flats on orders of $10 or more", missed)
+				if missed == 1 {
+					what = "1 went as a letter or flat on an order of $10 or more"
+				}
+				others := ""
+				if missed < len(in.Invalid) {
+					others = ", and the others did not go as letters or flats"
+				}
+				add(FindExemptionClaim, SevInfo, "Support says letters and flats under $10 need no tracking. In %s to %s that rule already exempts %s; of the %s, %s, which the rule does not cover%s.",
+					in.Window.From, in.Window.To, Plural(letters, "package"), Plural(len(in.Invalid), "invalid package"), what, others)
 			}
 		}
 	}
