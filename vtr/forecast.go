@@ -1,6 +1,9 @@
 package vtr
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // FixableReasons are the reasons a seller can still fix by editing the
 // confirmation before the package is delivered (a fix after delivery never
@@ -50,8 +53,10 @@ func ForecastHorizons(today Date, days int) []Window {
 }
 
 // Forecast projects windows from per-day tallies and pending counts, and
-// orders the fixable packages by urgency (fewest days left first).
+// returns the fixable packages with their days left and fix, by urgency
+// (fewest days left first), in a new slice: fixable is left as it is.
 func Forecast(today Date, windows []Window, tallies []DayTally, pending map[Date]int, fixable []Urgent) ([]ForecastWindow, []Urgent) {
+	fixable = slices.Clone(fixable)
 	out := make([]ForecastWindow, len(windows))
 	for i, w := range windows {
 		f := ForecastWindow{Window: w}

@@ -2,6 +2,7 @@ package vtr
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -120,7 +121,11 @@ func TestForecast_urgent(t *testing.T) {
 		{"113", "", 4, NoTracking.Fix()},
 		{"114", "", 30, CarrierOtherIntegrated.Fix()},
 	}
+	before := slices.Clone(fixable)
 	_, got := Forecast(today, nil, nil, nil, fixable)
+	if !reflect.DeepEqual(fixable, before) {
+		t.Errorf("Forecast changed its caller's slice:\n%v\nwas\n%v", fixable, before)
+	}
 	var rows []row
 	for _, g := range got {
 		rows = append(rows, row{g.OrderID, g.TrackingNumber, g.DaysLeft, g.Fix})
