@@ -56,8 +56,12 @@ func DraftReply(e Explanation, in ReconcileInput) string {
 	d.evidence()
 	if asks := dedupe(append(d.asks, d.checks...)); len(asks) > 0 {
 		b.WriteString("\nCould you please:\n")
-		for _, a := range asks {
-			fmt.Fprintf(b, "- %s;\n", a)
+		for i, a := range asks {
+			end := ";"
+			if i == len(asks)-1 {
+				end = "."
+			}
+			fmt.Fprintf(b, "- %s%s\n", a, end)
 		}
 	}
 	b.WriteString("\nThank you for your help.\n")

@@ -97,7 +97,7 @@ func TestReconcile_draft(t *testing.T) {
 				"- 112-1386165-8237630 (Books), USPS, no tracking number, shipped 2019-11-01: confirmed without a tracking number",
 				"- 113-5230057-8103661 (Books), USPS, 9400111899223614058511, shipped 2019-10-20",
 				"What we are doing about them:\n- we now ship every order that is not exempt with tracked postage\n- we now pick the carrier (USPS) from Amazon's list",
-				"Could you please:\n- tell us if Amazon counts packages other than those listed above as untracked, so that we can check them;\n\nThank",
+				"Could you please:\n- tell us if Amazon counts packages other than those listed above as untracked, so that we can check them.\n\nThank",
 			},
 			notWant: []string{"meet the 95% requirement", "correct the metric", "correct any error", "valid USPS number"},
 		},
