@@ -313,7 +313,7 @@ func exemptionNames(p []PackageRef) string {
 	}
 	var parts []string
 	for k, v := range seen {
-		parts = append(parts, fmt.Sprintf("%d %s", v, ExemptionWords(k)))
+		parts = append(parts, ExemptionCount(k, v))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")

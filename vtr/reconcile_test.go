@@ -116,7 +116,7 @@ var reconcileCases = []reconcileCase{
 			{FindLocalRateMeetsTarget, SevInfo, "97.6%"},
 			{FindCategoryBelowTarget, SevCritical, "Books is at 66.7% (4 of 6 eligible packages valid): below 95%. This is what \"in select categories\" means"},
 			{FindInvalidPackages, SevWarning, "1 package does not count as valid: 112-1386165-8237630 (Books, no tracking number)."},
-			{FindExemptPackages, SevInfo, "3 packages are exempt and count neither way (1 package under ¥1,000, 2 USPS letter under $10)."},
+			{FindExemptPackages, SevInfo, "3 packages are exempt and count neither way (1 package under ¥1,000, 2 USPS letters under $10)."},
 			{FindUnverifiedPackages, SevInfo, "1 valid-looking package has no scan evidence yet"},
 			{FindPlacedByShipDate, SevInfo, "1 package of 2019-10-15 to 2019-11-14 has no promised delivery date in your orders file"},
 		},

@@ -62,6 +62,27 @@ var exemptionWords = map[string]string{
 	"jp_under_1000":                   "package under ¥1,000",
 }
 
+// exemptionPlurals are exemptionWords for more than one package.
+var exemptionPlurals = map[string]string{
+	USLetterFlatUnder10:               "USPS letters under $10",
+	"eu_cross_border_letter_under_20": "cross-border letters under €20",
+	"jp_under_1000":                   "packages under ¥1,000",
+}
+
+// ExemptionCount says how many packages an exemption exempts: "1 USPS
+// letter under $10", "2 USPS letters under $10"; a seller's own rule reads
+// "my rule: 2".
+func ExemptionCount(id string, n int) string {
+	if n == 1 {
+		if w, ok := exemptionWords[id]; ok {
+			return "1 " + w
+		}
+	} else if w, ok := exemptionPlurals[id]; ok {
+		return fmt.Sprintf("%d %s", n, w)
+	}
+	return fmt.Sprintf("%s: %d", ExemptionWords(id), n)
+}
+
 // ExemptionWords names an exemption by its ID in plain words ("USPS letter
 // under $10"); a seller's own rule without words reads as its ID with
 // spaces.

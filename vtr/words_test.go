@@ -68,3 +68,23 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+func TestExemptionCount(t *testing.T) {
+	for _, tt := range []struct {
+		id   string
+		n    int
+		want string
+	}{
+		{vtr.USLetterFlatUnder10, 1, "1 USPS letter under $10"},
+		{vtr.USLetterFlatUnder10, 2, "2 USPS letters under $10"},
+		{"eu_cross_border_letter_under_20", 3, "3 cross-border letters under €20"},
+		{"jp_under_1000", 1, "1 package under ¥1,000"},
+		{"jp_under_1000", 4, "4 packages under ¥1,000"},
+		{"my_own_rule", 1, "my own rule: 1"},
+		{"my_own_rule", 2, "my own rule: 2"},
+	} {
+		if got := vtr.ExemptionCount(tt.id, tt.n); got != tt.want {
+			t.Errorf("ExemptionCount(%q, %d) = %q, want %q", tt.id, tt.n, got, tt.want)
+		}
+	}
+}
