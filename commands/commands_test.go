@@ -46,7 +46,7 @@ func TestDispatch(t *testing.T) {
 			text string
 			want []string // substrings of the rendered reply
 		}{
-			{"status", []string{"Valid Tracking Rate · US · 2024-06-02 to 2024-07-01", "Books"}},
+			{"status", []string{"Valid Tracking Rate · US · 2024-06-02 to 2024-07-01", "Books", "Below 95%: Books (", " not valid)"}},
 			{"/vtr status 2024-06-01..2024-06-30", []string{"2024-06-01 to 2024-06-30"}},
 			{"status 7d", []string{"2024-06-25 to 2024-07-01"}},
 			{`status category "Movies & TV"`, []string{"in Movies & TV"}},

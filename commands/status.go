@@ -65,7 +65,7 @@ func StatusReply(st vtr.Status) Reply {
 	var below []string
 	for _, cr := range st.Categories {
 		if cr.Status() == vtr.StatusBelowTarget {
-			below = append(below, fmt.Sprintf("%s (%s, %d of %d)", Escape(cr.Category), Rate(cr.Rate()), cr.Eligible-cr.Valid, cr.Eligible))
+			below = append(below, fmt.Sprintf("%s (%s: %d of %s not valid)", Escape(cr.Category), Rate(cr.Rate()), cr.Eligible-cr.Valid, vtr.Plural(cr.Eligible, "package")))
 		}
 	}
 	if len(below) > 0 {
