@@ -200,9 +200,15 @@ func (s *Sender) find(ctx context.Context, e store.OutboxEntry) (string, error) 
 	if e.Attempts == 0 || s.Find == nil {
 		return "", nil
 	}
-	// Slack's clock and ours differ a little: look from a minute before
-	// the entry was queued.
-	since, err := time.Parse(time.RFC3339Nano, e.CreatedAt)
+	// Look from a minute before the first attempt, on the database's
+	// clock (Slack's and the database's differ a little); an entry
+	// attempted before that instant was recorded (an older vtrbot) is
+	// looked for from when it was queued, on the queuing process's clock.
+	at := e.FirstAttemptAt
+	if at == "" {
+		at = e.CreatedAt
+	}
+	since, err := time.Parse(time.RFC3339Nano, at)
 	if err != nil {
 		since = s.Now().Add(-7 * 24 * time.Hour)
 	}

@@ -170,3 +170,64 @@ func TestSender_ignoresItsClock(t *testing.T) {
 		})
 	}
 }
+
+// A replica whose clock runs ten minutes fast queues an entry; a sender
+// posts it and dies before recording Slack's answer. The next sender looks
+// for that post from a minute before the first attempt on the database's
+// clock, finds it, and does not post again (from the queuing clock, the
+// look-up started nine minutes after the post and missed it).
+func TestSender_lookUpIgnoresQueuingClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		id := "triage:<fast-queuer>"
+		s.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
+		if err := s.Enqueue(ctx, store.OutboxEntry{ID: id, Kind: store.OutboxTriage, Channel: "C1", Payload: `{"Text":"triage"}`}); err != nil {
+			t.Fatal(err)
+		}
+		s.Now = time.Now
+		// Slack as the stand-in: posts with the time they were made; the
+		// look-up returns those made since its since.
+		type post struct {
+			key string
+			at  time.Time
+		}
+		var posts []post
+		newSender := func(owner string) *commands.Sender {
+			return commands.NewSender(&commands.Sender{Store: s, Owner: owner,
+				Post: func(_ context.Context, _, _ string, r commands.Reply) (string, error) {
+					posts = append(posts, post{r.Key, time.Now()})
+					return fmt.Sprintf("%d.000000", len(posts)), nil
+				},
+				Find: func(_ context.Context, _, _, key string, since time.Time) (string, error) {
+					for i, p := range posts {
+						if p.key == key && !p.at.Before(since) {
+							return fmt.Sprintf("%d.000000", i+1), nil
+						}
+					}
+					return "", nil
+				}})
+		}
+		// The first sender claims, counts its attempt, posts, and dies
+		// before MarkSent; its claim ends at once.
+		first := newSender("first")
+		if got, err := s.ClaimOutbox(ctx, "first", 0, 1); err != nil || len(got) != 1 {
+			t.Fatalf("claim: %d entries, %v", len(got), err)
+		}
+		if err := s.MarkAttempt(ctx, id, "first", 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := first.Post(ctx, "C1", "", commands.Reply{Text: "triage", Key: id}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := newSender("next").SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.OutboxEntry(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(posts) != 1 || e.State != "sent" || e.SlackTS != "1.000000" {
+			t.Errorf("%d posts, entry %s with ts %q; want the first post found (1 post, sent, 1.000000)", len(posts), e.State, e.SlackTS)
+		}
+	})
+}

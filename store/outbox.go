@@ -37,10 +37,14 @@ type OutboxEntry struct {
 	NextAttemptAt string     `db:"next_attempt_at"`
 	LastError     string     `db:"last_error"`
 	SlackTS       string     `db:"slack_ts"`
-	ThreadTS      string     `db:"thread_ts"` // filled by Due and ClaimOutbox: the parent's ts
-	CreatedAt     string     `db:"created_at"`
+	ThreadTS      string     `db:"thread_ts"`   // filled by Due and ClaimOutbox: the parent's ts
+	CreatedAt     string     `db:"created_at"`  // the queuing process's clock
 	ClaimedBy     string     `db:"claimed_by"`  // the sender that may post it, until ClaimUntil
 	ClaimUntil    string     `db:"claim_until"` // fineInstant; "" or past: anyone may claim it
+	// FirstAttemptAt is when the entry was first attempted, on the
+	// database's clock (fineInstant; "" until then): where a look-up for
+	// that attempt's post starts.
+	FirstAttemptAt string `db:"first_attempt_at"`
 }
 
 // Enqueue queues an entry unless one with its ID exists.
@@ -66,7 +70,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, e OutboxEntry) error {
 // sent (thread_ts is the parent's ts).
 const dueSelect = `SELECT o.outbox_id, o.notice_id, o.kind, o.channel, o.thread_of, o.payload,
 		o.state, o.attempts, o.next_attempt_at, o.last_error, o.slack_ts, COALESCE(p.slack_ts, '') AS thread_ts, o.created_at,
-		o.claimed_by, o.claim_until
+		o.claimed_by, o.claim_until, o.first_attempt_at
 		FROM outbox o LEFT JOIN outbox p ON p.outbox_id = o.thread_of
 		WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.thread_of = '' OR p.state = 'sent')`
 
@@ -132,9 +136,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, lease time.Durati
 // MarkAttempt counts an attempt before it is made, and renews owner's
 // claim for lease from now on the database's clock: should the process die
 // before learning the outcome, the next sender knows that the post may
-// have reached Slack. ErrClaimLost means owner must not post the entry.
+// have reached Slack, and since when (FirstAttemptAt, set by the first
+// attempt on the database's clock). ErrClaimLost means owner must not post
+// the entry.
 func (s *Store) MarkAttempt(ctx context.Context, id, owner string, lease time.Duration) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, claim_until = `+s.dialect.instantSQL(s.dbNowMS()+` + ?`, true)+`
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET attempts = attempts + 1, claim_until = `+s.dialect.instantSQL(s.dbNowMS()+` + ?`, true)+`,
+			first_attempt_at = CASE WHEN first_attempt_at = '' THEN `+s.dialect.instantSQL(s.dbNowMS(), true)+` ELSE first_attempt_at END
 		WHERE outbox_id = ? AND claimed_by = ? AND state = 'pending'`), lease.Milliseconds(), id, owner)
 	return claimHeld(res, err, "count an attempt at outbox entry "+id)
 }
@@ -178,7 +185,7 @@ func (s *Store) MarkRetry(ctx context.Context, id, owner string, wait time.Durat
 func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.SelectContext(ctx, &out, `SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
-		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until FROM outbox ORDER BY created_at, outbox_id`)
+		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until, first_attempt_at FROM outbox ORDER BY created_at, outbox_id`)
 	if err != nil {
 		return out, fmt.Errorf("list outbox: %w", err)
 	}
@@ -189,7 +196,7 @@ func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 func (s *Store) OutboxEntry(ctx context.Context, id string) (*OutboxEntry, error) {
 	var e OutboxEntry
 	err := s.db.GetContext(ctx, &e, s.q(`SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts,
-		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until FROM outbox WHERE outbox_id = ?`), id)
+		next_attempt_at, last_error, slack_ts, '' AS thread_ts, created_at, claimed_by, claim_until, first_attempt_at FROM outbox WHERE outbox_id = ?`), id)
 	if err != nil {
 		return nil, notFound(err, "outbox entry %s not found", id)
 	}

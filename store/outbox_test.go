@@ -192,6 +192,11 @@ func TestClaimOutbox_ignoresSenderClock(t *testing.T) {
 				if err := s.MarkAttempt(ctx, id, "honest", 0); err != nil {
 					t.Fatal(err)
 				}
+				if e, err = s.OutboxEntry(ctx, id); err != nil {
+					t.Fatal(err)
+				}
+				near("first_attempt_at", e.FirstAttemptAt, time.Now())
+				first := e.FirstAttemptAt
 				if got := claimIDs(t, s, "skewed", 30*time.Second, 1); fmt.Sprint(got) != "["+id+"]" {
 					t.Fatalf("an expired claim was kept from the next sender: claimed %v", got)
 				}
@@ -202,6 +207,9 @@ func TestClaimOutbox_ignoresSenderClock(t *testing.T) {
 					t.Fatal(err)
 				}
 				near("renewed claim_until", e.ClaimUntil, time.Now().Add(30*time.Second))
+				if e.FirstAttemptAt != first {
+					t.Errorf("first_attempt_at %q after the second attempt, want the first's %q", e.FirstAttemptAt, first)
+				}
 				if err := s.MarkRetry(ctx, id, "skewed", time.Minute, "slack is down"); err != nil {
 					t.Fatal(err)
 				}
