@@ -147,7 +147,11 @@ func redact(dsn string, found func(string)) string {
 			head, rest = head+"//", rest[2:]
 		}
 		out = head + redactURLRest(rest, found)
-	} else if keywordRE.MatchString(out) {
+	}
+	// pgx reads anything that does not start with postgres:// or
+	// postgresql:// as keyword/value, whatever its keywords look like
+	// ("0=0 password=&x" and "a:=0 password=&x" have the password &x).
+	if !strings.HasPrefix(out, "postgres://") && !strings.HasPrefix(out, "postgresql://") && strings.Contains(out, "=") {
 		out = redactKeywordValue(out, found)
 	}
 	return anyPasswordRE.ReplaceAllStringFunc(out, func(m string) string {
