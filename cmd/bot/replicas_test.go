@@ -251,6 +251,27 @@ func (c *cluster) waitHeld(timeout time.Duration) map[string]store.Lease {
 	return ls
 }
 
+// waitSettled is waitHeld, then until the leases stay where they are for
+// two renewal intervals (replicas that start together hand accounts over
+// as they see each other), and each account's holder watches its mailbox
+// and had time to go into IDLE: imapmemserver drops a wake-up that arrives
+// before a watcher's first IDLE (idleAgain, docs/imap.md "New mail"), and
+// the bot's recheck would find such a mail minutes later.
+func (c *cluster) waitSettled(timeout time.Duration) map[string]store.Lease {
+	c.t.Helper()
+	var ls map[string]store.Lease
+	eventually(c.t, timeout, func() string { return fmt.Sprintf("leases %v still moving", ls) }, func() bool {
+		ls = c.waitHeld(timeout)
+		time.Sleep(2 * testRenew)
+		return maps.EqualFunc(ls, c.leases(), func(a, b store.Lease) bool { return a.Holder == b.Holder && a.Epoch == b.Epoch })
+	})
+	for a := range c.mail {
+		waitChildLog(c.t, c.procs[ls[a].Holder], timeout, "msg=watching", "account="+a+" ")
+	}
+	time.Sleep(200 * time.Millisecond)
+	return ls
+}
+
 // postsIn returns the posts in channel by outbox key.
 func (c *cluster) postsIn(channel string) map[string]int {
 	keys := map[string]int{}
@@ -297,7 +318,7 @@ func TestReplicas_kill9Holder(t *testing.T) {
 	for _, id := range []string{"r1", "r2", "r3"} {
 		c.start(id)
 	}
-	ls := c.waitHeld(30 * time.Second)
+	ls := c.waitSettled(30 * time.Second)
 	c.mail["brand_a"].deliver(t, warningMail(1))
 	c.mail["brand_b"].deliver(t, warningMail(2))
 	c.waitPostsIn(channelOf("brand_a"), 1, 30*time.Second)
@@ -328,7 +349,7 @@ func TestReplicas_sigtermHandsOver(t *testing.T) {
 	c := newCluster(t, "postgres", "brand_a")
 	c.start("r1")
 	c.start("r2")
-	ls := c.waitHeld(30 * time.Second)
+	ls := c.waitSettled(30 * time.Second)
 	old := c.procs[ls["brand_a"].Holder]
 	for i := 1; i <= 5; i++ {
 		c.mail["brand_a"].deliver(t, warningMail(i))
@@ -574,7 +595,7 @@ func TestReplicas_terminateBackends(t *testing.T) {
 	for _, id := range []string{"r1", "r2"} {
 		c.start(id, "DATABASE_URL", withAppName(t, c.db, id))
 	}
-	ls := c.waitHeld(30 * time.Second)
+	ls := c.waitSettled(30 * time.Second)
 	leader := ls["brand_a"].Holder
 	for i := 1; i <= 5; i++ {
 		c.mail["brand_a"].deliver(t, warningMail(i))
