@@ -1,8 +1,6 @@
 package notice
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -10,16 +8,9 @@ import (
 func BenchmarkParse(b *testing.B) {
 	var msgs [][]byte
 	var size int64
-	for _, dir := range []string{"testdata", sharedDir} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			msgs = append(msgs, raw)
-			size += int64(len(raw))
-		}
+	for _, f := range fixtures(b) {
+		msgs = append(msgs, f.raw)
+		size += int64(len(f.raw))
 	}
 	b.SetBytes(size)
 	b.ReportAllocs()

@@ -2,8 +2,6 @@ package notice
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -38,17 +36,10 @@ func checkCanonical(t *testing.T, n *vtr.Notice) {
 // forwards, is its Canonical form once stored.
 func TestParse_canonical(t *testing.T) {
 	trust := Options{Trust: Trust{Forwarders: []string{"@traxtar.example"}, Mailbox: "orders@traxtar.example"}}
-	for _, dir := range []string{"testdata", sharedDir} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
-		for _, file := range files {
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Run(filepath.Base(file), func(t *testing.T) {
-				checkCanonical(t, ParseBytes(raw))
-				checkCanonical(t, trust.ParseBytes(raw))
-			})
-		}
+	for _, f := range fixtures(t) {
+		t.Run(f.name, func(t *testing.T) {
+			checkCanonical(t, ParseBytes(f.raw))
+			checkCanonical(t, trust.ParseBytes(f.raw))
+		})
 	}
 }

@@ -3,8 +3,6 @@ package notice
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,13 +10,8 @@ import (
 // result must marshal to JSON, and its Canonical form must be what the
 // JSON reads back.
 func FuzzParse(f *testing.F) {
-	for _, dir := range []string{"testdata", sharedDir} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
-		for _, file := range files {
-			if b, err := os.ReadFile(file); err == nil {
-				f.Add(b)
-			}
-		}
+	for _, fx := range fixtures(f) {
+		f.Add(fx.raw)
 	}
 	f.Add([]byte("From x@y Sat Jan  3 01:05:34 1996\nFrom: a@amazon.com\n\nhi\n\nFrom x@y Sat Jan  3 01:05:34 1996\n\n"))
 	trust := Options{Trust: Trust{Forwarders: []string{"@traxtar.example"}, Mailbox: "orders@traxtar.example"}}

@@ -1,8 +1,6 @@
 package notice
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,21 +42,14 @@ func TestReadEnvelope(t *testing.T) {
 // what the parser says of the outer mail (a forward's own Message-ID is
 // the outer one unless the forward is believed).
 func TestReadEnvelope_asTheParserReads(t *testing.T) {
-	for _, dir := range []string{"testdata", sharedDir} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
-		for _, file := range files {
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env, err := ReadEnvelope(raw)
-			n := ParseBytes(raw)
-			if err != nil || n.ForwardedBy != "" || n.Error != "" {
-				continue
-			}
-			if env.MessageID != n.MessageID || env.From != n.From {
-				t.Errorf("%s: envelope %+v, parser read Message-ID %q from %q", filepath.Base(file), env, n.MessageID, n.From)
-			}
+	for _, f := range fixtures(t) {
+		env, err := ReadEnvelope(f.raw)
+		n := ParseBytes(f.raw)
+		if err != nil || n.ForwardedBy != "" || n.Error != "" {
+			continue
+		}
+		if env.MessageID != n.MessageID || env.From != n.From {
+			t.Errorf("%s: envelope %+v, parser read Message-ID %q from %q", f.name, env, n.MessageID, n.From)
 		}
 	}
 }
