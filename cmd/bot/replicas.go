@@ -140,6 +140,7 @@ type supervisor struct {
 	accounts map[string]store.Account // the registry, refreshed every round
 	workers  map[string]*worker
 	backoff  map[string]time.Time // accounts whose worker failed: not claimed again before
+	failures map[string]int       // opens failed in a row per account (openBackoff)
 	stopping sync.WaitGroup       // stopLater's
 }
 
@@ -147,7 +148,6 @@ type supervisor struct {
 type worker struct {
 	name   string
 	epoch  int64
-	d      *daemon
 	cancel context.CancelFunc
 	done   chan struct{}
 
@@ -155,6 +155,13 @@ type worker struct {
 
 	mu       sync.Mutex
 	deadline time.Time // monotonic: stop before it
+	d        *daemon   // nil until the account's store is open
+}
+
+func (w *worker) daemon() *daemon {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.d
 }
 
 // finished reports whether w's work has ended (an error, or its deadline).
@@ -187,7 +194,7 @@ func newSupervisor(env *Env, cfg *Config, reg *store.Store, log *slog.Logger) (*
 		return nil, err
 	}
 	sv := &supervisor{env: env, cfg: cfg, reg: reg, log: log.With("replica", lc.Replica), lc: lc,
-		workers: map[string]*worker{}, backoff: map[string]time.Time{}}
+		workers: map[string]*worker{}, backoff: map[string]time.Time{}, failures: map[string]int{}}
 	front := &daemon{log: log, cfg: cfg, store: reg, cmds: newCommands(env, cfg, reg, chart.History), metrics: newBotMetrics(reg, env.Now)}
 	if cfg.SlackBotToken != "" {
 		app, err := slackapp.New(slackapp.Config{
@@ -438,15 +445,7 @@ func (sv *supervisor) round(ctx context.Context) {
 		if time.Now().After(deadline) {
 			continue // the answer came too late to use the lease
 		}
-		if err := sv.start(ctx, accounts[name], l.Epoch, deadline); err != nil {
-			sv.log.Error("cannot serve the account; another replica may try", "account", name, "error", oneLine(err))
-			sv.mu.Lock()
-			sv.backoff[name] = time.Now().Add(sv.lc.TTL * 2)
-			sv.mu.Unlock()
-			rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), sv.lc.Renew)
-			sv.reg.ReleaseLease(rctx, name, sv.lc.Replica, l.Epoch)
-			rcancel()
-		}
+		sv.start(ctx, accounts[name], l.Epoch, deadline)
 	}
 	// Accounts removed from the registry.
 	sv.mu.Lock()
@@ -484,40 +483,40 @@ func (sv *supervisor) openAccount(ctx context.Context, a store.Account) (*store.
 	return s, &cfg, err
 }
 
-// start opens the account's store, fences it on epoch and starts its
-// worker with a context that its deadline cancels.
-func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, deadline time.Time) error {
-	octx, ocancel := context.WithDeadline(ctx, deadline)
-	defer ocancel()
-	s, cfg, err := sv.openAccount(octx, a)
-	if err != nil {
-		return err
-	}
-	if err := s.TakeFence(octx, epoch); err != nil {
-		s.Close()
-		return fmt.Errorf("fence: %w", err)
-	}
-	if cfg.IMAPAddr != "" {
-		if err := cfg.validateIMAP(); err != nil {
-			s.Close()
-			return err
-		}
-	}
-	log := sv.log.With("account", a.Name)
-	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(sv.env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app,
-		retryEvery: workerRetry}
-	d.wireAccount(sv.env, true)
+// start serves account a under the lease's epoch: it registers the
+// account's worker at once and opens the store in the worker's goroutine.
+// Opening an account's store (a connection pool, the schema check, the
+// fence) can take seconds on a loaded database, and the round that claimed
+// the lease must not wait for it: the other accounts' renewals would wait
+// too, and their workers stop at their deadlines (seen in CI: one slow
+// open cost a replica its other accounts). Meanwhile the round renews the
+// new lease as any other and moves the worker's deadline, which watch
+// enforces from the start, the open included.
+func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, deadline time.Time) {
 	wctx, cancel := context.WithCancel(ctx)
-	w := &worker{name: a.Name, epoch: epoch, d: d, cancel: cancel, done: make(chan struct{}), deadline: deadline}
+	w := &worker{name: a.Name, epoch: epoch, cancel: cancel, done: make(chan struct{}), deadline: deadline}
 	sv.mu.Lock()
 	sv.workers[a.Name] = w
 	sv.mu.Unlock()
-	sv.front.metrics.leaseChanges.Inc()
-	log.Info("serving the account", "epoch", epoch, "mailbox", cfg.IMAPAddr != "", "amazon_sync", d.syncer != nil, "channel", cfg.SlackChannel)
+	log := sv.log.With("account", a.Name)
 	go sv.watch(wctx, w)
 	go func() {
 		defer close(w.done)
-		defer s.Close()
+		defer cancel()
+		d, err := sv.open(wctx, a, epoch, log)
+		if err != nil {
+			sv.openFailed(ctx, wctx, w, err)
+			return
+		}
+		w.mu.Lock()
+		w.d = d
+		w.mu.Unlock()
+		sv.mu.Lock()
+		delete(sv.failures, a.Name)
+		sv.mu.Unlock()
+		sv.front.metrics.leaseChanges.Inc()
+		log.Info("serving the account", "epoch", epoch, "mailbox", d.cfg.IMAPAddr != "", "amazon_sync", d.syncer != nil, "channel", d.cfg.SlackChannel)
+		defer d.store.Close()
 		if err := d.runAccount(wctx); err != nil && wctx.Err() == nil {
 			log.Error("account worker stopped", "error", err)
 			if errors.Is(err, imapwatch.ErrAuth) {
@@ -527,9 +526,66 @@ func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, d
 			sv.backoff[a.Name] = time.Now().Add(time.Minute)
 			sv.mu.Unlock()
 		}
-		cancel()
 	}()
-	return nil
+}
+
+// open opens account a's store, fences it on epoch and wires its daemon.
+func (sv *supervisor) open(ctx context.Context, a store.Account, epoch int64, log *slog.Logger) (*daemon, error) {
+	s, cfg, err := sv.openAccount(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.TakeFence(ctx, epoch); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("fence: %w", err)
+	}
+	if cfg.IMAPAddr != "" {
+		if err := cfg.validateIMAP(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(sv.env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app,
+		retryEvery: workerRetry}
+	d.wireAccount(sv.env, true)
+	return d, nil
+}
+
+// openFailed ends worker w whose store did not open. When w was stopped
+// meanwhile (handed over, or its deadline passed) that is the reason and
+// the round goes on as for any stopped worker. Otherwise the account is
+// given up for openBackoff: its lease released so that nothing waits on
+// it, w forgotten, and the round claims it again after the pause (a
+// database that was only slow costs one renewal interval; settings that
+// cannot work are retried at most once a minute).
+func (sv *supervisor) openFailed(ctx, wctx context.Context, w *worker, err error) {
+	if wctx.Err() != nil {
+		return
+	}
+	sv.mu.Lock()
+	sv.failures[w.name]++
+	wait := openBackoff(sv.lc.Renew, sv.failures[w.name])
+	sv.backoff[w.name] = time.Now().Add(wait)
+	if sv.workers[w.name] == w {
+		delete(sv.workers, w.name)
+	}
+	sv.mu.Unlock()
+	sv.log.Error("cannot serve the account; trying again later", "account", w.name, "retry_in", wait.String(), "error", oneLine(err))
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), max(sv.lc.Renew, time.Second))
+	if err := sv.reg.ReleaseLease(rctx, w.name, sv.lc.Replica, w.epoch); err != nil {
+		sv.log.Warn("release the lease", "account", w.name, "error", oneLine(err))
+	}
+	rcancel()
+}
+
+// openBackoff is the pause after the n-th open of an account failed in a
+// row: one renewal interval, doubling, at most a minute.
+func openBackoff(renew time.Duration, n int) time.Duration {
+	d := renew
+	for i := 1; i < n && d < time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, time.Minute)
 }
 
 // watch cancels w when its local deadline passes: the lease was not
@@ -695,8 +751,10 @@ func (sv *supervisor) withAccount(ctx context.Context, a store.Account, f func(*
 		return nil
 	}
 	if w := sv.worker(a.Name); w != nil {
-		f(w.d.cmds)
-		return nil
+		if d := w.daemon(); d != nil {
+			f(d.cmds)
+			return nil
+		}
 	}
 	cfg := *sv.cfg
 	if err := applyAccount(&cfg, a); err != nil {

@@ -488,6 +488,15 @@ func TestReplicas_spreadAndMove(t *testing.T) {
 		}
 		return true
 	})
+	// Replicas that start together hand accounts over as they see each
+	// other, and a start can fail on a loaded machine: measure the move
+	// from a cluster at rest, each worker watching its mailbox.
+	m = load(c.waitSettled(45 * time.Second))
+	for _, id := range []string{"r1", "r2", "r3"} {
+		if m[id] < 2 || m[id] > 4 {
+			t.Fatalf("settled at %v, want 3 ± 1 each", m)
+		}
+	}
 	t.Logf("settled: %v", m)
 	victim := c.procs["r2"]
 	c.kill9(victim)
@@ -500,6 +509,58 @@ func TestReplicas_spreadAndMove(t *testing.T) {
 	t.Logf("moved in %v: %v", took.Round(time.Millisecond), load(c.leases()))
 	if took > 2*testLease {
 		t.Errorf("the killed replica's accounts moved in %v, want within two lease periods (%v)", took, 2*testLease)
+	}
+}
+
+// TestReplicas_slowOpenKeepsOthers: an account whose store takes long to
+// open (here its fence row is locked by another session for three lease
+// periods) costs its replica nothing else: the other accounts are served
+// at once and none of their leases lapses meanwhile, the slow account's
+// lease is renewed while its store opens, and it is served under its first
+// epoch once the lock goes. Before start opened stores in the worker's own
+// goroutine, the round waited for the open: nothing else was renewed and
+// the replica's other workers stopped at their deadlines.
+func TestReplicas_slowOpenKeepsOthers(t *testing.T) {
+	c := newCluster(t, "postgres", "brand_a", "brand_b")
+	s, err := c.reg.OpenAccount(t.Context(), "brand_a", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	admin, err := sql.Open("pgx", c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	lock, err := admin.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(t.Context(), `LOCK TABLE vtrbot_account_brand_a.fence IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	locked := time.Now()
+	r := c.start("r1")
+	for _, a := range []string{"brand_b", "default"} {
+		waitChildLog(t, r, 3*testLease, `msg="serving the account"`, "account="+a+" ")
+	}
+	time.Sleep(3*testLease - time.Since(locked))
+	if hasLogLine(r, `msg="serving the account"`, "account=brand_a ") {
+		t.Fatal("brand_a served while its fence row was locked: the lock did not hold its open up")
+	}
+	lock.Rollback()
+	waitChildLog(t, r, 2*testLease, `msg="serving the account"`, "account=brand_a ", "epoch=1 ")
+	for _, bad := range []string{"lease not renewed in time", "cannot serve the account", "stopped serving the account"} {
+		if hasLogLine(r, bad) {
+			t.Errorf("the replica logged %q while one account's store was slow to open", bad)
+		}
+	}
+	ls := c.waitHeld(10 * time.Second)
+	for a, l := range ls {
+		if l.Epoch != 1 {
+			t.Errorf("%s's lease is at epoch %d, want 1: it lapsed once", a, l.Epoch)
+		}
 	}
 }
 
