@@ -503,11 +503,12 @@ func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, d
 	go func() {
 		defer close(w.done)
 		defer cancel()
-		d, err := sv.open(wctx, a, epoch, log)
+		d, err := sv.open(wctx, sv.env, a, epoch, log)
 		if err != nil {
 			sv.openFailed(ctx, wctx, w, err)
 			return
 		}
+		d.retryEvery = workerRetry
 		w.mu.Lock()
 		w.d = d
 		w.mu.Unlock()
@@ -529,8 +530,10 @@ func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, d
 	}()
 }
 
-// open opens account a's store, fences it on epoch and wires its daemon.
-func (sv *supervisor) open(ctx context.Context, a store.Account, epoch int64, log *slog.Logger) (*daemon, error) {
+// open opens account a's store, fences it on epoch and wires its daemon
+// (a replica's worker, and bot run --once's catchUp). A configError is
+// the account's mailbox settings.
+func (sv *supervisor) open(ctx context.Context, env *Env, a store.Account, epoch int64, log *slog.Logger) (*daemon, error) {
 	s, cfg, err := sv.openAccount(ctx, a)
 	if err != nil {
 		return nil, err
@@ -545,9 +548,8 @@ func (sv *supervisor) open(ctx context.Context, a store.Account, epoch int64, lo
 			return nil, err
 		}
 	}
-	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(sv.env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app,
-		retryEvery: workerRetry}
-	d.wireAccount(sv.env, true)
+	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app}
+	d.wireAccount(env, true)
 	return d, nil
 }
 

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vtrbot/vtrbot/commands/chart"
 	"github.com/vtrbot/vtrbot/store"
 )
 
@@ -105,23 +104,17 @@ func (sv *supervisor) onceAccount(ctx context.Context, a store.Account) (int, bo
 // catchUp opens account a's store fenced on epoch and runs bot run
 // --once's work on it (daemon.once).
 func (sv *supervisor) catchUp(ctx context.Context, env *Env, a store.Account, epoch int64, log *slog.Logger) int {
-	s, cfg, err := sv.openAccount(ctx, a)
+	d, err := sv.open(ctx, env, a, epoch, log)
 	if err != nil {
-		return fail(env, err)
-	}
-	defer s.Close()
-	if err := s.TakeFence(ctx, epoch); err != nil {
-		return fail(env, fmt.Errorf("fence: %w", err))
-	}
-	if cfg.IMAPAddr != "" {
-		if err := cfg.validateIMAP(); err != nil {
+		var ce *configError
+		if errors.As(err, &ce) {
 			fmt.Fprintln(env.Stderr, err)
 			return exitConfig
 		}
+		return fail(env, err)
 	}
-	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app}
-	d.wireAccount(env, true)
-	log.Info("catching up with the account", "epoch", epoch, "mailbox", cfg.IMAPAddr != "", "amazon_sync", d.syncer != nil, "channel", cfg.SlackChannel)
+	defer d.store.Close()
+	log.Info("catching up with the account", "epoch", epoch, "mailbox", d.cfg.IMAPAddr != "", "amazon_sync", d.syncer != nil, "channel", d.cfg.SlackChannel)
 	return d.once(ctx, env)
 }
 
