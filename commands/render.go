@@ -39,7 +39,8 @@ func Render(r Reply) string {
 				if i+1 < len(bl.Fields) {
 					right = strings.ReplaceAll(plain(bl.Fields[i+1]), "\n", ": ")
 				}
-				fmt.Fprintf(&b, "  %-38s %s\n", left, right)
+				// An odd last field pads nothing after it.
+				b.WriteString(strings.TrimRight(fmt.Sprintf("  %-38s %s", left, right), " ") + "\n")
 			}
 		case BlockDivider:
 			b.WriteString(strings.Repeat("-", 40) + "\n")

@@ -250,6 +250,7 @@ func (d *demo) printPost(_ context.Context, channel, threadTS string, r commands
 	if threadTS != "" {
 		fmt.Fprintln(d.out, "   ↳ reply in the thread of the triage message:")
 		text = "   │ " + strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n   │ ") + "\n"
+		text = strings.ReplaceAll(text, "│ \n", "│\n") // a blank line of the thread ends at its bar
 	} else {
 		fmt.Fprintf(d.out, "── Slack #%s ─────────────────────────────────────────────\n", channel)
 	}

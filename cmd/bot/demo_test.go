@@ -41,6 +41,11 @@ func TestDemo_script(t *testing.T) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
+	for i, line := range strings.Split(s, "\n") {
+		if line != strings.TrimRight(line, " \t") && line != "/vtr> " {
+			t.Errorf("demo output line %d ends in blanks: %q", i+1, line)
+		}
+	}
 	if t.Failed() {
 		t.Logf("output:\n%s", s)
 	}

@@ -182,3 +182,28 @@ func TestConfig_digestAt(t *testing.T) {
 		}
 	}
 }
+
+// TestGolden_noTrailingBlanks: what the bot prints for people ends no line
+// in spaces or tabs (a table's last column pads nothing, a list joins
+// with a separator rather than ending in one). Every text golden of the
+// CLI is checked, so a new output is covered by writing its golden file.
+func TestGolden_noTrailingBlanks(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".json") || strings.HasSuffix(f, ".csv") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if line != strings.TrimRight(line, " \t") {
+				t.Errorf("%s:%d: ends in blanks: %q", f, i+1, line)
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/vtrbot/vtrbot/commands"
@@ -86,13 +87,13 @@ func vtrHistory(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", p.Date, p.Overall.Eligible, p.Overall.Valid, fmtRate(p.Overall.Rate()), paint(p.Overall.Status(), color))
 			continue
 		}
-		below := ""
+		var below []string
 		for _, c := range p.Categories {
 			if c.Status() == vtr.StatusBelowTarget {
-				below += c.Category + " " + commands.Rate(c.Rate()) + "  "
+				below = append(below, c.Category+" "+commands.Rate(c.Rate()))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", p.Date, p.Overall.Eligible, p.Overall.Valid, fmtRate(p.Overall.Rate()), paint(p.Overall.Status(), color), below)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", p.Date, p.Overall.Eligible, p.Overall.Valid, fmtRate(p.Overall.Rate()), paint(p.Overall.Status(), color), strings.Join(below, "  "))
 	}
 	tw.Flush()
 	return exitOK
