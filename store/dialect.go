@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
@@ -53,6 +54,9 @@ type dialect interface {
 	// Store opens (AccountURL): PostgreSQL's schema; SQLite's file is
 	// created by Open.
 	openAccount(ctx context.Context, name string) error
+	// migrationLock is what keeps two processes from migrating the same
+	// schema at once (Store.migrate, only when a migration is due).
+	migrationLock(ctx context.Context) ([]goose.ProviderOption, error)
 	// accountOpened sizes the pool of an account's Store.
 	accountOpened(a *Store)
 	// dropAccount deletes an account's data in tx, or returns the SQLite

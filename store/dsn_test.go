@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"net/url"
@@ -8,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3/lock"
 	"github.com/vtrbot/vtrbot/store"
 	"github.com/vtrbot/vtrbot/store/storetest"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -226,4 +230,62 @@ func FuzzRedacted(f *testing.F) {
 			t.Fatalf("Redacted(%q) = %q shows the password %q", dsn, got, cfg.Password)
 		}
 	})
+}
+
+// TestOpen_migrationLock: opening a PostgreSQL store whose schema is up to
+// date takes no migration lock (a replica opens many account stores at
+// once, and they queued on goose's single lock, 5 s a retry); a schema
+// that needs migrating waits for the lock of its own schema only, so
+// another process migrating the same schema is never run beside.
+func TestOpen_migrationLock(t *testing.T) {
+	dsn := storetest.URL(t, "postgres")
+	s, err := store.Open(t.Context(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	holder, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	conn, err := holder.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// goose's own lock too, which every schema's migration took before.
+	for _, id := range []int64{store.MigrationLockID("public"), store.MigrationLockID("other"), lock.DefaultLockID} {
+		if _, err := conn.ExecContext(t.Context(), `SELECT pg_advisory_lock($1)`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	s, err = store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		t.Fatalf("open an up-to-date store while its migration lock is held: %v", err)
+	}
+	s.Close()
+
+	// A fresh schema needs migrating: it waits for its lock.
+	if _, err := conn.ExecContext(t.Context(), `CREATE SCHEMA other`); err != nil {
+		t.Fatal(err)
+	}
+	other := dsn + "&search_path=other"
+	ctx, cancel = context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	if s, err := store.Open(ctx, other, store.Options{}); err == nil {
+		s.Close()
+		t.Fatal("a schema migrated while another session held its migration lock")
+	}
+	if _, err := conn.ExecContext(t.Context(), `SELECT pg_advisory_unlock($1)`, store.MigrationLockID("other")); err != nil {
+		t.Fatal(err)
+	}
+	s, err = store.Open(t.Context(), other, store.Options{})
+	if err != nil {
+		t.Fatalf("once the lock is free: %v", err)
+	}
+	s.Close()
 }

@@ -60,3 +60,7 @@ var LatestWarningQuery = latestWarningQuery
 // SetBulkMinRows sets how many new rows make an import big (its secondary
 // indexes dropped and built again on SQLite).
 func (s *Store) SetBulkMinRows(n int) { s.bulkMinRows = n }
+
+// MigrationLockID is the advisory lock a PostgreSQL schema's migration
+// takes.
+var MigrationLockID = migrationLockID

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 )
 
 // Schema is what Inspect found.
@@ -84,23 +83,18 @@ func latestVersion(paths []string) int64 {
 	return v
 }
 
-// newProvider is goose over the dialect's embedded migrations.
-func newProvider(db *sql.DB, d Dialect) (*goose.Provider, error) {
+// newProvider is goose over the dialect's embedded migrations; opts add
+// the dialect's migration lock where migrations run (Store.migrate).
+func newProvider(db *sql.DB, d Dialect, opts ...goose.ProviderOption) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+string(d))
 	if err != nil {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	var popts []goose.ProviderOption
 	if d == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return nil, err
-		}
-		popts = append(popts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db, sub, popts...)
+	p, err := goose.NewProvider(dialect, db, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

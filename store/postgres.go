@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // openPostgres connects through pgx's database/sql driver (sqlx rewrites ?
@@ -67,6 +71,30 @@ func (d postgresDialect) openAccount(ctx context.Context, name string) error {
 		return fmt.Errorf("create the account's schema: %w", err)
 	}
 	return nil
+}
+
+// migrationLock is a session advisory lock of the schema being migrated
+// (the account's, by search_path), not goose's one lock ID for every
+// schema: accounts migrate side by side, two processes never migrate one
+// schema together. The lock is retried every second for five minutes
+// (goose: every 5 s).
+func (d postgresDialect) migrationLock(ctx context.Context) ([]goose.ProviderOption, error) {
+	var schema sql.NullString
+	if err := d.s.db.GetContext(ctx, &schema, `SELECT current_schema()`); err != nil {
+		return nil, fmt.Errorf("read the schema to migrate: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID(schema.String)), lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return nil, err
+	}
+	return []goose.ProviderOption{goose.WithSessionLocker(locker)}, nil
+}
+
+// migrationLockID is the advisory lock ID of migrating schema.
+func migrationLockID(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("vtrbot migrations " + schema))
+	return int64(h.Sum64() >> 1)
 }
 
 // accountOpened gives an account's Store a small pool: many accounts per

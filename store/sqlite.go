@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
 )
 
 // uriPath escapes the characters that end or change a path in a SQLite URI
@@ -85,6 +86,10 @@ func (sqliteDialect) skipLocked() string { return "" }
 func (sqliteDialect) openAccount(context.Context, string) error { return nil }
 
 func (sqliteDialect) accountOpened(*Store) {}
+
+// migrationLock is none: a migration's transaction holds the file's write
+// lock.
+func (sqliteDialect) migrationLock(context.Context) ([]goose.ProviderOption, error) { return nil, nil }
 
 // dropAccount returns the account's file, beside the registry's.
 func (d sqliteDialect) dropAccount(_ context.Context, _ *sqlx.Tx, name string) (string, error) {

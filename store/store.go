@@ -158,8 +158,22 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	srcs := p.ListSources()
-	if latest := srcs[len(srcs)-1].Version; have > latest {
+	latest := srcs[len(srcs)-1].Version
+	switch {
+	case have > latest:
 		return vtr.Errorf(vtr.EINVALID, "the database has schema version %d, newer than this bot (%d): upgrade vtrbot", have, latest)
+	case have == latest:
+		// Up to date: no migration lock. Up would take it to find out,
+		// and a replica opening many account stores at once queued on
+		// it, 5 s a retry (ten accounts took 10-20 s to start).
+		return nil
+	}
+	lock, err := s.dialect.migrationLock(ctx)
+	if err != nil {
+		return err
+	}
+	if p, err = newProvider(s.db.DB, s.dialect.kind(), lock...); err != nil {
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)

@@ -90,11 +90,13 @@ func BenchmarkReplicas(b *testing.B) {
 		}
 	}
 	var procs []*exec.Cmd
+	var logs []string
 	for r := range nReplicas {
 		cmd := exec.Command(bot, "run")
 		cmd.Env = append(slices.Clone(baseEnv), "SLACK_BOT_TOKEN=xoxb-bench", "SLACK_API_URL="+fake.URL(), "SLACK_CHANNEL=C_DEFAULT",
-			fmt.Sprintf("VTRBOT_REPLICA_ID=replica-%d", r), "LOG_LEVEL=warn")
-		log, _ := os.Create(filepath.Join(dir, fmt.Sprintf("replica-%d.log", r)))
+			fmt.Sprintf("VTRBOT_REPLICA_ID=replica-%d", r), "LOG_LEVEL=info")
+		logs = append(logs, filepath.Join(dir, fmt.Sprintf("replica-%d.log", r)))
+		log, _ := os.Create(logs[r])
 		cmd.Stdout, cmd.Stderr = log, log
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
@@ -131,7 +133,24 @@ func BenchmarkReplicas(b *testing.B) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	time.Sleep(2 * time.Second) // the watchers are up
+	// A held lease is not yet a watcher: the account's store opens and
+	// its watcher starts after the claim. Wait for every account's
+	// "watching" line, then for the first IDLE.
+	for {
+		watching := 0
+		for _, l := range logs {
+			b, _ := os.ReadFile(l)
+			watching += strings.Count(string(b), "msg=watching")
+		}
+		if watching >= nAccounts {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("after 2 minutes: %d of %d mailboxes watched", watching, nAccounts)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
 
 	var mu sync.Mutex
 	sent := map[string]time.Time{}
