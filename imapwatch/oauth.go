@@ -32,6 +32,12 @@ type OAuth struct {
 	HTTPClient *http.Client
 	// Now is the clock for expiry; nil: time.Now.
 	Now func() time.Time
+	// OnRotate, when set, is called with the new refresh token when the
+	// token endpoint answers with one other than the token it was given
+	// (Microsoft 365 does, on every renewal), so that it outlives a
+	// restart. It runs before the next renewal can start, in order; it
+	// should return soon.
+	OnRotate func(refreshToken string)
 
 	mu      sync.Mutex
 	tok     *oauth2.Token // the current access token; its RefreshToken is the newest (providers may rotate it)
@@ -113,6 +119,9 @@ func (o *OAuth) token(ctx context.Context, renew bool) (tok string, renewAt time
 	}
 	o.tok, o.renewAt = t, time.Time{}
 	o.fetches++
+	if o.OnRotate != nil && t.RefreshToken != "" && t.RefreshToken != refresh {
+		o.OnRotate(t.RefreshToken)
+	}
 	if !t.Expiry.IsZero() {
 		life := t.Expiry.Sub(start)
 		o.renewAt = t.Expiry.Add(-earlyRenew(life))

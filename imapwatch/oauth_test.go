@@ -160,3 +160,37 @@ func TestWatcher_oauthRevoked(t *testing.T) {
 		t.Errorf("%d tokens issued for a revoked refresh token", got)
 	}
 }
+
+// OnRotate hears every new refresh token, in order, and only a new one: a
+// provider that rotates (Microsoft 365) is followed so that the newest
+// token can be stored; one that keeps the same token (Google) is not
+// reported.
+func TestOAuth_onRotate(t *testing.T) {
+	ep := newTokenEndpoint(t, time.Hour)
+	var got []string
+	o := &OAuth{TokenURL: ep.URL, ClientID: "vtrbot-test", RefreshToken: "rt-0", OnRotate: func(rt string) { got = append(got, rt) }}
+	for range 3 {
+		if _, _, _, err := o.token(t.Context(), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"rt-1", "rt-2", "rt-3"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rotations %v, want %v", got, want)
+	}
+
+	same := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 3600})
+	}))
+	defer same.Close()
+	got = nil
+	o = &OAuth{TokenURL: same.URL, ClientID: "vtrbot-test", RefreshToken: "rt-google", OnRotate: func(rt string) { got = append(got, rt) }}
+	for range 2 {
+		if _, _, _, err := o.token(t.Context(), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 0 {
+		t.Errorf("a provider that keeps its refresh token reported rotations %v", got)
+	}
+}

@@ -33,6 +33,7 @@ type Account struct {
 	IMAPMailbox          string `db:"imap_mailbox"`
 	IMAPAuth             string `db:"imap_auth"`
 	IMAPSecret           string `db:"imap_secret"`         // sealed password or OAuth token
+	IMAPSecretKind       string `db:"imap_secret_kind"`    // "" (password or access token, by IMAPAuth) or IMAPRefreshToken
 	SPAPIRefreshToken    string `db:"spapi_refresh_token"` // sealed
 	CreatedAt            string `db:"created_at"`
 	UpdatedAt            string `db:"updated_at"`
@@ -44,6 +45,9 @@ const (
 	ColIMAPSecret        = "imap_secret"
 	ColSPAPIRefreshToken = "spapi_refresh_token"
 )
+
+// IMAPRefreshToken is the IMAPSecretKind of an OAuth 2 refresh token.
+const IMAPRefreshToken = "refresh_token"
 
 var accountName = regexp.MustCompile(`^[a-z0-9][a-z0-9_]{0,39}$`)
 
@@ -58,7 +62,7 @@ func CheckAccountName(name string) error {
 }
 
 const accountCols = `name, marketplaces, slack_channel, slack_allowed_users, slack_allowed_channels, imap_addr, imap_username,
-	imap_tls, imap_mailbox, imap_auth, imap_secret, spapi_refresh_token, created_at, updated_at`
+	imap_tls, imap_mailbox, imap_auth, imap_secret, imap_secret_kind, spapi_refresh_token, created_at, updated_at`
 
 // PutAccount adds an account or updates the one with its name (every
 // field is replaced; created_at is kept).
@@ -69,14 +73,14 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 	now := fmtTime(s.Now())
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO accounts (`+accountCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET marketplaces = excluded.marketplaces, slack_channel = excluded.slack_channel,
 			slack_allowed_users = excluded.slack_allowed_users, slack_allowed_channels = excluded.slack_allowed_channels,
 			imap_addr = excluded.imap_addr, imap_username = excluded.imap_username, imap_tls = excluded.imap_tls,
 			imap_mailbox = excluded.imap_mailbox, imap_auth = excluded.imap_auth, imap_secret = excluded.imap_secret,
-			spapi_refresh_token = excluded.spapi_refresh_token, updated_at = excluded.updated_at`),
+			imap_secret_kind = excluded.imap_secret_kind, spapi_refresh_token = excluded.spapi_refresh_token, updated_at = excluded.updated_at`),
 			a.Name, a.Marketplaces, a.SlackChannel, a.SlackAllowedUsers, a.SlackAllowedChannels, a.IMAPAddr, a.IMAPUsername,
-			a.IMAPTLS, a.IMAPMailbox, a.IMAPAuth, a.IMAPSecret, a.SPAPIRefreshToken, now, now)
+			a.IMAPTLS, a.IMAPMailbox, a.IMAPAuth, a.IMAPSecret, a.IMAPSecretKind, a.SPAPIRefreshToken, now, now)
 		if err != nil {
 			return fmt.Errorf("save account %s: %w", a.Name, err)
 		}
@@ -115,6 +119,20 @@ func (s *Store) SetAccountSecrets(ctx context.Context, name, oldIMAP, oldSPAPI, 
 		newIMAP, newSPAPI, fmtTime(s.Now()), name, oldIMAP, oldSPAPI)
 	if err != nil {
 		return false, fmt.Errorf("replace the secrets of account %s: %w", name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ReplaceIMAPSecret stores an account's new sealed mailbox secret if the
+// stored one is still old (its OAuth provider rotated the refresh token:
+// an operator's bot account add in between wins); it reports whether the
+// row changed.
+func (s *Store) ReplaceIMAPSecret(ctx context.Context, name, old, new string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE accounts SET imap_secret = ?, updated_at = ? WHERE name = ? AND imap_secret = ?`),
+		new, fmtTime(s.Now()), name, old)
+	if err != nil {
+		return false, fmt.Errorf("replace the mailbox secret of account %s: %w", name, err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil

@@ -56,6 +56,44 @@ func TestAccountRegistry(t *testing.T) {
 	})
 }
 
+// A rotated OAuth refresh token replaces the stored mailbox secret only
+// while the row still holds the one the worker knew: an operator's new
+// secret, or a newer holder's rotation, is not overwritten. The secret's
+// kind is kept.
+func TestReplaceIMAPSecret(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		a := store.Account{Name: "brand_o", Marketplaces: "US", SlackChannel: "C1", IMAPAuth: "xoauth2",
+			IMAPSecret: "v1:k:rt0", IMAPSecretKind: store.IMAPRefreshToken}
+		if err := s.PutAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			old, new string
+			changed  bool
+			stored   string
+		}{
+			{"v1:k:rt0", "v1:k:rt1", true, "v1:k:rt1"},
+			{"v1:k:rt0", "v1:k:stale", false, "v1:k:rt1"}, // a paused worker's late rotation
+			{"v1:k:rt1", "v1:k:rt2", true, "v1:k:rt2"},
+		}
+		for _, st := range steps {
+			changed, err := s.ReplaceIMAPSecret(ctx, "brand_o", st.old, st.new)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.GetAccount(ctx, "brand_o")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changed != st.changed || got.IMAPSecret != st.stored || got.IMAPSecretKind != store.IMAPRefreshToken {
+				t.Errorf("replace %s with %s: changed %v, stored %s (%s); want %v, %s (%s)",
+					st.old, st.new, changed, got.IMAPSecret, got.IMAPSecretKind, st.changed, st.stored, store.IMAPRefreshToken)
+			}
+		}
+	})
+}
+
 // An account's data is a store of its own: what it holds, the registry's
 // database (account default) and other accounts do not see.
 func TestAccountDataIsolated(t *testing.T) {

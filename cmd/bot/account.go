@@ -70,8 +70,8 @@ func secretAD(name, column string) []byte { return secretbox.AD("accounts", name
 const accountUsage = `Usage: bot account add|list|show|rm|rekey ...
 
   add NAME --marketplaces US,CA --slack-channel C123 [--imap-addr HOST:PORT
-      --imap-username USER --imap-password-file FILE --imap-tls tls|starttls|none
-      --imap-mailbox INBOX] [--spapi-refresh-token-file FILE]
+      --imap-username USER --imap-password-file FILE | --imap-oauth-refresh-token-file FILE
+      --imap-tls tls|starttls|none --imap-mailbox INBOX] [--spapi-refresh-token-file FILE]
                    add an account, or update the one named NAME (flags not given keep
                    their value); secrets only from files (- = standard input)
   list [--json]    every account, and which replica holds it (lease, epoch, since)
@@ -152,7 +152,8 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 	imapAddr := fs.String("imap-addr", "", "host:port of the account's mailbox")
 	imapUser := fs.String("imap-username", "", "mailbox login")
 	imapPassFile := fs.String("imap-password-file", "", "file holding the mailbox password (- = standard input)")
-	imapTokenFile := fs.String("imap-token-file", "", "file holding an OAuth 2 access token (with --imap-auth xoauth2 or oauthbearer)")
+	imapTokenFile := fs.String("imap-token-file", "", "file holding an OAuth 2 access token (with --imap-auth xoauth2 or oauthbearer; expires within hours)")
+	imapRefreshFile := fs.String("imap-oauth-refresh-token-file", "", "file holding an OAuth 2 refresh token: vtrbot renews access tokens with\nIMAP_OAUTH_TOKEN_URL and IMAP_OAUTH_CLIENT_ID (default --imap-auth xoauth2)")
 	imapAuth := fs.String("imap-auth", "", "password, xoauth2 or oauthbearer (default password)")
 	imapTLS := fs.String("imap-tls", "", "tls, starttls or none (none only for loopback; default tls)")
 	imapMailbox := fs.String("imap-mailbox", "", "folder to watch (default INBOX)")
@@ -170,8 +171,8 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, `bot account add: "default" is the account the environment describes (IMAP_*, SLACK_CHANNEL, SPAPI_*): choose another name`)
 		return exitConfig
 	}
-	if given["imap-password-file"] && given["imap-token-file"] {
-		fmt.Fprintln(env.Stderr, "bot account add: --imap-password-file and --imap-token-file: give one")
+	if n := countGiven(given, "imap-password-file", "imap-token-file", "imap-oauth-refresh-token-file"); n > 1 {
+		fmt.Fprintln(env.Stderr, "bot account add: --imap-password-file, --imap-token-file and --imap-oauth-refresh-token-file: give one")
 		return exitConfig
 	}
 	cfg, s, err := setupStore(ctx, env, applyDB, openStore)
@@ -231,8 +232,19 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 	if a.IMAPTLS == "" {
 		a.IMAPTLS = "tls"
 	}
+	if given["imap-oauth-refresh-token-file"] && !given["imap-auth"] && (a.IMAPAuth == "" || a.IMAPAuth == "password") {
+		a.IMAPAuth = "xoauth2"
+	}
 	if a.IMAPAuth == "" {
 		a.IMAPAuth = "password"
+	}
+	switch {
+	case given["imap-oauth-refresh-token-file"] && a.IMAPAuth == "password":
+		fmt.Fprintln(env.Stderr, "--imap-auth: password, but --imap-oauth-refresh-token-file is given (use xoauth2 or oauthbearer)")
+		return exitConfig
+	case given["imap-oauth-refresh-token-file"] && (cfg.IMAPOAuthTokenURL == "" || cfg.IMAPOAuthClientID == ""):
+		fmt.Fprintln(env.Stderr, "IMAP_OAUTH_TOKEN_URL and IMAP_OAUTH_CLIENT_ID: not set (the OAuth app every account's refresh token belongs to; docs/imap.md)")
+		return exitConfig
 	}
 	if a.IMAPMailbox == "" {
 		a.IMAPMailbox = "INBOX"
@@ -263,6 +275,7 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 	secrets := []struct{ flag, path, column string }{
 		{"imap-password-file", *imapPassFile, store.ColIMAPSecret},
 		{"imap-token-file", *imapTokenFile, store.ColIMAPSecret},
+		{"imap-oauth-refresh-token-file", *imapRefreshFile, store.ColIMAPSecret},
 		{"spapi-refresh-token-file", *spapiFile, store.ColSPAPIRefreshToken},
 	}
 	var box *secretbox.Box
@@ -286,13 +299,16 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 			return fail(env, err)
 		}
 		if sec.column == store.ColIMAPSecret {
-			a.IMAPSecret = sealed
+			a.IMAPSecret, a.IMAPSecretKind = sealed, ""
+			if sec.flag == "imap-oauth-refresh-token-file" {
+				a.IMAPSecretKind = store.IMAPRefreshToken
+			}
 		} else {
 			a.SPAPIRefreshToken = sealed
 		}
 	}
 	if a.IMAPAddr != "" && a.IMAPSecret == "" {
-		fmt.Fprintln(env.Stderr, "--imap-password-file: not set (needed with --imap-addr; or --imap-token-file)")
+		fmt.Fprintln(env.Stderr, "--imap-password-file: not set (needed with --imap-addr; or --imap-oauth-refresh-token-file, --imap-token-file)")
 		return exitConfig
 	}
 	if err := s.PutAccount(ctx, a); err != nil {
@@ -310,6 +326,17 @@ func accountAdd(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s account %s (%s, channel %s)\n", verb, name, a.Marketplaces, a.SlackChannel)
 	return exitOK
+}
+
+// countGiven counts the flags of names that were given.
+func countGiven(given map[string]bool, names ...string) int {
+	n := 0
+	for _, f := range names {
+		if given[f] {
+			n++
+		}
+	}
+	return n
 }
 
 // accountView is what list and show print: never a secret, only whether
@@ -334,6 +361,10 @@ type imapView struct {
 	Mailbox   string `json:"mailbox"`
 	Auth      string `json:"auth"`
 	SecretSet bool   `json:"secret_set"`
+	// Secret is what the secret is: password, access_token or
+	// refresh_token (vtrbot renews access tokens and keeps the newest
+	// refresh token sealed).
+	Secret string `json:"secret,omitempty"`
 }
 
 type leaseView struct {
@@ -367,6 +398,15 @@ func viewAccount(a store.Account, leases map[string]store.Lease) accountView {
 		SPAPIRefreshTokenSet: a.SPAPIRefreshToken != "", CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if a.IMAPAddr != "" {
 		v.IMAP = &imapView{Addr: a.IMAPAddr, Username: a.IMAPUsername, TLS: a.IMAPTLS, Mailbox: a.IMAPMailbox, Auth: a.IMAPAuth, SecretSet: a.IMAPSecret != ""}
+		switch {
+		case a.IMAPSecret == "":
+		case a.IMAPAuth == "password":
+			v.IMAP.Secret = "password"
+		case a.IMAPSecretKind == store.IMAPRefreshToken:
+			v.IMAP.Secret = store.IMAPRefreshToken
+		default:
+			v.IMAP.Secret = "access_token"
+		}
 	}
 	if l, ok := leases[a.Name]; ok {
 		v.Lease = &leaseView{Holder: l.Holder, Epoch: l.Epoch, Since: msTime(l.AcquiredMS), Expires: msTime(l.ExpiresMS), Live: l.Live()}
@@ -487,7 +527,11 @@ func accountShow(ctx context.Context, env *Env, args []string) int {
 	}
 	if v.IMAP != nil {
 		fmt.Fprintf(tw, "mailbox\t%s at %s, folder %s, %s, auth %s\n", v.IMAP.Username, v.IMAP.Addr, v.IMAP.Mailbox, v.IMAP.TLS, v.IMAP.Auth)
-		fmt.Fprintf(tw, "mailbox secret\t%s\n", set(v.IMAP.SecretSet))
+		what := set(v.IMAP.SecretSet)
+		if v.IMAP.Secret != "" {
+			what = strings.ReplaceAll(v.IMAP.Secret, "_", " ") + ", " + what
+		}
+		fmt.Fprintf(tw, "mailbox secret\t%s\n", what)
 	} else {
 		fmt.Fprintf(tw, "mailbox\tnone\n")
 	}

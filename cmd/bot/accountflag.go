@@ -98,7 +98,8 @@ func applyAccount(cfg *Config, a store.Account) error {
 	cfg.SlackChannel = a.SlackChannel
 	cfg.SlackAllowedUsers, cfg.SlackAllowedChannels = splitList(a.SlackAllowedUsers), splitList(a.SlackAllowedChannels)
 	cfg.IMAPAddr, cfg.IMAPUsername, cfg.IMAPTLS, cfg.IMAPMailbox, cfg.IMAPAuth = a.IMAPAddr, a.IMAPUsername, a.IMAPTLS, a.IMAPMailbox, a.IMAPAuth
-	cfg.IMAPPassword, cfg.IMAPToken, cfg.SPAPI.RefreshToken = "", "", ""
+	cfg.IMAPPassword, cfg.IMAPToken, cfg.IMAPOAuthRefreshToken, cfg.SPAPI.RefreshToken = "", "", "", ""
+	cfg.imapRotated = nil
 	if a.IMAPSecret != "" || a.SPAPIRefreshToken != "" {
 		box, err := cfg.secretBox("account " + name + "'s secrets are sealed with it")
 		if err != nil {
@@ -108,9 +109,14 @@ func applyAccount(cfg *Config, a store.Account) error {
 		if err != nil {
 			return fmt.Errorf("VTRBOT_SECRET_KEY: account %s's mailbox secret: %v", name, err)
 		}
-		if a.IMAPAuth == "password" {
+		switch {
+		case a.IMAPAuth == "password":
 			cfg.IMAPPassword = secret(imap)
-		} else {
+		case a.IMAPSecretKind == store.IMAPRefreshToken:
+			// The environment's IMAP_OAUTH_TOKEN_URL, _CLIENT_ID and
+			// _CLIENT_SECRET: one OAuth app for every account.
+			cfg.IMAPOAuthRefreshToken = secret(imap)
+		default:
 			cfg.IMAPToken = secret(imap)
 		}
 		tok, err := box.Open(a.SPAPIRefreshToken, secretAD(name, store.ColSPAPIRefreshToken))

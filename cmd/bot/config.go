@@ -61,6 +61,9 @@ type Config struct {
 	IMAPOAuthClientID     string
 	IMAPOAuthClientSecret secret
 	IMAPOAuthRefreshToken secret
+	// imapRotated keeps a refresh token the provider rotated (an
+	// account's: sealed into its row); nil: it lives in memory only.
+	imapRotated func(refreshToken string)
 
 	SlackBotToken        secret
 	SlackAppToken        secret

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/vtrbot/vtrbot/imapwatch"
@@ -98,7 +99,18 @@ func imapConfig(cfg *Config, env *Env, log *slog.Logger) imapwatch.Config {
 	var oauth *imapwatch.OAuth
 	if cfg.IMAPOAuthRefreshToken != "" {
 		oauth = &imapwatch.OAuth{TokenURL: cfg.IMAPOAuthTokenURL, ClientID: cfg.IMAPOAuthClientID,
-			ClientSecret: string(cfg.IMAPOAuthClientSecret), RefreshToken: string(cfg.IMAPOAuthRefreshToken), Now: env.Now}
+			ClientSecret: string(cfg.IMAPOAuthClientSecret), RefreshToken: string(cfg.IMAPOAuthRefreshToken), Now: env.Now,
+			OnRotate: cfg.imapRotated}
+		if oauth.OnRotate == nil {
+			var once sync.Once
+			oauth.OnRotate = func(string) {
+				once.Do(func() {
+					log.Warn("the mail provider rotated the IMAP refresh token: vtrbot uses the new one until it stops, and IMAP_OAUTH_REFRESH_TOKEN again after a restart, " +
+						"which works while the provider keeps old tokens valid (Microsoft 365: until they expire); " +
+						"an account added with bot account add --imap-oauth-refresh-token-file keeps the newest one (docs/imap.md)")
+				})
+			}
+		}
 	}
 	return imapwatch.Config{OAuth: oauth,
 		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: string(cfg.IMAPPassword),

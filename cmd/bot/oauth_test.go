@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/vtrbot/vtrbot/commands/slackapp/slackfake"
 	"github.com/vtrbot/vtrbot/imapwatch/memserver"
 )
 
@@ -148,5 +150,115 @@ func TestRun_oauthRevoked(t *testing.T) {
 	}
 	if p.calls != 2 {
 		t.Errorf("token endpoint called %d times by two starts, want 2 (no retry loop)", p.calls)
+	}
+}
+
+// rotatingProvider is a token endpoint that, like Microsoft 365, answers
+// every renewal with a new refresh token and accepts only the newest.
+type rotatingProvider struct {
+	*httptest.Server
+	mu      sync.Mutex
+	refresh string
+	tokens  map[string]bool
+	n       int
+}
+
+func newRotatingProvider(t *testing.T) *rotatingProvider {
+	p := &rotatingProvider{refresh: "rt-0", tokens: map[string]bool{}}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.ParseForm() != nil || r.PostForm.Get("refresh_token") != p.refresh || r.PostForm.Get("client_id") != "vtrbot-app" {
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": "AADSTS70000: The refresh token has been revoked."})
+			return
+		}
+		p.n++
+		tok := fmt.Sprintf("at-%d", p.n)
+		p.refresh = fmt.Sprintf("rt-%d", p.n)
+		p.tokens[tok] = true
+		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "refresh_token": p.refresh})
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *rotatingProvider) check(_, token string) (time.Time, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return time.Now().Add(time.Hour), p.tokens[token]
+}
+
+// An account whose mailbox logs in with an OAuth refresh token keeps the
+// token its provider rotates: sealed in the account's row, so the next
+// bot run (here bot run --once, as cron runs it) logs in with the newest
+// one, which is the only one the provider still accepts. The token never
+// shows in clear in the database or the output.
+func TestAccount_oauthRefreshTokenRotates(t *testing.T) {
+	p := newRotatingProvider(t)
+	srv, err := memserver.StartWith(memserver.Options{Username: "seller@brand.example", Password: "unused", TokenCheck: p.check})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	fake := newFakeSlack(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "vtrbot.db")
+	key := newKeyB64()
+	tokFile := filepath.Join(dir, "refresh")
+	if err := os.WriteFile(tokFile, []byte("rt-0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	oauthEnv := []string{"VTRBOT_SECRET_KEY", key, "IMAP_OAUTH_TOKEN_URL", p.URL, "IMAP_OAUTH_CLIENT_ID", "vtrbot-app",
+		"IMAP_OAUTH_CLIENT_SECRET", "app-secret", "SLACK_BOT_TOKEN", "xoxb-test", "SLACK_API_URL", fake.URL(), "SLACK_CHANNEL", "C_DEFAULT"}
+	add := []string{"account", "add", "brand_o", "--marketplaces", "US", "--slack-channel", "C_BRAND_O", "--imap-addr", srv.Addr(),
+		"--imap-username", "seller@brand.example", "--imap-oauth-refresh-token-file", tokFile, "--imap-tls", "none"}
+
+	env, _, errb := testEnv(t, db, "VTRBOT_SECRET_KEY", key)
+	if code := run(t.Context(), add, env); code != exitConfig || !strings.HasPrefix(errb.String(), "IMAP_OAUTH_TOKEN_URL and IMAP_OAUTH_CLIENT_ID: not set") {
+		t.Fatalf("account add without the OAuth app: exit %d, %q; want 2 and the variables named", code, errb)
+	}
+	env, out, errb := testEnv(t, db, oauthEnv...)
+	if code := run(t.Context(), add, env); code != exitOK {
+		t.Fatalf("account add: exit %d: %s", code, errb)
+	}
+	env, out, _ = testEnv(t, db, oauthEnv...)
+	run(t.Context(), []string{"account", "show", "brand_o"}, env)
+	for _, want := range []string{"auth xoauth2", "mailbox secret        refresh token, set (encrypted)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("account show lacks %q:\n%s", want, out)
+		}
+	}
+
+	var logs strings.Builder
+	for i := 1; i <= 3; i++ {
+		if _, err := srv.Deliver("INBOX", warningMail(i)); err != nil {
+			t.Fatal(err)
+		}
+		env, out, errb := testEnv(t, db, append(oauthEnv, "VTRBOT_REPLICA_ID", "cron")...)
+		if code := run(t.Context(), []string{"run", "--once"}, env); code != exitOK {
+			t.Fatalf("bot run --once #%d: exit %d\n%s%s", i, code, out, tail(errb.String(), 30))
+		}
+		logs.WriteString(out.String() + errb.String())
+		if n := len(postKeysWhere(t, fake, func(m slackfake.Message) bool { return m.Channel == "C_BRAND_O" })); n != i {
+			t.Fatalf("after run %d: %d posts in the account's channel, want %d", i, n, i)
+		}
+	}
+	if !strings.Contains(logs.String(), "stored the IMAP refresh token the mail provider rotated") {
+		t.Error("no run said it stored the rotated token")
+	}
+	var raw []byte
+	for _, f := range []string{db, db + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+	}
+	for _, secret := range []string{"rt-0", "rt-1", "rt-2", "rt-3", "app-secret"} {
+		if bytes.Contains(raw, []byte(secret)) || strings.Contains(logs.String(), secret) {
+			t.Errorf("%q is in clear in the database or the log", secret)
+		}
 	}
 }

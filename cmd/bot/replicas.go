@@ -538,6 +538,9 @@ func (sv *supervisor) open(ctx context.Context, env *Env, a store.Account, epoch
 	if err != nil {
 		return nil, err
 	}
+	if a.IMAPSecretKind == store.IMAPRefreshToken && cfg.IMAPOAuthRefreshToken != "" {
+		cfg.imapRotated = sv.keepRotated(a, log)
+	}
 	if err := s.TakeFence(ctx, epoch); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("fence: %w", err)
@@ -551,6 +554,41 @@ func (sv *supervisor) open(ctx context.Context, env *Env, a store.Account, epoch
 	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app}
 	d.wireAccount(env, true)
 	return d, nil
+}
+
+// keepRotated returns what keeps account a's IMAP refresh token when its
+// mail provider rotates it (imapwatch.OAuth.OnRotate): sealed as bot
+// account add seals it, into the account's row if the row still holds the
+// token this worker started with or last stored (an operator's bot account
+// add meanwhile wins, and so does a newer holder's rotation). Until it is
+// stored the new token lives in memory, and the old one in the row keeps
+// working where the provider honours it (Microsoft 365: until it expires).
+func (sv *supervisor) keepRotated(a store.Account, log *slog.Logger) func(string) {
+	stored := a.IMAPSecret
+	return func(tok string) {
+		box, err := sv.cfg.secretBox("the account's secrets are sealed with it")
+		if err != nil {
+			log.Error("cannot store the IMAP refresh token the mail provider rotated", "error", oneLine(err))
+			return
+		}
+		sealed, err := box.Seal(tok, secretAD(a.Name, store.ColIMAPSecret))
+		if err != nil {
+			log.Error("cannot store the IMAP refresh token the mail provider rotated", "error", oneLine(err))
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ok, err := sv.reg.ReplaceIMAPSecret(ctx, a.Name, stored, sealed)
+		switch {
+		case err != nil:
+			log.Error("cannot store the IMAP refresh token the mail provider rotated", "error", oneLine(err))
+		case !ok:
+			log.Warn("the account's mailbox secret changed meanwhile: the refresh token the mail provider rotated is not stored")
+		default:
+			stored = sealed
+			log.Info("stored the IMAP refresh token the mail provider rotated (sealed)")
+		}
+	}
 }
 
 // openFailed ends worker w whose store did not open. When w was stopped
