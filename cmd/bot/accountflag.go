@@ -99,7 +99,7 @@ func applyAccount(cfg *Config, a store.Account) error {
 	cfg.SlackAllowedUsers, cfg.SlackAllowedChannels = splitList(a.SlackAllowedUsers), splitList(a.SlackAllowedChannels)
 	cfg.IMAPAddr, cfg.IMAPUsername, cfg.IMAPTLS, cfg.IMAPMailbox, cfg.IMAPAuth = a.IMAPAddr, a.IMAPUsername, a.IMAPTLS, a.IMAPMailbox, a.IMAPAuth
 	cfg.IMAPPassword, cfg.IMAPToken, cfg.IMAPOAuthRefreshToken, cfg.SPAPI.RefreshToken = "", "", "", ""
-	cfg.imapRotated = nil
+	cfg.imapRotated, cfg.account = nil, name
 	if a.IMAPSecret != "" || a.SPAPIRefreshToken != "" {
 		box, err := cfg.secretBox("account " + name + "'s secrets are sealed with it")
 		if err != nil {

@@ -61,6 +61,10 @@ type Config struct {
 	IMAPOAuthClientID     string
 	IMAPOAuthClientSecret secret
 	IMAPOAuthRefreshToken secret
+	// account is the registry account these settings are of ("": the
+	// environment's own): mailbox errors then name bot account add's
+	// flags instead of variables.
+	account string
 	// imapRotated keeps a refresh token the provider rotated (an
 	// account's: sealed into its row); nil: it lives in memory only.
 	imapRotated func(refreshToken string)

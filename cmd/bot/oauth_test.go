@@ -245,6 +245,18 @@ func TestAccount_oauthRefreshTokenRotates(t *testing.T) {
 			t.Fatalf("after run %d: %d posts in the account's channel, want %d", i, n, i)
 		}
 	}
+	// Revoked at the provider: the line names the account's flag, not a
+	// variable of the environment.
+	p.mu.Lock()
+	p.refresh = "rt-revoked"
+	p.mu.Unlock()
+	env, out, errb = testEnv(t, db, append(oauthEnv, "VTRBOT_REPLICA_ID", "cron")...)
+	if code := run(t.Context(), []string{"run", "--once"}, env); code != exitConfig ||
+		!strings.Contains(errb.String(), "account brand_o: the mailbox's OAuth refresh token was refused") ||
+		!strings.Contains(errb.String(), "bot account add brand_o --imap-oauth-refresh-token-file FILE") {
+		t.Errorf("revoked token: exit %d, stderr %q; want 2 and the account's flag named", code, tail(errb.String(), 5))
+	}
+	logs.WriteString(out.String() + errb.String())
 	if !strings.Contains(logs.String(), "stored the IMAP refresh token the mail provider rotated") {
 		t.Error("no run said it stored the rotated token")
 	}

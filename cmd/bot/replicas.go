@@ -521,7 +521,7 @@ func (sv *supervisor) start(ctx context.Context, a store.Account, epoch int64, d
 		if err := d.runAccount(wctx); err != nil && wctx.Err() == nil {
 			log.Error("account worker stopped", "error", err)
 			if errors.Is(err, imapwatch.ErrAuth) {
-				d.alertLoginRefused(ctx, imapError(err))
+				d.alertLoginRefused(ctx, imapError(d.cfg, err))
 			}
 			sv.mu.Lock()
 			sv.backoff[a.Name] = time.Now().Add(time.Minute)

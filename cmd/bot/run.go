@@ -96,9 +96,9 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	if err := d.run(ctx); err != nil {
 		var ce *imapwatch.ConfigError
 		if errors.As(err, &ce) || errors.Is(err, imapwatch.ErrAuth) {
-			fmt.Fprintln(env.Stderr, imapError(err))
+			fmt.Fprintln(env.Stderr, imapError(d.cfg, err))
 			if errors.Is(err, imapwatch.ErrAuth) {
-				d.alertLoginRefused(ctx, imapError(err))
+				d.alertLoginRefused(ctx, imapError(d.cfg, err))
 			}
 			return exitConfig
 		}
@@ -314,7 +314,7 @@ func (d *daemon) retryLoop(ctx context.Context) error {
 func (d *daemon) once(ctx context.Context, env *Env) int {
 	if d.watcher != nil {
 		if err := d.watcher.Once(ctx); err != nil {
-			fmt.Fprintln(env.Stderr, imapError(err))
+			fmt.Fprintln(env.Stderr, imapError(d.cfg, err))
 			var ce *imapwatch.ConfigError
 			if errors.As(err, &ce) || errors.Is(err, imapwatch.ErrAuth) {
 				return exitConfig
@@ -342,15 +342,23 @@ func (d *daemon) once(ctx context.Context, env *Env) int {
 	return code
 }
 
-// imapError is the one line a user sees for a mailbox problem.
-func imapError(err error) string {
+// imapError is the one line a user sees for a mailbox problem: it names
+// the environment variable to fix, or for an account of the registry the
+// bot account add flag.
+func imapError(cfg *Config, err error) string {
 	var ce *imapwatch.ConfigError
 	var te *imapwatch.TokenError
 	switch {
 	case errors.As(err, &ce):
 		return imapVar(ce.Field) + ": " + ce.Msg
+	case errors.As(err, &te) && te.Code == "invalid_grant" && cfg.account != "":
+		return "the mailbox's OAuth refresh token was refused: " + te.Error() + "; it was revoked or has expired: get a new one and give it with bot account add " +
+			cfg.account + " --imap-oauth-refresh-token-file FILE (docs/imap.md)"
 	case errors.As(err, &te):
 		return tokenErrorLine(te)
+	case errors.Is(err, imapwatch.ErrAuth) && cfg.account != "":
+		return "the mailbox refused the login of " + cfg.IMAPUsername + ": check the account's mailbox with bot account show " + cfg.account +
+			", and give its secret again with bot account add " + cfg.account + " --imap-password-file FILE (or --imap-oauth-refresh-token-file)"
 	case errors.Is(err, imapwatch.ErrAuth):
 		return "IMAP_PASSWORD: the mailbox refused the login (check IMAP_USERNAME and IMAP_PASSWORD, or IMAP_TOKEN)"
 	}
