@@ -6,69 +6,18 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vtrbot/vtrbot/imapwatch/memserver"
 )
 
-// tokenEndpoint is an OAuth 2 token endpoint (RFC 6749 section 6) that
-// issues short-lived access tokens and rotates the refresh token, accepting
-// only the newest one, as the strictest providers do. The IMAP server asks
-// it whether a bearer token is valid.
-type tokenEndpoint struct {
-	*httptest.Server
-	life time.Duration
-
-	mu      sync.Mutex
-	refresh string               // the one refresh token accepted
-	tokens  map[string]time.Time // access token -> expiry
-	refused map[string]bool      // access tokens the IMAP server refuses anyway
-	issued  int
-}
-
-func newTokenEndpoint(t *testing.T, life time.Duration) *tokenEndpoint {
-	e := &tokenEndpoint{life: life, refresh: "rt-0", tokens: map[string]time.Time{}, refused: map[string]bool{}}
-	e.Server = httptest.NewServer(http.HandlerFunc(e.serve))
+// newTokenEndpoint is memserver's token endpoint for client vtrbot-test,
+// accepting rt-0 first.
+func newTokenEndpoint(t *testing.T, life time.Duration) *memserver.TokenEndpoint {
+	e := memserver.NewTokenEndpoint("vtrbot-test", "rt-0", life)
 	t.Cleanup(e.Close)
 	return e
-}
-
-func (e *tokenEndpoint) serve(w http.ResponseWriter, r *http.Request) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if r.ParseForm() != nil || r.PostForm.Get("grant_type") != "refresh_token" || r.PostForm.Get("client_id") != "vtrbot-test" {
-		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(map[string]string{"error": "invalid_request"})
-		return
-	}
-	if r.PostForm.Get("refresh_token") != e.refresh {
-		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": "AADSTS70000: The refresh token has been revoked."})
-		return
-	}
-	e.issued++
-	tok := fmt.Sprintf("at-%d", e.issued)
-	e.refresh = fmt.Sprintf("rt-%d", e.issued)
-	e.tokens[tok] = time.Now().Add(e.life)
-	json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer",
-		"expires_in": int(e.life.Seconds()), "refresh_token": e.refresh})
-}
-
-// check is memserver's TokenCheck.
-func (e *tokenEndpoint) check(_, token string) (time.Time, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	exp, ok := e.tokens[token]
-	return exp, ok && !e.refused[token] && time.Now().Before(exp)
-}
-
-func (e *tokenEndpoint) count() int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.issued
 }
 
 // A mailbox session outlives three access tokens: the watcher renews each
@@ -80,7 +29,7 @@ func TestWatcher_oauthRenewal(t *testing.T) {
 		t.Run(mech, func(t *testing.T) {
 			t.Parallel()
 			ep := newTokenEndpoint(t, 2*time.Second)
-			srv := newMem(t, memserver.Options{TokenCheck: ep.check})
+			srv := newMem(t, memserver.Options{TokenCheck: ep.Check})
 			logs := newLogs()
 			cfg := srv.config(t, logs)
 			cfg.Password, cfg.Auth = "", mech
@@ -96,7 +45,7 @@ func TestWatcher_oauthRenewal(t *testing.T) {
 			}
 			st.waitStored(t, n, 20*time.Second)
 			st.assertExactlyOnce(t, n)
-			if got := ep.count(); got < 4 {
+			if got := ep.Issued(); got < 4 {
 				t.Errorf("%d access tokens fetched over 8 s of 2 s tokens, want at least 4", got)
 			}
 			if got := logs.count("renewing the oauth token: logging in again"); got < 3 {
@@ -110,7 +59,7 @@ func TestWatcher_oauthRenewal(t *testing.T) {
 // replaced once, at once.
 func TestWatcher_oauthRefusedEarly(t *testing.T) {
 	ep := newTokenEndpoint(t, time.Hour)
-	srv := newMem(t, memserver.Options{TokenCheck: ep.check})
+	srv := newMem(t, memserver.Options{TokenCheck: ep.Check})
 	logs := newLogs()
 	cfg := srv.config(t, logs)
 	cfg.Password, cfg.Auth = "", "xoauth2"
@@ -119,14 +68,12 @@ func TestWatcher_oauthRefusedEarly(t *testing.T) {
 	if _, err := Check(t.Context(), cfg, ""); err != nil {
 		t.Fatal(err)
 	}
-	ep.mu.Lock()
-	ep.refused["at-1"] = true
-	ep.mu.Unlock()
+	ep.Refuse("at-1")
 	st := newStore()
 	start(t, st.watcher(cfg))
 	srv.deliver(t, "INBOX", mailN(1, amazon), nil)
 	st.waitStored(t, 1, 15*time.Second)
-	if got := ep.count(); got != 2 {
+	if got := ep.Issued(); got != 2 {
 		t.Errorf("%d tokens fetched, want 2 (the refused one and its replacement)", got)
 	}
 	if got := logs.count("imap session ended"); got != 0 {
@@ -138,7 +85,7 @@ func TestWatcher_oauthRefusedEarly(t *testing.T) {
 // watcher with one clear error: no retry loop against the endpoint.
 func TestWatcher_oauthRevoked(t *testing.T) {
 	ep := newTokenEndpoint(t, time.Hour)
-	srv := newMem(t, memserver.Options{TokenCheck: ep.check})
+	srv := newMem(t, memserver.Options{TokenCheck: ep.Check})
 	logs := newLogs()
 	cfg := srv.config(t, logs)
 	cfg.Password, cfg.Auth = "", "oauthbearer"
@@ -156,7 +103,7 @@ func TestWatcher_oauthRevoked(t *testing.T) {
 	if !errors.Is(err, ErrTokenRevoked) || !errors.Is(err, ErrAuth) || !errors.As(err, &te) || te.Code != "invalid_grant" {
 		t.Errorf("Run = %v, want a TokenError invalid_grant matching ErrTokenRevoked and ErrAuth", err)
 	}
-	if got := ep.count(); got != 0 {
+	if got := ep.Issued(); got != 0 {
 		t.Errorf("%d tokens issued for a revoked refresh token", got)
 	}
 }

@@ -153,51 +153,17 @@ func TestRun_oauthRevoked(t *testing.T) {
 	}
 }
 
-// rotatingProvider is a token endpoint that, like Microsoft 365, answers
-// every renewal with a new refresh token and accepts only the newest.
-type rotatingProvider struct {
-	*httptest.Server
-	mu      sync.Mutex
-	refresh string
-	tokens  map[string]bool
-	n       int
-}
-
-func newRotatingProvider(t *testing.T) *rotatingProvider {
-	p := &rotatingProvider{refresh: "rt-0", tokens: map[string]bool{}}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if r.ParseForm() != nil || r.PostForm.Get("refresh_token") != p.refresh || r.PostForm.Get("client_id") != "vtrbot-app" {
-			w.WriteHeader(http.StatusBadRequest)
-			json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": "AADSTS70000: The refresh token has been revoked."})
-			return
-		}
-		p.n++
-		tok := fmt.Sprintf("at-%d", p.n)
-		p.refresh = fmt.Sprintf("rt-%d", p.n)
-		p.tokens[tok] = true
-		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "refresh_token": p.refresh})
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-func (p *rotatingProvider) check(_, token string) (time.Time, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return time.Now().Add(time.Hour), p.tokens[token]
-}
-
 // An account whose mailbox logs in with an OAuth refresh token keeps the
 // token its provider rotates: sealed in the account's row, so the next
 // bot run (here bot run --once, as cron runs it) logs in with the newest
 // one, which is the only one the provider still accepts. The token never
 // shows in clear in the database or the output.
 func TestAccount_oauthRefreshTokenRotates(t *testing.T) {
-	p := newRotatingProvider(t)
-	srv, err := memserver.StartWith(memserver.Options{Username: "seller@brand.example", Password: "unused", TokenCheck: p.check})
+	// A provider that, like Microsoft 365, answers every renewal with a new
+	// refresh token and accepts only the newest.
+	p := memserver.NewTokenEndpoint("vtrbot-app", "rt-0", time.Hour)
+	t.Cleanup(p.Close)
+	srv, err := memserver.StartWith(memserver.Options{Username: "seller@brand.example", Password: "unused", TokenCheck: p.Check})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,9 +213,7 @@ func TestAccount_oauthRefreshTokenRotates(t *testing.T) {
 	}
 	// Revoked at the provider: the line names the account's flag, not a
 	// variable of the environment.
-	p.mu.Lock()
-	p.refresh = "rt-revoked"
-	p.mu.Unlock()
+	p.Revoke()
 	env, out, errb = testEnv(t, db, append(oauthEnv, "VTRBOT_REPLICA_ID", "cron")...)
 	if code := run(t.Context(), []string{"run", "--once"}, env); code != exitConfig ||
 		!strings.Contains(errb.String(), "account brand_o: the mailbox's OAuth refresh token was refused") ||
