@@ -37,6 +37,38 @@ type harness struct {
 	ids     int
 }
 
+// testOutput is t.Output() until the cleanup it registers runs, and
+// nothing after:
+// slack-go's socket mode client logs from goroutines that RunContext does
+// not wait for ("Finished to receive message"), and a write to a finished
+// test's output is a data race (seen under -race in CI).
+func testOutput(t *testing.T) io.Writer {
+	w := &closingWriter{w: t.Output()}
+	t.Cleanup(w.close)
+	return w
+}
+
+type closingWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+func (c *closingWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return len(p), nil
+	}
+	return c.w.Write(p)
+}
+
+func (c *closingWriter) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+}
+
 // newHarness builds the harness; mod may change the Config before New.
 func newHarness(t *testing.T, mod func(*Config)) *harness {
 	t.Helper()
@@ -50,7 +82,7 @@ func newHarness(t *testing.T, mod func(*Config)) *harness {
 		Channel:       testChannel,
 		Dispatch:      h.dispatch,
 		Act:           h.act,
-		Logger:        slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:        slog.New(slog.NewTextHandler(testOutput(t), &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:           func() time.Time { return h.now },
 	}
 	if mod != nil {
