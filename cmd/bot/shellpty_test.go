@@ -56,6 +56,24 @@ func TestShell_terminal(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+	// waitAfter waits until the terminal shows want after the last
+	// place it showed mark: the prompt counts only once a command's output
+	// is over, since readline redraws "/vtr> ..." at every keystroke, and
+	// keys typed while a command runs reach a terminal in cooked mode.
+	waitAfter := func(mark, want string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			s := out.String()
+			if i := strings.LastIndex(s, mark); i >= 0 && strings.Contains(s[i+len(mark):], want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the terminal never showed %q after %q", want, mark)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	typeKeys := func(keys string) {
 		t.Helper()
 		if _, err := tty.Write([]byte(keys)); err != nil {
@@ -71,16 +89,15 @@ func TestShell_terminal(t *testing.T) {
 
 	waitFor("/vtr> ", 1)
 	typeKeys("status 2019-10-15..2019-11-14" + enter)
-	waitFor("2019-10-15 to 2019-11-14", 1)
-	waitFor("/vtr> ", 2)
+	waitAfter("2019-10-15 to 2019-11-14", "/vtr> ")
 
 	// Arrow-up brings the line back; 12 to the left puts the cursor after
 	// "2019-10-15"; "15" becomes "20".
 	typeKeys(up)
-	waitFor("status 2019-10-15..2019-11-14", 2)
+	waitAfter("2019-10-15 to 2019-11-14", "/vtr> status 2019-10-15..2019-11-14")
 	typeKeys(strings.Repeat(left, 12) + backspace + backspace + "20" + enter)
 	waitFor("2019-10-20 to 2019-11-14", 1)
-	waitFor("/vtr> ", 3)
+	waitAfter("2019-10-20 to 2019-11-14", "/vtr> ")
 	if strings.Contains(out.String(), "I don't know") {
 		t.Errorf("an edited line reached the bot garbled")
 	}
