@@ -5,10 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"regexp"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
@@ -138,10 +135,24 @@ func (s *Store) ReplaceIMAPSecret(ctx context.Context, name, old, new string) (b
 	return n == 1, nil
 }
 
-// RemoveAccount deletes an account from the registry with its lease, and
-// its data: the PostgreSQL schema, or (SQLite) returns the file to delete,
-// which the caller removes once every handle on it is closed.
+// sellerTables are the tables of a seller's data: each has the column
+// account, first in its primary key (migration 00010; docs/accounts.md,
+// "Where an account's data lives"). Children come before their parents
+// (order_items before orders), the order rows are deleted in.
+var sellerTables = []string{
+	"order_items", "orders", "sku_categories", "packages", "package_tallies", "vtr_report_rows",
+	"carrier_events", "notices", "mailbox_checkpoints", "outbox", "triage", "triage_actions",
+	"spapi_sync", "spapi_reports", "amazon_vtr", "digests", "fence", "meta",
+}
+
+// RemoveAccount deletes an account from the registry with its lease and
+// every row of its data, in one transaction. file is a SQLite file an
+// older vtrbot kept the account's data in and that was never moved into
+// rows (legacy.go); the caller deletes it.
 func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, err error) {
+	if name == DefaultAccount {
+		return "", vtr.Errorf(vtr.EINVALID, "the default account is the environment's: it cannot be removed")
+	}
 	if _, err := s.GetAccount(ctx, name); err != nil {
 		return "", err
 	}
@@ -152,7 +163,12 @@ func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, er
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM accounts WHERE name = ?`), name); err != nil {
 			return fmt.Errorf("delete account %s: %w", name, err)
 		}
-		file, err = s.dialect.dropAccount(ctx, tx, name)
+		for _, t := range sellerTables {
+			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM `+t+` WHERE account = ?`), name); err != nil {
+				return fmt.Errorf("delete the %s of account %s: %w", t, name, err)
+			}
+		}
+		file, err = s.dialect.dropLegacy(ctx, tx, name)
 		return err
 	})
 	if err != nil {
@@ -161,46 +177,13 @@ func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, er
 	return file, nil
 }
 
-// accountSchema is the PostgreSQL schema of an account other than default.
-func accountSchema(name string) string { return "vtrbot_account_" + name }
-
-// AccountURL returns the database URL of an account's data, derived from the
-// registry's URL: the same URL for default; on PostgreSQL the same database
-// with search_path set to the account's own schema; on SQLite a file beside
-// the registry's (vtrbot.db → vtrbot.account-NAME.db).
-func AccountURL(dsn, name string) (string, error) {
-	if name == DefaultAccount {
-		return dsn, nil
-	}
-	if err := CheckAccountName(name); err != nil {
-		return "", err
-	}
-	d, target := ParseURL(dsn)
-	if d == Postgres {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			return "", fmt.Errorf("DATABASE_URL: %w", err)
-		}
-		q := u.Query()
-		q.Set("search_path", accountSchema(name))
-		u.RawQuery = q.Encode()
-		return u.String(), nil
-	}
-	return "sqlite:" + sqliteAccountFile(target, name), nil
-}
-
-func sqliteAccountFile(path, name string) string {
-	ext := filepath.Ext(path)
-	return strings.TrimSuffix(path, ext) + ".account-" + name + ext
-}
-
-func (s *Store) accountFile(name string) string {
-	return sqliteAccountFile(s.target, name)
-}
-
-// OpenAccount opens an account's data as a Store of its own (see
-// AccountURL), creating and migrating it on first use. The account must
-// be in the registry, except default.
+// OpenAccount returns a Store of an account's rows in the registry's
+// database: it shares the registry's connections (Close does not close
+// them) and every query it runs is limited to the account. The account
+// must be in the registry, except default. Data an older vtrbot kept in a
+// schema or file of the account's own is moved into rows first
+// (legacy.go). Packages are classified again when the account's rules
+// (opts.Rules) differ from those its verdicts were computed with.
 func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*Store, error) {
 	if name == DefaultAccount {
 		return nil, vtr.Errorf(vtr.EINVALID, "the default account is the registry's own database: use it directly")
@@ -208,17 +191,17 @@ func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*St
 	if _, err := s.GetAccount(ctx, name); err != nil {
 		return nil, err
 	}
-	if err := s.dialect.openAccount(ctx, name); err != nil {
+	if err := s.moveLegacy(ctx, name); err != nil {
+		return nil, fmt.Errorf("move account %s's data into rows: %w", name, err)
+	}
+	if opts.Rules.DefaultMarketplace == "" {
+		opts.Rules = vtr.DefaultRules("US")
+	}
+	a := &Store{db: s.db, account: name, shared: true, rules: opts.Rules, Now: s.Now,
+		dsn: s.dsn, target: s.target, ordersPending: s.ordersPending, bulkMinRows: s.bulkMinRows}
+	a.dialect = s.dialect.bind(a)
+	if err := a.refreshRules(ctx); err != nil {
 		return nil, err
 	}
-	dsn, err := AccountURL(s.dsn, name)
-	if err != nil {
-		return nil, err
-	}
-	a, err := Open(ctx, dsn, opts)
-	if err != nil {
-		return nil, err
-	}
-	a.dialect.accountOpened(a)
 	return a, nil
 }

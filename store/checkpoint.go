@@ -22,7 +22,8 @@ func (s *Store) Checkpoint(ctx context.Context, account, mailbox string) (Checkp
 		UIDValidity int64 `db:"uidvalidity"`
 		LastUID     int64 `db:"last_uid"`
 	}
-	err := s.db.GetContext(ctx, &row, s.q(`SELECT uidvalidity, last_uid FROM mailbox_checkpoints WHERE account = ? AND mailbox = ?`), account, mailbox)
+	err := s.db.GetContext(ctx, &row, s.q(`SELECT uidvalidity, last_uid FROM mailbox_checkpoints WHERE account = ? AND imap_account = ? AND mailbox = ?`),
+		s.account, account, mailbox)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Checkpoint{}, false, nil
 	} else if err != nil {
@@ -37,12 +38,12 @@ func (s *Store) advanceCheckpoint(ctx context.Context, tx *sqlx.Tx, account, mai
 	if err := s.checkFence(ctx, tx); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, mailbox, uidvalidity, last_uid, updated_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, mailbox) DO UPDATE SET
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mailbox_checkpoints (account, imap_account, mailbox, uidvalidity, last_uid, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, imap_account, mailbox) DO UPDATE SET
 		last_uid = CASE WHEN mailbox_checkpoints.uidvalidity = excluded.uidvalidity AND mailbox_checkpoints.last_uid > excluded.last_uid
 			THEN mailbox_checkpoints.last_uid ELSE excluded.last_uid END,
 		uidvalidity = excluded.uidvalidity, updated_at = excluded.updated_at`),
-		account, mailbox, int64(validity), int64(uid), fmtTime(s.Now()))
+		s.account, account, mailbox, int64(validity), int64(uid), fmtTime(s.Now()))
 	if err != nil {
 		return fmt.Errorf("advance checkpoint of %s %s: %w", account, mailbox, err)
 	}

@@ -21,20 +21,20 @@ func (s *Store) refreshRules(ctx context.Context) error {
 	h := sha256.Sum256(fmt.Appendf(nil, "%s|%+v", rulesVersion, s.rules))
 	want := hex.EncodeToString(h[:8])
 	var have string
-	err := s.db.GetContext(ctx, &have, s.q(`SELECT value FROM meta WHERE key = ?`), "rules")
+	err := s.db.GetContext(ctx, &have, s.q(`SELECT value FROM meta WHERE account = ? AND key = ?`), s.account, "rules")
 	if err == nil && have == want {
 		return nil
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		var ids []string
-		if err := tx.SelectContext(ctx, &ids, `SELECT order_id FROM orders ORDER BY order_id`); err != nil {
+		if err := tx.SelectContext(ctx, &ids, s.q(`SELECT order_id FROM orders WHERE account = ? ORDER BY order_id`), s.account); err != nil {
 			return fmt.Errorf("list orders: %w", err)
 		}
 		if err := s.reclassify(ctx, tx, ids); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`), "rules", want)
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (account, key, value) VALUES (?, ?, ?)
+			ON CONFLICT (account, key) DO UPDATE SET value = excluded.value`), s.account, "rules", want)
 		if err != nil {
 			return fmt.Errorf("record the rules: %w", err)
 		}

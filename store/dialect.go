@@ -50,18 +50,16 @@ type dialect interface {
 	// pass each other's locked rows by where the database can.
 	skipLocked() string
 
-	// openAccount prepares the place of an account's data before its
-	// Store opens (AccountURL): PostgreSQL's schema; SQLite's file is
-	// created by Open.
-	openAccount(ctx context.Context, name string) error
+	// bind returns the dialect of another Store on the same database (an
+	// account's, OpenAccount).
+	bind(s *Store) dialect
 	// migrationLock is what keeps two processes from migrating the same
 	// schema at once (Store.migrate, only when a migration is due).
 	migrationLock(ctx context.Context) ([]goose.ProviderOption, error)
-	// accountOpened sizes the pool of an account's Store.
-	accountOpened(a *Store)
-	// dropAccount deletes an account's data in tx, or returns the SQLite
-	// file the caller deletes once every handle on it is closed.
-	dropAccount(ctx context.Context, tx *sqlx.Tx, name string) (file string, err error)
+	// dropLegacy deletes, in tx, the place an older vtrbot kept an
+	// account's data in (legacy.go): PostgreSQL's schema; SQLite returns
+	// the file, which the caller deletes once the transaction committed.
+	dropLegacy(ctx context.Context, tx *sqlx.Tx, name string) (file string, err error)
 }
 
 // bulkLoad is the dialect's part of one import transaction (importTx):

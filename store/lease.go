@@ -146,12 +146,12 @@ func (s *Store) TakeFence(ctx context.Context, epoch int64) error {
 		return errors.New("take fence: epoch must be positive")
 	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO fence (id, epoch) VALUES (1, ?)
-			ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch WHERE fence.epoch < excluded.epoch`), epoch); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO fence (account, epoch) VALUES (?, ?)
+			ON CONFLICT (account) DO UPDATE SET epoch = excluded.epoch WHERE fence.epoch < excluded.epoch`), s.account, epoch); err != nil {
 			return fmt.Errorf("raise the fence to %d: %w", epoch, err)
 		}
 		var have int64
-		if err := tx.GetContext(ctx, &have, `SELECT epoch FROM fence WHERE id = 1`); err != nil {
+		if err := tx.GetContext(ctx, &have, s.q(`SELECT epoch FROM fence WHERE account = ?`), s.account); err != nil {
 			return fmt.Errorf("read the fence: %w", err)
 		}
 		if have != epoch {
@@ -178,7 +178,7 @@ func (s *Store) checkFence(ctx context.Context, tx *sqlx.Tx) error {
 	if e == 0 {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE fence SET epoch = epoch WHERE id = 1 AND epoch = ?`), e)
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE fence SET epoch = epoch WHERE account = ? AND epoch = ?`), s.account, e)
 	if err != nil {
 		return fmt.Errorf("fence: %w", err)
 	}

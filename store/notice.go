@@ -60,7 +60,7 @@ func (s *Store) SaveMail(ctx context.Context, m Mail) (id string, created bool, 
 	id = NoticeID(m.MessageID, m.Raw)
 	h := sha256.Sum256(m.Raw)
 	err = s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notices (notice_id, account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, source)
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notices (notice_id, imap_account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, source)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 			id, m.Account, m.Mailbox, int64(m.UIDValidity), int64(m.UID), m.Raw, hex.EncodeToString(h[:]), fmtTime(s.Now()), m.Source)
 		if err != nil {
@@ -86,7 +86,7 @@ func (s *Store) SaveMail(ctx context.Context, m Mail) (id string, created bool, 
 // StoredNotice is a stored mail with its pipeline state.
 type StoredNotice struct {
 	ID         string      `db:"notice_id"`
-	Account    string      `db:"account"`
+	Account    string      `db:"imap_account"`
 	Mailbox    string      `db:"mailbox"`
 	UID        int64       `db:"uid"`
 	Raw        []byte      `db:"raw"`
@@ -116,7 +116,7 @@ func (n *StoredNotice) Notice() *vtr.Notice {
 }
 
 // noticeColumns are a StoredNotice's columns but the raw bytes.
-const noticeColumns = `notice_id, account, mailbox, uid, state, kind, parsed, parse_error, case_key, result,
+const noticeColumns = `notice_id, imap_account, mailbox, uid, state, kind, parsed, parse_error, case_key, result,
 	received_at, notice_date, source, attempts, last_error`
 
 const noticeSelect = `SELECT raw, ` + noticeColumns + ` FROM notices`

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/jmoiron/sqlx"
@@ -63,15 +62,7 @@ func (postgresDialect) instantSQL(ms string, fine bool) string {
 // other by.
 func (postgresDialect) skipLocked() string { return ` FOR UPDATE OF o SKIP LOCKED` }
 
-// openAccount creates the account's schema (AccountURL sets search_path
-// to it).
-func (d postgresDialect) openAccount(ctx context.Context, name string) error {
-	// The name was checked by CheckAccountName when it was added.
-	if _, err := d.s.db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+accountSchema(name)); err != nil {
-		return fmt.Errorf("create the account's schema: %w", err)
-	}
-	return nil
-}
+func (postgresDialect) bind(s *Store) dialect { return postgresDialect{s} }
 
 // migrationLock is a session advisory lock of the schema being migrated
 // (the account's, by search_path), not goose's one lock ID for every
@@ -97,20 +88,12 @@ func migrationLockID(schema string) int64 {
 	return int64(h.Sum64() >> 1)
 }
 
-// accountOpened gives an account's Store a small pool: many accounts per
-// process, several processes, and no idle connection kept for long
-// (docs/accounts.md, the connection budget).
-func (postgresDialect) accountOpened(a *Store) {
-	a.db.SetMaxOpenConns(2)
-	a.db.SetMaxIdleConns(1)
-	a.db.SetConnMaxIdleTime(30 * time.Second)
-}
-
-// dropAccount drops the account's schema with its tables.
-func (postgresDialect) dropAccount(ctx context.Context, tx *sqlx.Tx, name string) (string, error) {
+// dropLegacy drops the schema an account's data was kept in before
+// version 10, if it is still there.
+func (postgresDialect) dropLegacy(ctx context.Context, tx *sqlx.Tx, name string) (string, error) {
 	// The name was checked by CheckAccountName when it was added.
-	if _, err := tx.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+accountSchema(name)+` CASCADE`); err != nil {
-		return "", fmt.Errorf("drop the account's schema: %w", err)
+	if _, err := tx.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+legacySchema(name)+` CASCADE`); err != nil {
+		return "", fmt.Errorf("drop the account's old schema: %w", err)
 	}
 	return "", nil
 }

@@ -82,16 +82,18 @@ func (sqliteDialect) instantSQL(ms string, fine bool) string {
 // lock from its start (_txlock=immediate), so claims are one at a time.
 func (sqliteDialect) skipLocked() string { return "" }
 
-// openAccount does nothing: Open creates the account's file.
-func (sqliteDialect) openAccount(context.Context, string) error { return nil }
-
-func (sqliteDialect) accountOpened(*Store) {}
+func (sqliteDialect) bind(s *Store) dialect { return sqliteDialect{s} }
 
 // migrationLock is none: a migration's transaction holds the file's write
 // lock.
 func (sqliteDialect) migrationLock(context.Context) ([]goose.ProviderOption, error) { return nil, nil }
 
-// dropAccount returns the account's file, beside the registry's.
-func (d sqliteDialect) dropAccount(_ context.Context, _ *sqlx.Tx, name string) (string, error) {
-	return d.s.accountFile(name), nil
+// dropLegacy returns the file an account's data was kept in before
+// version 10, if it is still there.
+func (d sqliteDialect) dropLegacy(_ context.Context, _ *sqlx.Tx, name string) (string, error) {
+	f := legacyFile(d.s.target, name)
+	if _, err := os.Stat(f); err != nil {
+		return "", nil
+	}
+	return f, nil
 }

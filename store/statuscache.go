@@ -63,7 +63,7 @@ func (c *statusCache) put(gen string, k statusKey, st vtr.Status) {
 // tallyGen reads the generation of package_tallies ("" before any change).
 func (s *Store) tallyGen(ctx context.Context) (string, error) {
 	var gen string
-	err := s.db.GetContext(ctx, &gen, s.q(`SELECT value FROM meta WHERE key = ?`), tallyGenKey)
+	err := s.db.GetContext(ctx, &gen, s.q(`SELECT value FROM meta WHERE account = ? AND key = ?`), s.account, tallyGenKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -78,8 +78,8 @@ func (s *Store) tallyGen(ctx context.Context) (string, error) {
 func (s *Store) newTallyGen(ctx context.Context, tx *sqlx.Tx) error {
 	var b [12]byte
 	rand.Read(b[:])
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`), tallyGenKey, hex.EncodeToString(b[:]))
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (account, key, value) VALUES (?, ?, ?)
+		ON CONFLICT (account, key) DO UPDATE SET value = excluded.value`), s.account, tallyGenKey, hex.EncodeToString(b[:]))
 	if err != nil {
 		return fmt.Errorf("write the tally generation: %w", err)
 	}

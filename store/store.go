@@ -45,6 +45,8 @@ const (
 // Store is vtrbot's database.
 type Store struct {
 	db      *sqlx.DB
+	account string // whose rows it reads and writes: every query says account = s.account
+	shared  bool   // an account's handle on the registry's pool: Close leaves db open
 	dialect dialect // dialect.go
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
@@ -106,7 +108,7 @@ func open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.Rules.DefaultMarketplace == "" {
 		opts.Rules = vtr.DefaultRules("US")
 	}
-	s := &Store{db: db, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target,
+	s := &Store{db: db, account: DefaultAccount, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target,
 		ordersPending: ordersPending, bulkMinRows: bulkMinRows}
 	if d == Postgres {
 		s.dialect = postgresDialect{s}
@@ -139,11 +141,25 @@ func ParseURL(dsn string) (Dialect, string) {
 	return d, target
 }
 
+// Rules returns the rules the store classifies packages with.
+func (s *Store) Rules() vtr.Rules { return s.rules }
+
 // Dialect returns which database the store uses.
 func (s *Store) Dialect() Dialect { return s.dialect.kind() }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Account names whose data the store reads and writes: DefaultAccount for
+// the Store Open returns, the account's name for one OpenAccount returns.
+func (s *Store) Account() string { return s.account }
+
+// Close closes the database. An account's Store (OpenAccount) shares the
+// registry's connections: closing it does nothing, closing the registry's
+// Store closes them.
+func (s *Store) Close() error {
+	if s.shared {
+		return nil
+	}
+	return s.db.Close()
+}
 
 // Ping checks that the database answers (GET /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

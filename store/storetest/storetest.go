@@ -20,20 +20,71 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// Each runs fn once per database, as subtests named "sqlite" and "postgres".
+// Each runs fn once per database, as subtests named "sqlite" and
+// "postgres", on the account default; then, as subtests "sqlite_twins"
+// and "postgres_twins", twice in one database: on the account default, and
+// again on a second account, Twin, over the first run's rows. Every
+// account's rows are in the same tables (docs/accounts.md), so the second
+// run passes only if no query of the store reads or writes another
+// account's rows: each store test is also a test of that isolation.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	for _, name := range []string{"sqlite", "postgres"} {
 		t.Run(name, func(t *testing.T) {
-			url := URL(t, name)
-			s, err := store.Open(t.Context(), url, store.Options{Rules: vtr.DefaultRules("US")})
-			if err != nil {
-				t.Fatalf("open %s: %v", name, err)
-			}
-			t.Cleanup(func() { s.Close() })
-			fn(t, s)
+			fn(t, open(t, URL(t, name)))
 		})
 	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name+"_twins", func(t *testing.T) {
+			s := open(t, URL(t, name))
+			fn(t, s)
+			if t.Failed() {
+				return
+			}
+			fn(t, Twin(t, s))
+		})
+	}
+}
+
+// EachDB runs fn once per database, as subtests named "sqlite" and
+// "postgres", on the account default (tests of the registry itself:
+// accounts, leases).
+func EachDB(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			fn(t, open(t, URL(t, name)))
+		})
+	}
+}
+
+// TwinAccount is the account Each's second run uses.
+const TwinAccount = "twin"
+
+// Twin registers TwinAccount in reg and returns its Store, with reg's
+// rules and clock.
+func Twin(t testing.TB, reg *store.Store) *store.Store {
+	t.Helper()
+	ctx := t.Context()
+	if err := reg.PutAccount(ctx, store.Account{Name: TwinAccount, Marketplaces: "US"}); err != nil {
+		t.Fatalf("add account %s: %v", TwinAccount, err)
+	}
+	s, err := reg.OpenAccount(ctx, TwinAccount, store.Options{Rules: reg.Rules()})
+	if err != nil {
+		t.Fatalf("open account %s: %v", TwinAccount, err)
+	}
+	s.Now = reg.Now
+	return s
+}
+
+func open(t testing.TB, url string) *store.Store {
+	t.Helper()
+	s, err := store.Open(t.Context(), url, store.Options{Rules: vtr.DefaultRules("US")})
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // URL returns a DATABASE_URL for a fresh, empty database of the given kind
