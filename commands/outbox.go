@@ -35,6 +35,13 @@ import (
 // holds nor keeps its own too long (docs/accounts.md, "Outbox").
 type Sender struct {
 	Store *store.Store
+	// AllAccounts makes the sender drain the outbox of every account, Store
+	// being the registry's: entries are claimed across accounts
+	// (store.ClaimOutboxAll) and each is marked in its account's rows
+	// (Store.WithAccount). Each replica serving several accounts runs one,
+	// so any replica drains every account's posts (docs/accounts.md,
+	// "Outbox").
+	AllAccounts bool
 	// Post sends a reply to a channel (in a thread when threadTS is set) and
 	// returns the message ts.
 	Post func(ctx context.Context, channel, threadTS string, r Reply) (ts string, err error)
@@ -129,18 +136,28 @@ func (s *Sender) Run(ctx context.Context) error {
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	sent := 0
 	for ctx.Err() == nil {
-		due, err := s.Store.ClaimOutbox(ctx, s.Owner, s.Lease, 1)
+		claim := s.Store.ClaimOutbox
+		if s.AllAccounts {
+			claim = s.Store.ClaimOutboxAll
+		}
+		due, err := claim(ctx, s.Owner, s.Lease, 1)
 		if err != nil || len(due) == 0 {
 			return sent, err
 		}
-		if s.send(ctx, due[0]) {
+		st := s.Store
+		if s.AllAccounts {
+			st = s.Store.WithAccount(due[0].Account)
+		}
+		if s.send(ctx, st, due[0]) {
 			sent++
 		}
 	}
 	return sent, nil
 }
 
-func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
+// send posts e, claimed by this sender, and marks it in st (the rows of
+// e's account).
+func (s *Sender) send(ctx context.Context, st *store.Store, e store.OutboxEntry) bool {
 	// A post under way when ctx ends (SIGTERM) is finished and recorded:
 	// cut off half-way, Slack may have accepted it without the store
 	// learning its ts, and the next run would post it again.
@@ -148,17 +165,17 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 	defer cancel()
 	var r Reply
 	if err := json.Unmarshal([]byte(e.Payload), &r); err != nil {
-		s.Logger.Error("outbox entry unreadable; dropped from sending", "outbox_id", e.ID, "error", err)
-		s.Store.MarkRetry(ctx, e.ID, s.Owner, 24*time.Hour, "unreadable payload: "+err.Error())
+		s.Logger.Error("outbox entry unreadable; dropped from sending", "outbox_id", e.ID, "account", st.Account(), "error", err)
+		st.MarkRetry(ctx, e.ID, s.Owner, 24*time.Hour, "unreadable payload: "+err.Error())
 		return false
 	}
 	r.Key = e.ID
 	ts, err := s.find(ctx, e)
 	if err == nil && ts == "" {
-		if err = s.Store.MarkAttempt(ctx, e.ID, s.Owner, s.Lease); err == nil {
+		if err = st.MarkAttempt(ctx, e.ID, s.Owner, s.Lease); err == nil {
 			ts, err = s.Post(ctx, e.Channel, e.ThreadTS, r)
 		} else if errors.Is(err, store.ErrClaimLost) {
-			s.Logger.Info("outbox entry taken over by another sender; not posted here", "outbox_id", e.ID, "sender", s.Owner)
+			s.Logger.Info("outbox entry taken over by another sender; not posted here", "outbox_id", e.ID, "account", st.Account(), "sender", s.Owner)
 			return false
 		}
 	}
@@ -169,25 +186,25 @@ func (s *Sender) send(ctx context.Context, e store.OutboxEntry) bool {
 				wait = d
 			}
 		}
-		s.Logger.Warn("slack post failed; will retry", "outbox_id", e.ID, "attempt", e.Attempts+1, "wait", wait.String(), "error", err)
+		s.Logger.Warn("slack post failed; will retry", "outbox_id", e.ID, "account", st.Account(), "attempt", e.Attempts+1, "wait", wait.String(), "error", err)
 		// The store times the retry on the database's clock, rounded up.
-		if err := s.Store.MarkRetry(ctx, e.ID, s.Owner, wait, err.Error()); errors.Is(err, store.ErrClaimLost) {
-			s.Logger.Info("outbox entry taken over by another sender meanwhile", "outbox_id", e.ID, "sender", s.Owner)
+		if err := st.MarkRetry(ctx, e.ID, s.Owner, wait, err.Error()); errors.Is(err, store.ErrClaimLost) {
+			s.Logger.Info("outbox entry taken over by another sender meanwhile", "outbox_id", e.ID, "account", st.Account(), "sender", s.Owner)
 		} else if err != nil {
 			s.Logger.Error("outbox", "error", err)
 		}
 		return false
 	}
-	if err := s.Store.MarkSent(ctx, e.ID, e.Channel, ts); err != nil {
-		s.Logger.Error("outbox: posted but not recorded", "outbox_id", e.ID, "error", err)
+	if err := st.MarkSent(ctx, e.ID, e.Channel, ts); err != nil {
+		s.Logger.Error("outbox: posted but not recorded", "outbox_id", e.ID, "account", st.Account(), "error", err)
 		return false
 	}
 	if e.Kind == store.OutboxTriage {
-		if err := s.Store.SetTriagePosted(ctx, e.NoticeID, e.Channel, ts); err != nil {
+		if err := st.SetTriagePosted(ctx, e.NoticeID, e.Channel, ts); err != nil {
 			s.Logger.Error("outbox", "error", err)
 		}
 	}
-	s.Logger.Info("posted to slack", "outbox_id", e.ID, "ts", ts)
+	s.Logger.Info("posted to slack", "outbox_id", e.ID, "account", st.Account(), "ts", ts)
 	return true
 }
 

@@ -180,28 +180,39 @@ func (s *Store) RemoveAccount(ctx context.Context, name string) (file string, er
 // OpenAccount returns a Store of an account's rows in the registry's
 // database: it shares the registry's connections (Close does not close
 // them) and every query it runs is limited to the account. The account
-// must be in the registry, except default. Data an older vtrbot kept in a
+// must be in the registry, except default (a handle of the default
+// account's rows of its own, fenced apart from the registry's). Data an older vtrbot kept in a
 // schema or file of the account's own is moved into rows first
 // (legacy.go). Packages are classified again when the account's rules
 // (opts.Rules) differ from those its verdicts were computed with.
 func (s *Store) OpenAccount(ctx context.Context, name string, opts Options) (*Store, error) {
-	if name == DefaultAccount {
-		return nil, vtr.Errorf(vtr.EINVALID, "the default account is the registry's own database: use it directly")
-	}
-	if _, err := s.GetAccount(ctx, name); err != nil {
-		return nil, err
-	}
-	if err := s.moveLegacy(ctx, name); err != nil {
-		return nil, fmt.Errorf("move account %s's data into rows: %w", name, err)
+	if name != DefaultAccount {
+		if _, err := s.GetAccount(ctx, name); err != nil {
+			return nil, err
+		}
+		if err := s.moveLegacy(ctx, name); err != nil {
+			return nil, fmt.Errorf("move account %s's data into rows: %w", name, err)
+		}
 	}
 	if opts.Rules.DefaultMarketplace == "" {
 		opts.Rules = vtr.DefaultRules("US")
 	}
-	a := &Store{db: s.db, account: name, shared: true, rules: opts.Rules, Now: s.Now,
-		dsn: s.dsn, target: s.target, ordersPending: s.ordersPending, bulkMinRows: s.bulkMinRows}
-	a.dialect = s.dialect.bind(a)
+	a := s.WithAccount(name)
+	a.rules = opts.Rules
 	if err := a.refreshRules(ctx); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// WithAccount returns a Store of account name's rows on s's connections,
+// with s's rules and without what OpenAccount checks and does (the
+// registry, older data, the rules): for writes that classify nothing,
+// such as a sender marking the outbox entries of every account
+// (commands.Sender) it claimed with ClaimOutboxAll. It is not fenced.
+func (s *Store) WithAccount(name string) *Store {
+	a := &Store{db: s.db, account: name, shared: true, rules: s.rules, Now: s.Now,
+		dsn: s.dsn, target: s.target, ordersPending: s.ordersPending, bulkMinRows: s.bulkMinRows}
+	a.dialect = s.dialect.bind(a)
+	return a
 }

@@ -64,3 +64,10 @@ func (s *Store) SetBulkMinRows(n int) { s.bulkMinRows = n }
 // MigrationLockID is the advisory lock a PostgreSQL schema's migration
 // takes.
 var MigrationLockID = migrationLockID
+
+// LegacySchema and LegacyFile are where an account's data was kept before
+// version 10 (legacy.go).
+var (
+	LegacySchema = legacySchema
+	LegacyFile   = legacyFile
+)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 
 // The registry: add, update (created_at kept), read, list, remove.
 func TestAccountRegistry(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		s.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 		a := store.Account{Name: "brand_a", Marketplaces: "US,CA", SlackChannel: "C1", IMAPSecret: "v1:x:y"}
@@ -61,7 +60,7 @@ func TestAccountRegistry(t *testing.T) {
 // secret, or a newer holder's rotation, is not overwritten. The secret's
 // kind is kept.
 func TestReplaceIMAPSecret(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		a := store.Account{Name: "brand_o", Marketplaces: "US", SlackChannel: "C1", IMAPAuth: "xoauth2",
 			IMAPSecret: "v1:k:rt0", IMAPSecretKind: store.IMAPRefreshToken}
@@ -94,10 +93,11 @@ func TestReplaceIMAPSecret(t *testing.T) {
 	})
 }
 
-// An account's data is a store of its own: what it holds, the registry's
-// database (account default) and other accounts do not see.
+// An account's data is rows of its own: what one account holds, the
+// registry's own data (account default) and other accounts do not see, and
+// removing an account deletes its rows and no other's.
 func TestAccountDataIsolated(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		for _, n := range []string{"a", "b"} {
 			if err := s.PutAccount(ctx, store.Account{Name: n}); err != nil {
@@ -117,6 +117,16 @@ func TestAccountDataIsolated(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer b.Close()
+		if a.Account() != "a" || s.Account() != store.DefaultAccount {
+			t.Fatalf("Account() = %q and %q", a.Account(), s.Account())
+		}
+		order := &vtr.Order{ID: "111-0000001-0000001", Status: "Shipped", FulfillmentChannel: "Merchant", Marketplace: "US",
+			PurchaseDate: vtr.MustDate("2026-01-02"), Items: []vtr.Item{{SKU: "S1", Quantity: 1}}}
+		for _, st := range []*store.Store{a, b} {
+			if _, err := st.ImportOrders(ctx, []*vtr.Order{order}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := a.AdvanceCheckpoint(ctx, "m", "INBOX", 1, 42); err != nil {
 			t.Fatal(err)
 		}
@@ -128,17 +138,37 @@ func TestAccountDataIsolated(t *testing.T) {
 				t.Errorf("account %s sees account a's checkpoint (ok=%v, err=%v)", name, ok, err)
 			}
 		}
-		a.Close()
+		counts := func(st *store.Store) map[string]int {
+			t.Helper()
+			c, err := st.Counts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		if c := counts(s); c["orders"] != 0 {
+			t.Errorf("the default account counts %d orders of other accounts", c["orders"])
+		}
+		a.Close() // shares the registry's connections: they stay open
 		file, err := s.RemoveAccount(ctx, "a")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Dialect() == store.SQLite {
-			if _, err := os.Stat(file); err != nil {
-				t.Errorf("RemoveAccount returned %q to delete: %v", file, err)
-			}
-		} else if file != "" {
-			t.Errorf("RemoveAccount on PostgreSQL returned file %q", file)
+		if file != "" {
+			t.Errorf("RemoveAccount returned a file to delete: %q", file)
+		}
+		if _, err := s.OpenAccount(ctx, "a", store.Options{}); vtr.ErrorCode(err) != vtr.ENOTFOUND {
+			t.Errorf("OpenAccount of a removed account = %v, want not found", err)
+		}
+		if c := counts(b); c["orders"] != 1 {
+			t.Errorf("removing account a left account b %d orders, want 1", c["orders"])
+		}
+		var left int
+		if err := s.DB().GetContext(ctx, &left, `SELECT count(*) FROM orders WHERE account = 'a'`); err != nil || left != 0 {
+			t.Errorf("account a's orders after RemoveAccount: %d (%v), want 0", left, err)
+		}
+		if _, err := s.RemoveAccount(ctx, store.DefaultAccount); vtr.ErrorCode(err) != vtr.EINVALID {
+			t.Errorf("RemoveAccount(default) = %v, want invalid", err)
 		}
 	})
 }
@@ -146,7 +176,7 @@ func TestAccountDataIsolated(t *testing.T) {
 // Claim, renew, refuse, take over an expired lease, release: the epoch
 // grows exactly when the lease changes hands.
 func TestLeaseClaim(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		const ttl = time.Hour
 		type step struct {
@@ -195,7 +225,7 @@ func TestLeaseClaim(t *testing.T) {
 // A replica whose own clock is ten minutes off neither steals a live lease
 // nor keeps an expired one: the statements read the database's clock.
 func TestLeaseIgnoresReplicaClock(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
 			s.Now = func() time.Time { return time.Now().Add(skew) }
@@ -220,7 +250,7 @@ func TestLeaseIgnoresReplicaClock(t *testing.T) {
 // A fenced write carrying an epoch lower than the account's fence is
 // refused, and nothing of its transaction is kept.
 func TestFencedWrites(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		if err := s.PutAccount(ctx, store.Account{Name: "a"}); err != nil {
 			t.Fatal(err)
@@ -284,7 +314,7 @@ func TestFencedWrites(t *testing.T) {
 }
 
 func TestReplicaHeartbeats(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		for _, r := range []string{"r2", "r1"} {
 			if err := s.Heartbeat(ctx, r); err != nil {

@@ -45,8 +45,8 @@ const (
 // Store is vtrbot's database.
 type Store struct {
 	db      *sqlx.DB
-	account string // whose rows it reads and writes: every query says account = s.account
-	shared  bool   // an account's handle on the registry's pool: Close leaves db open
+	account string  // whose rows it reads and writes: every query says account = s.account
+	shared  bool    // an account's handle on the registry's pool: Close leaves db open
 	dialect dialect // dialect.go
 	rules   vtr.Rules
 	cache   statusCache // statuscache.go
@@ -150,6 +150,12 @@ func (s *Store) Dialect() Dialect { return s.dialect.kind() }
 // Account names whose data the store reads and writes: DefaultAccount for
 // the Store Open returns, the account's name for one OpenAccount returns.
 func (s *Store) Account() string { return s.account }
+
+// OwnConnections makes Close of an account's Store (OpenAccount) close the
+// connections it shares with the registry's Store, which must then no
+// longer be used: a command that opened the registry to act on one
+// account hands it over.
+func (s *Store) OwnConnections() { s.shared = false }
 
 // Close closes the database. An account's Store (OpenAccount) shares the
 // registry's connections: closing it does nothing, closing the registry's

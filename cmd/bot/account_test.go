@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -133,10 +134,19 @@ func TestAccountCommands(t *testing.T) {
 			if code, out, errb = bot("", nil, "account", "rm", "brand_b"); code != 0 || out != "removed account brand_b\n" {
 				t.Fatalf("rm: %d %q %s", code, out, errb)
 			}
-			if kind == "sqlite" {
-				if _, err := os.Stat(strings.TrimSuffix(db, ".db") + ".account-brand_b.db"); !os.IsNotExist(err) {
-					t.Errorf("rm left the account's file: %v", err)
-				}
+			driver, source := "sqlite", db
+			if kind == "postgres" {
+				driver = "pgx"
+			}
+			raw, err := sql.Open(driver, source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var left int
+			err = raw.QueryRowContext(t.Context(), `SELECT count(*) FROM meta WHERE account = 'brand_b'`).Scan(&left)
+			raw.Close()
+			if err != nil || left != 0 {
+				t.Errorf("rm left %d rows of the account's data (%v)", left, err)
 			}
 			if code, _, errb = bot("", nil, "account", "show", "brand_b"); code != exitFail || !strings.Contains(errb, `no account "brand_b"`) {
 				t.Errorf("show removed: %d %q", code, errb)

@@ -73,10 +73,11 @@ func useAccount(ctx context.Context, cfg *Config, reg *store.Store) (*store.Stor
 		return bad("%v", err)
 	}
 	s, err := reg.OpenAccount(ctx, name, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
-	reg.Close()
 	if err != nil {
+		reg.Close()
 		return nil, err
 	}
+	s.OwnConnections() // the account's rows, on the registry's connections
 	return s, nil
 }
 

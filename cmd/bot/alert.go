@@ -41,7 +41,7 @@ func (d *daemon) alertLoginRefused(ctx context.Context, line string) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), alertTimeout)
 	defer cancel()
-	if err := d.sender.Store.Enqueue(ctx, store.OutboxEntry{ID: key, Kind: outboxAlert, Channel: d.cfg.SlackChannel, Payload: string(payload)}); err != nil {
+	if err := d.store.Enqueue(ctx, store.OutboxEntry{ID: key, Kind: outboxAlert, Channel: d.cfg.SlackChannel, Payload: string(payload)}); err != nil {
 		d.log.Error("queue the login alert", "error", err)
 		return
 	}

@@ -135,6 +135,9 @@ type supervisor struct {
 	log   *slog.Logger
 	lc    leaseSettings
 	front *daemon // the Slack app, metrics and HTTP, shared by the workers
+	// sender drains the outbox of every account, whoever holds it: any
+	// replica posts any account's entries (docs/accounts.md, "Outbox").
+	sender *commands.Sender
 
 	mu       sync.Mutex
 	accounts map[string]store.Account // the registry, refreshed every round
@@ -212,6 +215,8 @@ func newSupervisor(env *Env, cfg *Config, reg *store.Store, log *slog.Logger) (*
 		}
 	}
 	sv.front = front
+	sv.sender = commands.NewSender(&commands.Sender{Store: reg, AllAccounts: true, Logger: log.With("component", "outbox"),
+		Now: env.Now, Post: front.post, Find: front.find, RetryAfter: slackapp.RetryAfter})
 	return sv, nil
 }
 
@@ -249,6 +254,7 @@ func runReplicas(ctx context.Context, env *Env, cfg *Config, reg *store.Store, l
 	if cfg.MetricsAddr != "" {
 		start("metrics", front.serveMetrics)
 	}
+	start("outbox", sv.sender.Run)
 	sv.loop(ctx)
 	cancel(nil)
 	wg.Wait()
@@ -467,17 +473,16 @@ func (sv *supervisor) worker(name string) *worker {
 	return sv.workers[name]
 }
 
-// openAccount opens an account's store and settings: default is the
-// environment's and the registry's database (a handle of its own, so that
-// its fence does not apply to the registry's writes).
+// openAccount opens an account's store and settings: default's are the
+// environment's. Every account's store is its rows on the registry's
+// connections, with a fence of its own (the registry's writes are not
+// fenced).
 func (sv *supervisor) openAccount(ctx context.Context, a store.Account) (*store.Store, *Config, error) {
 	cfg := *sv.cfg
-	if a.Name == store.DefaultAccount {
-		s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
-		return s, &cfg, err
-	}
-	if err := applyAccount(&cfg, a); err != nil {
-		return nil, nil, err
+	if a.Name != store.DefaultAccount {
+		if err := applyAccount(&cfg, a); err != nil {
+			return nil, nil, err
+		}
 	}
 	s, err := sv.reg.OpenAccount(ctx, a.Name, store.Options{Rules: vtr.DefaultRules(cfg.Marketplace)})
 	return s, &cfg, err
@@ -551,7 +556,8 @@ func (sv *supervisor) open(ctx context.Context, env *Env, a store.Account, epoch
 			return nil, err
 		}
 	}
-	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app}
+	d := &daemon{log: log, cfg: cfg, store: s, cmds: newCommands(env, cfg, s, chart.History), metrics: sv.front.metrics, app: sv.front.app,
+		sender: sv.sender}
 	d.wireAccount(env, true)
 	return d, nil
 }

@@ -522,22 +522,22 @@ func TestReplicas_spreadAndMove(t *testing.T) {
 // the replica's other workers stopped at their deadlines.
 func TestReplicas_slowOpenKeepsOthers(t *testing.T) {
 	c := newCluster(t, "postgres", "brand_a", "brand_b")
-	s, err := c.reg.OpenAccount(t.Context(), "brand_a", store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
 	admin, err := sql.Open("pgx", c.db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
+	// The fence row exists (epoch 0, below any lease's), so that the
+	// lock below holds TakeFence's upsert.
+	if _, err := admin.ExecContext(t.Context(), `INSERT INTO fence (account, epoch) VALUES ('brand_a', 0)`); err != nil {
+		t.Fatal(err)
+	}
 	lock, err := admin.BeginTx(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lock.Rollback()
-	if _, err := lock.ExecContext(t.Context(), `LOCK TABLE vtrbot_account_brand_a.fence IN ACCESS EXCLUSIVE MODE`); err != nil {
+	if _, err := lock.ExecContext(t.Context(), `SELECT epoch FROM fence WHERE account = 'brand_a' FOR UPDATE`); err != nil {
 		t.Fatal(err)
 	}
 	locked := time.Now()

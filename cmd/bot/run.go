@@ -152,10 +152,14 @@ func newDaemon(env *Env, cfg *Config, s *store.Store, log *slog.Logger) (*daemon
 // wireAccount builds the parts that serve one account's data: the
 // pipeline, the sender of its outbox, its mailbox watcher and Amazon sync.
 // A worker of a replica serving several accounts (replicas.go) shares the
-// Slack app and the metrics with the others, which are registered once.
+// Slack app and the metrics with the others, which are registered once,
+// and the replica's sender of every account's outbox (set in d.sender
+// before).
 func (d *daemon) wireAccount(env *Env, worker bool) {
-	d.sender = commands.NewSender(&commands.Sender{Store: d.store, Logger: d.log.With("component", "outbox"), Now: env.Now,
-		Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
+	if d.sender == nil {
+		d.sender = commands.NewSender(&commands.Sender{Store: d.store, Logger: d.log.With("component", "outbox"), Now: env.Now,
+			Post: d.post, Find: d.find, RetryAfter: slackapp.RetryAfter})
+	}
 	d.pipeline = &commands.Pipeline{Cmds: d.cmds, Queued: d.sender.Wake, Parse: d.cfg.noticeOptions().ParseBytes}
 	if d.app != nil {
 		d.pipeline.Channel = d.cfg.SlackChannel
@@ -257,7 +261,9 @@ func (d *daemon) runParts(ctx context.Context, front func(start func(string, fun
 			}
 		})
 	}
-	start("outbox", d.sender.Run)
+	if !d.sender.AllAccounts { // else the replica runs it (replicas.go)
+		start("outbox", d.sender.Run)
+	}
 	start("pipeline", d.retryLoop)
 	if d.watcher != nil {
 		start("imap", d.watcher.Run)
