@@ -54,20 +54,26 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 	var sum ImportSummary
 	next = checked(next, orderText) // text.go
 	err := s.dialect.importTx(ctx, "orders", func(tx *sqlx.Tx, bulk bulkLoad) error {
-		before, err := count(ctx, tx, "orders")
+		// The table's rows, every account's: the staged first import and
+		// the bulk paths write without the table's secondary indexes,
+		// which hold every account's rows, and build them again. So a
+		// first import is staged only when no account has orders, and a
+		// file is big next to all of them (newOrders).
+		all, err := count(ctx, tx, "orders")
 		if err != nil {
 			return err
 		}
 		// touched holds the orders this import wrote: a stored order the
 		// file repeats as it is (items included) is neither written nor
 		// reclassified, so re-importing a file writes nothing.
-		if before == 0 {
-			// A first import: staged (sqliteorders.go, copy.go).
+		if all == 0 {
+			// A first import into the empty table: staged
+			// (sqliteorders.go, copy.go).
 			ids, err := bulk.firstOrders(ctx, next, &sum)
 			if err != nil {
 				return err
 			}
-			if sum.New, err = count(ctx, tx, "orders"); err != nil {
+			if sum.New, err = s.countAccount(ctx, tx, "orders"); err != nil {
 				return err
 			}
 			sum.Orders = sum.New
@@ -76,11 +82,17 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			}
 			return s.reclassify(ctx, tx, ids)
 		}
+		// The account's own orders before the import (maybe none, in a
+		// table of other accounts' orders).
+		before, err := s.countAccount(ctx, tx, "orders")
+		if err != nil {
+			return err
+		}
 		var touched []string // sorted and compacted at the end
 		// Orders imported before any shipment (a first day) have no
 		// package to reclassify: their ids are not even kept.
 		var anyPackages bool
-		if err := tx.GetContext(ctx, &anyPackages, `SELECT EXISTS (SELECT 1 FROM packages)`); err != nil {
+		if err := tx.GetContext(ctx, &anyPackages, s.q(`SELECT EXISTS (SELECT 1 FROM packages WHERE account = ?)`), s.account); err != nil {
 			return fmt.Errorf("look for packages: %w", err)
 		}
 		fresh := 0 // new orders written so far
@@ -106,8 +118,8 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 					first = append(first, o)
 				}
 			}
-			// Into an empty table (a first day) every order is new: an
-			// id that comes again is in written.
+			// Into an account without orders (a first day) every order is
+			// new: an id that comes again is in written.
 			stored := map[string]*vtr.Order{}
 			if before > 0 {
 				var err error
@@ -124,9 +136,10 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 				}
 			}
 			fresh += len(added)
-			// A big import next to the table: on SQLite its indexes are
-			// built again at the end (sqlitebulk.go).
-			if err := bulk.newOrders(ctx, fresh, before); err != nil {
+			// A big import next to the table (every account's rows): on
+			// SQLite its indexes are built again at the end
+			// (sqlitebulk.go).
+			if err := bulk.newOrders(ctx, fresh, all); err != nil {
 				return err
 			}
 			for chunk := range slices.Chunk(changed, w.batch()) {
@@ -187,7 +200,7 @@ func (s *Store) ImportOrderRows(ctx context.Context, next func() (*vtr.Order, er
 			return err
 		}
 		sum.Orders = len(written.n)
-		after, err := count(ctx, tx, "orders")
+		after, err := s.countAccount(ctx, tx, "orders")
 		if err != nil {
 			return err
 		}
@@ -240,7 +253,7 @@ const (
 	orderColumns = `order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at,
 		promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled`
 	orderNcol     = 13
-	orderConflict = ` ON CONFLICT (order_id) DO UPDATE SET sales_channel = excluded.sales_channel,
+	orderConflict = ` ON CONFLICT (account, order_id) DO UPDATE SET sales_channel = excluded.sales_channel,
 		marketplace = excluded.marketplace, status = excluded.status, fulfillment = excluded.fulfillment,
 		purchase_date = excluded.purchase_date, purchased_at = excluded.purchased_at,
 		promised_delivery = excluded.promised_delivery, latest_ship_date = excluded.latest_ship_date,
@@ -262,6 +275,8 @@ const (
 
 // orderWriter upserts orders a batch at a time: one statement for the
 // orders, one deleting their items, one (or a few) inserting the new items.
+// Every row is the store's account's: its first column (account) ahead of
+// orderColumns and itemColumns.
 type orderWriter struct {
 	s     *Store
 	stmts batchStmts
@@ -276,10 +291,10 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 	full := len(orders) == w.batch()
 	args := w.args[:0]
 	for _, o := range orders {
-		args = appendOrderArgs(args, o)
+		args = appendOrderArgs(append(args, w.s.account), o)
 	}
 	if err := w.stmts.exec(ctx, "orders", full, func() string {
-		return w.s.q(`INSERT INTO orders (` + orderColumns + `) VALUES ` + valueRows(len(orders), orderNcol) + orderConflict)
+		return w.s.q(`INSERT INTO orders (account, ` + orderColumns + `) VALUES ` + valueRows(len(orders), orderNcol+1) + orderConflict)
 	}, args); err != nil {
 		return fmt.Errorf("%s: %w", orderSpan(orders), err)
 	}
@@ -287,12 +302,12 @@ func (w *orderWriter) write(ctx context.Context, orders []*vtr.Order) error {
 	if w.added {
 		return w.insertItems(ctx, orders, nil)
 	}
-	args = args[:0]
+	args = append(args[:0], w.s.account)
 	for _, o := range orders {
 		args = append(args, o.ID)
 	}
 	if err := w.stmts.exec(ctx, "delete items", full, func() string {
-		return w.s.q(`DELETE FROM order_items WHERE order_id IN (` + placeholders(len(orders)) + `)`)
+		return w.s.q(`DELETE FROM order_items WHERE account = ? AND order_id IN (` + placeholders(len(orders)) + `)`)
 	}, args); err != nil {
 		return fmt.Errorf("%s: delete items: %w", orderSpan(orders), err)
 	}
@@ -310,7 +325,7 @@ func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, afte
 			return nil
 		}
 		err := w.stmts.exec(ctx, "items", n == w.batch(), func() string {
-			return w.s.q(`INSERT INTO order_items (` + itemColumns + `) VALUES ` + valueRows(n, itemNcol))
+			return w.s.q(`INSERT INTO order_items (account, ` + itemColumns + `) VALUES ` + valueRows(n, itemNcol+1))
 		}, args)
 		args, n = args[:0], 0
 		if err != nil {
@@ -324,7 +339,7 @@ func (w *orderWriter) insertItems(ctx context.Context, orders []*vtr.Order, afte
 			first += after(o.ID)
 		}
 		for i, it := range o.Items {
-			args = append(args, o.ID, first+i, it.SKU, it.Category, it.Quantity, int64(it.Price), int64(it.Shipping), it.Status, it.Name)
+			args = append(args, w.s.account, o.ID, first+i, it.SKU, it.Category, it.Quantity, int64(it.Price), int64(it.Shipping), it.Status, it.Name)
 			if n++; n == w.batch() {
 				if err := flush(); err != nil {
 					return err
@@ -364,19 +379,19 @@ func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (I
 		}
 	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		before, err := count(ctx, tx, "sku_categories")
+		before, err := s.countAccount(ctx, tx, "sku_categories")
 		if err != nil {
 			return err
 		}
 		skus := make([]string, 0, len(cats))
 		for sku, cat := range cats {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sku_categories (sku, category) VALUES (?, ?)
-				ON CONFLICT (sku) DO UPDATE SET category = excluded.category`), sku, cat); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sku_categories (account, sku, category) VALUES (?, ?, ?)
+				ON CONFLICT (account, sku) DO UPDATE SET category = excluded.category`), s.account, sku, cat); err != nil {
 				return fmt.Errorf("save the category of sku %s: %w", sku, err)
 			}
 			skus = append(skus, sku)
 		}
-		after, err := count(ctx, tx, "sku_categories")
+		after, err := s.countAccount(ctx, tx, "sku_categories")
 		if err != nil {
 			return err
 		}
@@ -384,7 +399,7 @@ func (s *Store) ImportCategories(ctx context.Context, cats map[string]string) (I
 		sort.Strings(skus)
 		var ids []string
 		for _, chunk := range chunks(skus, 500) {
-			q, args, err := sqlx.In(`SELECT DISTINCT order_id FROM order_items WHERE sku IN (?)`, chunk)
+			q, args, err := sqlx.In(`SELECT DISTINCT order_id FROM order_items WHERE account = ? AND sku IN (?)`, s.account, chunk)
 			if err != nil {
 				return err
 			}
@@ -417,7 +432,7 @@ type OrderCounts struct {
 // orders with no purchase date at all, and names the latest of w.
 func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, error) {
 	oc := OrderCounts{Window: w, ByStatus: map[string]int{}}
-	if err := s.db.GetContext(ctx, &oc.Undated, `SELECT count(*) FROM orders WHERE purchase_date = ''`); err != nil {
+	if err := s.db.GetContext(ctx, &oc.Undated, s.q(`SELECT count(*) FROM orders WHERE account = ? AND purchase_date = ''`), s.account); err != nil {
 		return oc, fmt.Errorf("order counts: %w", err)
 	}
 	var latest []struct {
@@ -426,15 +441,15 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 		Date   string `db:"purchase_date"`
 	}
 	if err := s.db.SelectContext(ctx, &latest, s.q(`SELECT order_id, status, purchase_date FROM orders
-		WHERE purchase_date >= ? AND purchase_date <= ? ORDER BY purchase_date DESC, purchased_at DESC, order_id DESC LIMIT 1`),
-		w.From.String(), w.To.String()); err != nil {
+		WHERE account = ? AND purchase_date >= ? AND purchase_date <= ? ORDER BY purchase_date DESC, purchased_at DESC, order_id DESC LIMIT 1`),
+		s.account, w.From.String(), w.To.String()); err != nil {
 		return oc, fmt.Errorf("order counts: %w", err)
 	}
 	for _, l := range latest {
 		oc.Latest = vtr.OrderBrief{ID: l.ID, Status: l.Status, Purchased: parseDate(l.Date)}
 	}
 	rows, err := s.db.QueryxContext(ctx, s.q(`SELECT status, fulfillment, count(*) FROM orders
-		WHERE purchase_date >= ? AND purchase_date <= ? GROUP BY status, fulfillment`), w.From.String(), w.To.String())
+		WHERE account = ? AND purchase_date >= ? AND purchase_date <= ? GROUP BY status, fulfillment`), s.account, w.From.String(), w.To.String())
 	if err != nil {
 		return oc, fmt.Errorf("order counts: %w", err)
 	}
@@ -457,13 +472,13 @@ func (s *Store) OrderCounts(ctx context.Context, w vtr.Window) (OrderCounts, err
 	return oc, nil
 }
 
-// Counts returns the number of rows of each table, for tests.
+// Counts returns the number of the account's rows of each table, for tests.
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
 	for _, t := range []string{"orders", "order_items", "packages", "sku_categories", "vtr_report_rows",
 		"carrier_events", "notices", "mailbox_checkpoints", "outbox", "triage"} {
 		var n int
-		if err := s.db.GetContext(ctx, &n, "SELECT count(*) FROM "+t); err != nil {
+		if err := s.db.GetContext(ctx, &n, s.q("SELECT count(*) FROM "+t+" WHERE account = ?"), s.account); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		out[t] = n
@@ -471,6 +486,21 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	return out, nil
 }
 
+// countAccount counts the store's account's rows of table (an import's
+// New: the rows after it less the rows before).
+func (s *Store) countAccount(ctx context.Context, tx *sqlx.Tx, table string) (int, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, s.q("SELECT count(*) FROM "+table+" WHERE account = ?"), s.account)
+	if err != nil {
+		return n, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
+}
+
+// count counts the rows of table, every account's: whether the table is
+// empty, and how big, for the bulk paths that drop and build again its
+// indexes (sqlitebulk.go, pgbulk.go), which hold every account's rows.
+// What one account has is countAccount's.
 func count(ctx context.Context, tx *sqlx.Tx, table string) (int, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, "SELECT count(*) FROM "+table)

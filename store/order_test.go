@@ -66,8 +66,9 @@ func TestImportOrders(t *testing.T) {
 			t.Errorf("second import: %+v, want %+v", sum, want)
 		}
 		got := dumpQuery(t, s, `SELECT o.order_id, o.status, o.purchase_date, o.purchased_at, o.latest_ship_date, i.line, i.sku, i.price, i.name
-			FROM orders o JOIN order_items i ON i.order_id = o.order_id
-			WHERE o.order_id IN ('111-0000005-0000000', '111-0000007-0000000', '111-0000900-0000000', '111-0000008-0000000')
+			FROM orders o JOIN order_items i ON i.account = o.account AND i.order_id = o.order_id
+			WHERE o.account = '`+s.Account()+`'
+				AND o.order_id IN ('111-0000005-0000000', '111-0000007-0000000', '111-0000900-0000000', '111-0000008-0000000')
 			ORDER BY o.order_id, i.line`)
 		want := []string{
 			`111-0000005-0000000|Cancelled|2025-05-06|2025-05-06T14:30:00Z|2025-05-08|1|Z|1299|it's a "thing"`,
@@ -90,6 +91,49 @@ func TestImportOrders(t *testing.T) {
 		wantItems := items - itemsOf(first, 5) - itemsOf(first, 7) + 1 + 2 + 3
 		if counts["orders"] != 614 || counts["order_items"] != wantItems {
 			t.Errorf("after the second import: %d orders, %d items; want 614, %d", counts["orders"], counts["order_items"], wantItems)
+		}
+	})
+}
+
+// The first orders import into the empty table is staged
+// (sqliteorders.go, copy.go), big files without the secondary indexes: when
+// the first account to import is not the default one, the rows are that
+// account's, and the default account's first import afterwards, into a
+// table of another account's orders, goes batch by batch and counts every
+// order as new. EachDB: the test opens its second account itself.
+func TestImportOrders_firstImportOfAnAccount(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		a := storetest.Twin(t, s)
+		var orders []*vtr.Order
+		for i := range 40 {
+			orders = append(orders, &vtr.Order{ID: fmt.Sprintf("113-%07d-0000000", i), SalesChannel: "Amazon.com", Marketplace: "US",
+				Status: "Shipped", FulfillmentChannel: "Merchant", PurchaseDate: vtr.Date{Year: 2025, Month: 5, Day: 1 + i%28},
+				Currency: "USD", ShipCountry: "US", Items: []vtr.Item{{SKU: "A", Quantity: 1, Price: 999}, {SKU: "B", Quantity: 2, Price: 499}}})
+		}
+		for _, st := range []*store.Store{a, s} {
+			st.SetBulkMinRows(10) // big: the indexes are dropped and built again
+			sum, err := st.ImportOrders(ctx, orders)
+			if err != nil {
+				t.Fatalf("account %s: %v", st.Account(), err)
+			}
+			if want := (store.ImportSummary{Rows: 40, Orders: 40, Items: 80, New: 40}); sum != want {
+				t.Errorf("account %s: first import %+v, want %+v", st.Account(), sum, want)
+			}
+		}
+		for _, st := range []*store.Store{a, s} {
+			c, err := st.Counts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c["orders"] != 40 || c["order_items"] != 80 {
+				t.Errorf("account %s: %d orders, %d items; want 40, 80", st.Account(), c["orders"], c["order_items"])
+			}
+		}
+		got := dumpQuery(t, s, `SELECT o.account, count(*) FROM orders o JOIN order_items i ON i.account = o.account AND i.order_id = o.order_id
+			GROUP BY o.account ORDER BY o.account`)
+		if want := []string{"default|80", storetest.TwinAccount + "|80"}; !slices.Equal(got, want) {
+			t.Errorf("items by account: %v, want %v", got, want)
 		}
 	})
 }
@@ -146,7 +190,7 @@ func TestImportCategories_orderInTwoChunks(t *testing.T) {
 		if _, err := s.ImportCategories(ctx, cats); err != nil {
 			t.Fatal(err)
 		}
-		if got := dumpQuery(t, s, `SELECT category, count(*) FROM packages GROUP BY category`); !slices.Equal(got, []string{"Toys|686"}) {
+		if got := dumpQuery(t, s, `SELECT category, count(*) FROM packages WHERE account = '`+s.Account()+`' GROUP BY category`); !slices.Equal(got, []string{"Toys|686"}) {
 			t.Errorf("categories of packages: %v, want [Toys|686]", got)
 		}
 		if got, want := tallyDump(t, s, false), tallyDump(t, s, true); !slices.Equal(got, want) {

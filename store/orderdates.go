@@ -69,7 +69,8 @@ func (s *Store) SetOrderDates(ctx context.Context, dates []OrderDates) (DatesSum
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE orders SET promised_delivery = ?, latest_ship_date = ?, latest_ship_at = ?
-				WHERE order_id = ?`), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt), o.ID); err != nil {
+				WHERE account = ? AND order_id = ?`), dateString(o.PromisedDelivery), dateString(o.LatestShipDate), fmtTime(o.LatestShipAt),
+				s.account, o.ID); err != nil {
 				return fmt.Errorf("set the dates of order %s: %w", o.ID, err)
 			}
 			sum.Changed++

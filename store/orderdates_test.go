@@ -49,6 +49,20 @@ func TestStore_SetOrderDates(t *testing.T) {
 		if n := eligible(); n != 0 {
 			t.Fatalf("by ship date: %d eligible in the window, want 0", n)
 		}
+		// PlacedByShipDate: the window of its ship date holds it, by ship
+		// date, until its order has a promised delivery date.
+		october := vtr.Window{From: vtr.MustDate("2019-10-01"), To: vtr.MustDate("2019-10-31")}
+		placed := func(want int) {
+			t.Helper()
+			byShip, n, err := s.PlacedByShipDate(ctx, "US", october, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if byShip != want || n != 1 {
+				t.Errorf("PlacedByShipDate = %d of %d eligible, want %d of 1", byShip, n, want)
+			}
+		}
+		placed(1)
 		at := time.Date(2019, 10, 13, 6, 59, 59, 0, time.UTC)
 		dates := []store.OrderDates{
 			{OrderID: o.ID, PromisedDelivery: vtr.MustDate("2019-10-16"), LatestShipDate: vtr.MustDate("2019-10-12"), LatestShipAt: at},
@@ -64,6 +78,7 @@ func TestStore_SetOrderDates(t *testing.T) {
 		if n := eligible(); n != 1 {
 			t.Errorf("due 2019-10-16: %d eligible in the window, want 1", n)
 		}
+		placed(0)
 		if c, _ := s.Counts(ctx); c["orders"] != 1 {
 			t.Errorf("%d orders stored, want 1 (an unknown order is not created)", c["orders"])
 		}

@@ -16,9 +16,9 @@ import (
 // of packages_window joined to orders by key; category "" is all.
 func (s *Store) PlacedByShipDate(ctx context.Context, market string, w vtr.Window, category string) (byShip, eligible int, err error) {
 	q := `SELECT COALESCE(SUM(CASE WHEN COALESCE(o.promised_delivery, '') = '' THEN 1 ELSE 0 END), 0) AS by_ship, count(*) AS eligible
-		FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
-		WHERE p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ? AND p.ineligible = ''`
-	args := []any{market, w.From.String(), w.To.String()}
+		FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+		WHERE p.account = ? AND p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ? AND p.ineligible = ''`
+	args := []any{s.account, market, w.From.String(), w.To.String()}
 	if category != "" {
 		q += ` AND p.category = ?`
 		args = append(args, category)
