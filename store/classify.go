@@ -15,8 +15,8 @@ import (
 // stored verdicts must be recomputed; the stored rules fingerprint includes it.
 const rulesVersion = "2026-11-25.1"
 
-// refreshRules reclassifies every package when the rules differ from the
-// ones the stored verdicts were computed with.
+// refreshRules reclassifies every package of the account when the rules
+// differ from the ones its stored verdicts were computed with.
 func (s *Store) refreshRules(ctx context.Context) error {
 	h := sha256.Sum256(fmt.Appendf(nil, "%s|%+v", rulesVersion, s.rules))
 	want := hex.EncodeToString(h[:8])
@@ -63,6 +63,7 @@ type packageRow struct {
 	Hint           string `db:"hint"`
 }
 
+// packageSelect reads packages; its callers add WHERE account = ? AND ...
 const packageSelect = `SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date,
 	confirmed_at, delivered_at, first_scan_at, first_confirmed_at, marketplace, window_date, category, carrier, ineligible,
 	exemption, reason, hint FROM packages`
@@ -80,8 +81,9 @@ func (r *packageRow) verdict() vtr.Verdict {
 		Reason: vtr.Reason(r.Reason), Hint: r.Hint}
 }
 
-// reclassify recomputes the verdict of every package of the given orders,
-// writes the ones that changed and updates package_tallies to match.
+// reclassify recomputes the verdict of every package of the given orders
+// of the account, writes the ones that changed and updates package_tallies
+// to match.
 func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) error {
 	delta := tallyDelta{}
 	w := verdictWriter{s: s, stmts: batchStmts{tx: tx}}
@@ -131,10 +133,10 @@ func (s *Store) reclassify(ctx context.Context, tx *sqlx.Tx, orderIDs []string) 
 	return s.applyTallies(ctx, tx, delta)
 }
 
-// packagesOf appends to rows the stored packages of the orders ids
-// (scanned by hand: see loadOrders).
+// packagesOf appends to rows the stored packages of the account's orders
+// ids (scanned by hand: see loadOrders).
 func (s *Store) packagesOf(ctx context.Context, tx sqlx.QueryerContext, ids []string, rows []packageRow) ([]packageRow, error) {
-	q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?)`, ids)
+	q, args, err := sqlx.In(packageSelect+` WHERE account = ? AND order_id IN (?)`, s.account, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -173,14 +175,15 @@ type verdictWriter struct {
 	args  []any
 }
 
-// verdictSQL updates the packages of n (order id, tracking number,
-// verdict) rows, in one statement both databases read the same way.
+// verdictSQL updates the account's packages of n (order id, tracking
+// number, verdict) rows, in one statement both databases read the same
+// way. The account is its last argument, after the rows'.
 func (s *Store) verdictSQL(n int) string {
 	return s.q(`WITH v (order_id, tracking_number, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint)
 		AS (VALUES ` + valueRows(n, verdictNcol) + `)
 		UPDATE packages SET marketplace = v.marketplace, window_date = v.window_date, category = v.category,
 			carrier = v.carrier, ineligible = v.ineligible, exemption = v.exemption, reason = v.reason, hint = v.hint
-		FROM v WHERE packages.order_id = v.order_id AND packages.tracking_number = v.tracking_number`)
+		FROM v WHERE packages.account = ? AND packages.order_id = v.order_id AND packages.tracking_number = v.tracking_number`)
 }
 
 func (w *verdictWriter) add(ctx context.Context, orderID, tracking string, v vtr.Verdict) error {
@@ -197,6 +200,7 @@ func (w *verdictWriter) flush(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
+	w.args = append(w.args, w.s.account)
 	err := w.stmts.exec(ctx, "verdicts", n == verdictRows, func() string { return w.s.verdictSQL(n) }, w.args)
 	w.args = w.args[:0]
 	if err != nil {
@@ -221,6 +225,7 @@ type orderRow struct {
 	BuyerCancelled   bool   `db:"buyer_cancelled"`
 }
 
+// orderSelect reads orders; its callers add WHERE account = ? AND ...
 const orderSelect = `SELECT order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at,
 	promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled FROM orders`
 
@@ -243,11 +248,12 @@ type itemRow struct {
 	Name     string `db:"name"`
 }
 
-// loadOrders loads orders with their items; an item's category is its own
-// column when filled, else the categories import.
+// loadOrders loads the account's orders with their items; an item's
+// category is its own column when filled, else the account's categories
+// import.
 func (s *Store) loadOrders(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[string]*vtr.Order, error) {
 	out := map[string]*vtr.Order{}
-	query, args, err := sqlx.In(orderSelect+` WHERE order_id IN (?)`, ids)
+	query, args, err := sqlx.In(orderSelect+` WHERE account = ? AND order_id IN (?)`, s.account, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -276,8 +282,8 @@ func (s *Store) loadOrders(ctx context.Context, q sqlx.QueryerContext, ids []str
 	query, args, err = sqlx.In(`SELECT i.order_id, i.line, i.sku,
 		CASE WHEN i.category <> '' THEN i.category ELSE COALESCE(c.category, '') END AS category,
 		i.quantity, i.price, i.shipping, i.status, i.name
-		FROM order_items i LEFT JOIN sku_categories c ON c.sku = i.sku
-		WHERE i.order_id IN (?) ORDER BY i.order_id, i.line`, ids)
+		FROM order_items i LEFT JOIN sku_categories c ON c.account = i.account AND c.sku = i.sku
+		WHERE i.account = ? AND i.order_id IN (?) ORDER BY i.order_id, i.line`, s.account, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -302,10 +308,11 @@ func (s *Store) loadOrders(ctx context.Context, q sqlx.QueryerContext, ids []str
 	return out, nil
 }
 
-// loadEvidence gathers Amazon's report rows and carrier events for packages.
+// loadEvidence gathers the account's Amazon report rows and carrier events
+// for packages.
 func (s *Store) loadEvidence(ctx context.Context, q sqlx.QueryerContext, ids []string, pkgs []packageRow) (map[pkgKey]vtr.Evidence, error) {
 	out := map[pkgKey]vtr.Evidence{}
-	query, args, err := sqlx.In(`SELECT order_id, tracking_number, valid FROM vtr_report_rows WHERE order_id IN (?)`, ids)
+	query, args, err := sqlx.In(`SELECT order_id, tracking_number, valid FROM vtr_report_rows WHERE account = ? AND order_id IN (?)`, s.account, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +349,7 @@ func (s *Store) loadEvidence(ctx context.Context, q sqlx.QueryerContext, ids []s
 		return out, nil
 	}
 	sort.Strings(numbers)
-	query, args, err = sqlx.In(`SELECT tracking_number, status, at FROM carrier_events WHERE tracking_number IN (?)`, numbers)
+	query, args, err = sqlx.In(`SELECT tracking_number, status, at FROM carrier_events WHERE account = ? AND tracking_number IN (?)`, s.account, numbers)
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,9 @@ import (
 )
 
 // SQLite bulk loads. A million-row shipments file goes into the packages
-// table and its b-trees: the primary key (order_id, tracking_number) and
-// the secondary indexes (packages_window, packages_tracking, ...). Inserted
+// table and its b-trees: the primary key (account, order_id,
+// tracking_number) and the secondary indexes (packages_window,
+// packages_tracking, ...), which hold the rows of every account. Inserted
 // in file order, every row seeks the primary key at a random place, missing
 // the page cache nearly every time: with SQLite's default 2 MB cache the
 // import took four minutes where the sqlite3 shell's .import of the same
@@ -27,13 +28,15 @@ import (
 //   - importShipmentsBatch reads the whole file first, merging the rows of
 //     each package and sorting the packages by primary key in Go
 //     (shipmentSorter, below: bounded memory, sorted runs in temporary
-//     files), then inserts in key order: every insert lands at the right
-//     edge of the primary key and of the table, which stay in the cache;
+//     files), then inserts in key order: every insert lands next to the
+//     one before in the primary key (at the right edge of the account's
+//     keys) and at the end of the table, which stay in the cache;
 //   - sqliteBulkTx runs the import's transaction on one connection with a
 //     bigger page cache, put back when the transaction ends so that a
 //     long-running bot does not keep it;
-//   - when a file brings many new packages next to the table's size, the
-//     table's secondary indexes are dropped and built again at the end
+//   - when a file brings many new packages next to the table's size (the
+//     rows of every account: the indexes hold them all), the table's
+//     secondary indexes are dropped and built again at the end
 //     (CREATE INDEX sorts once, several times faster than a million index
 //     inserts in their random order). The statements come from
 //     sqlite_master, so the indexes come back exactly as the migrations
@@ -57,8 +60,8 @@ const (
 )
 
 // bulkMinRows is when a file counts as big: this many new packages, and at
-// least a quarter of the table's rows before the import (a Store's own,
-// which tests change).
+// least a quarter of the table's rows before the import, every account's
+// (a Store's own, which tests change).
 const bulkMinRows = 50_000
 
 // sqliteBulk is SQLite's part of one import transaction (bulkLoad).
@@ -206,7 +209,10 @@ func (s *Store) sqliteBulkTx(ctx context.Context, table string, fn func(tx *sqlx
 
 // expect is called before rows go in, with the table's rows and an
 // estimate of the new ones: when the file is big next to the table, the
-// table's secondary indexes are dropped. (Re-importing a big file changes
+// table's secondary indexes are dropped. The table's rows are every
+// account's, not only the importing one's: the indexes hold them all and
+// building them again sorts them all, so an account's first import into a
+// table other accounts fill keeps them. (Re-importing a big file changes
 // no indexed column: its indexes stay.)
 func (b *sqliteBulk) expect(ctx context.Context, newRows, before int) error {
 	if newRows < b.minRows || newRows*4 < before {
@@ -250,13 +256,13 @@ func (b *sqliteBulk) buildIndexes(ctx context.Context) error {
 	return nil
 }
 
-// newShare estimates which share of a file's packages are new from a
-// sample of their keys.
+// newShare estimates which share of a file's packages are new to the
+// account from a sample of their keys.
 func (b *sqliteBulk) newShare(ctx context.Context, sample []pkgKey) (float64, error) {
 	if len(sample) == 0 {
 		return 1, nil
 	}
-	st, err := b.tx.PreparexContext(ctx, `SELECT EXISTS (SELECT 1 FROM packages WHERE order_id = ? AND tracking_number = ?)`)
+	st, err := b.tx.PreparexContext(ctx, `SELECT EXISTS (SELECT 1 FROM packages WHERE account = ? AND order_id = ? AND tracking_number = ?)`)
 	if err != nil {
 		return 0, fmt.Errorf("sample packages: %w", err)
 	}
@@ -264,7 +270,7 @@ func (b *sqliteBulk) newShare(ctx context.Context, sample []pkgKey) (float64, er
 	fresh := 0
 	for _, k := range sample {
 		var found bool
-		if err := st.GetContext(ctx, &found, k.order, k.tracking); err != nil {
+		if err := st.GetContext(ctx, &found, b.s.account, k.order, k.tracking); err != nil {
 			return 0, fmt.Errorf("sample packages: %w", err)
 		}
 		if !found {

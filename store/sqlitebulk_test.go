@@ -1,14 +1,18 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
@@ -112,5 +116,87 @@ func TestDateString(t *testing.T) {
 		if got, want := dateString(d), d.String(); got != want {
 			t.Errorf("dateString(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// Which of a big file's packages are new is the account's own matter,
+// but the secondary indexes a SQLite bulk load drops and builds again hold
+// every account's rows: a file is big next to the whole table.
+func TestSQLiteBulk_accounts(t *testing.T) {
+	ctx := t.Context()
+	rules := Options{Rules: vtr.DefaultRules("US")}
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "vtrbot.db"), rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	day := vtr.MustDate("2025-01-01")
+	file := func(n int) func() (*vtr.Package, error) {
+		i := 0
+		return func() (*vtr.Package, error) {
+			if i == n {
+				return nil, io.EOF
+			}
+			i++
+			return &vtr.Package{OrderID: fmt.Sprint("O-", i), TrackingNumber: "T", CarrierCode: "UPS", ShipDate: day}, nil
+		}
+	}
+	if _, err := s.ImportShipments(ctx, file(1000)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutAccount(ctx, Account{Name: "b", Marketplaces: "US"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.OpenAccount(ctx, "b", rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	rollBack := errors.New("roll back")
+	for _, c := range []struct {
+		s       *Store
+		newRows int
+		drop    bool
+		share   float64 // of the sample O-1/T, O-2/T, X/T
+	}{
+		{b, 200, false, 1}, // 800 next to the 1000 rows of default
+		{b, 250, true, 1},  // a quarter of the whole table
+		{s, 200, false, 1.0 / 3},
+		{s, 250, true, 1.0 / 3},
+	} {
+		err := c.s.sqliteBulkTx(ctx, "packages", func(tx *sqlx.Tx, bl *sqliteBulk) error {
+			bl.minRows = 100
+			share, err := bl.newShare(ctx, []pkgKey{{"O-1", "T"}, {"O-2", "T"}, {"X", "T"}})
+			if err != nil {
+				return err
+			}
+			if share != c.share {
+				t.Errorf("account %s: new share %v, want %v", c.s.Account(), share, c.share)
+			}
+			all, err := count(ctx, tx, "packages")
+			if err != nil {
+				return err
+			}
+			if err := bl.expect(ctx, c.newRows, all); err != nil {
+				return err
+			}
+			if bl.dropped != c.drop {
+				t.Errorf("account %s, %d new rows next to %d: indexes dropped %v, want %v",
+					c.s.Account(), c.newRows, all, bl.dropped, c.drop)
+			}
+			return rollBack
+		})
+		if err != rollBack {
+			t.Fatal(err)
+		}
+	}
+	// The second account's first file, as big as the first's: new
+	// packages all, and a quarter of the whole table at least.
+	b.SetBulkMinRows(500)
+	if sum, err := b.ImportShipments(ctx, file(1000)); err != nil || sum.New != 1000 {
+		t.Fatalf("account b: %+v, %v; want 1000 new packages", sum, err)
+	}
+	if sum, err := s.ImportShipments(ctx, file(1000)); err != nil || sum.New != 0 {
+		t.Fatalf("account default again: %+v, %v; want no new package", sum, err)
 	}
 }
