@@ -16,7 +16,9 @@ import (
 // copyStage is the staging table of importShipmentsCopy: one row per
 // shipment row of the file, numbered in file order. It lives in the
 // transaction only (ON COMMIT DROP), so concurrent imports never see each
-// other's rows and a failed import leaves nothing behind.
+// other's rows and a failed import leaves nothing behind. It has no
+// account column: its rows are the importing Store's account's, and the
+// statements that move them into packages write that account.
 const copyStage = `CREATE TEMP TABLE shipments_stage (
 	line            BIGINT NOT NULL,
 	order_id        TEXT NOT NULL,
@@ -50,12 +52,13 @@ const copyMerged = `SELECT g.order_id, g.tracking_number, l.carrier_code, l.carr
 		FROM shipments_stage GROUP BY order_id, tracking_number) g
 	JOIN shipments_stage l ON l.line = g.last_line`
 
-// copyMerge writes the merged packages when no order is stored at all: the
-// verdict columns describe a package with no known order, as packageArgs
-// writes them; packageConflict merges with rows already stored and leaves
-// their verdicts to reclassify.
+// copyMerge writes the merged packages, as the account $1's, when the
+// account has no order stored at all: the verdict columns describe a
+// package with no known order, as packageArgs writes them; packageConflict
+// merges with the account's rows already stored and leaves their verdicts
+// to reclassify.
 const copyMerge = `INSERT INTO packages (` + packageColumns + `)
-	SELECT m.order_id, m.tracking_number, m.carrier_code, m.carrier_name, m.ship_method, m.ship_date,
+	SELECT $1, m.order_id, m.tracking_number, m.carrier_code, m.carrier_name, m.ship_method, m.ship_date,
 		m.confirmed_at, m.delivered_at, m.first_scan_at, m.first_confirmed_at, '', m.ship_date, '', m.carrier,
 		'` + string(vtr.NoOrder) + `', '', '', ''
 	FROM (` + copyMerged + `) m` + packageConflict
@@ -64,6 +67,8 @@ const copyMerge = `INSERT INTO packages (` + packageColumns + `)
 // through a cursor, given their first verdicts a batch at a time
 // (firstVerdicts) and copied into packages_stage, which one upsert then
 // writes into packages: every package is written once, with its verdict.
+// packages_stage has packageColumns, account included: its rows are
+// packageArgs', which name the Store's account.
 const (
 	copyMergedCursor = `DECLARE shipments_merged NO SCROLL CURSOR FOR ` + copyMerged + ` ORDER BY g.order_id, g.tracking_number`
 	copyPackageStage = `CREATE TEMP TABLE packages_stage ON COMMIT DROP AS SELECT ` + packageColumns + ` FROM packages WITH NO DATA`
@@ -173,7 +178,15 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	}
 	defer tx.Rollback() // a no-op after Commit
 
-	before, err := count(ctx, tx, "packages")
+	// The account's packages before and after: the file's new ones.
+	accountPackages := func() (int, error) {
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM packages WHERE account = $1`, s.account); err != nil {
+			return n, fmt.Errorf("count packages: %w", err)
+		}
+		return n, nil
+	}
+	before, err := accountPackages()
 	if err != nil {
 		return sum, err
 	}
@@ -222,7 +235,10 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	}
 
 	// Into an empty packages table, a big file is written without the
-	// secondary indexes, built once at the end (pgbulk.go).
+	// secondary indexes, built once at the end (pgbulk.go). Empty means no
+	// account's packages, not only this one's: dropDeferred looks at the
+	// whole table (nil when it has rows), and the account's own count
+	// spares that look-up when it is not empty.
 	var deferred *pgDeferred
 	if before == 0 && sum.Rows >= s.bulkMinRows {
 		if deferred, err = dropDeferred(ctx, tx, "packages"); err != nil {
@@ -231,11 +247,11 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	}
 
 	var anyOrders bool
-	if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders)`); err != nil {
+	if err := tx.GetContext(ctx, &anyOrders, `SELECT EXISTS (SELECT 1 FROM orders WHERE account = $1)`, s.account); err != nil {
 		return sum, fmt.Errorf("look for orders: %w", err)
 	}
 	if !anyOrders {
-		if _, err := tx.ExecContext(ctx, copyMerge); err != nil {
+		if _, err := tx.ExecContext(ctx, copyMerge, s.account); err != nil {
 			return sum, fmt.Errorf("merge packages: %w", err)
 		}
 		if err := deferred.build(ctx, tx); err != nil {
@@ -244,7 +260,7 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	} else if err := s.copyFirstVerdicts(ctx, conn, tx, deferred); err != nil {
 		return sum, err
 	}
-	after, err := count(ctx, tx, "packages")
+	after, err := accountPackages()
 	if err != nil {
 		return sum, err
 	}
@@ -262,12 +278,13 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 // reclassified. A bulk load into the empty table (deferred: dropDeferred
 // removed its indexes, built again right after the last batch, before the
 // reclassification reads packages) copies the batches into packages
-// itself.
+// itself. Every row copied is packageArgs', of the Store's account.
 func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx, deferred *pgDeferred) error {
-	// Into the empty table a bulk load holds (its indexes dropped, so
-	// locked until commit), the packages are copied straight into packages:
-	// the file's packages are distinct and nothing else can be there.
-	// Otherwise they are staged and merged by one upsert.
+	// Into the empty table a bulk load holds (no account's rows, its
+	// indexes dropped, so locked until commit), the packages are copied
+	// straight into packages: the file's packages are distinct and nothing
+	// else can be there. Otherwise they are staged and merged by one
+	// upsert.
 	target := "packages"
 	setup := []string{copyMergedCursor}
 	if deferred == nil {
@@ -351,7 +368,8 @@ func (s *Store) copyFirstVerdicts(ctx context.Context, conn *sqlx.Conn, tx *sqlx
 	return s.applyTallies(ctx, tx, delta)
 }
 
-// packageColumnList is packageColumns as COPY names them.
+// packageColumnList is packageColumns as COPY names them (account first,
+// as packageArgs writes it).
 var packageColumnList = strings.Fields(strings.ReplaceAll(packageColumns, ",", " "))
 
 // copyRows copies rows into table on the transaction's connection.
@@ -367,25 +385,29 @@ func copyRows(ctx context.Context, conn *sqlx.Conn, table string, cols []string,
 }
 
 // A first orders import on PostgreSQL (issue 18), as on SQLite
-// (sqliteorders.go): into an empty orders table every order is new, so the
-// file goes through COPY into a staging table, one row per item (an order
-// without items: one row with a NULL idx), and one INSERT ... SELECT per
-// table writes orders (each from its first row: DISTINCT ON) and items
-// (numbered in file order), sorted by key. Batch by batch, each of
-// thousands of 250-row statements took its round trip and its parse.
+// (sqliteorders.go): into an empty orders table (no account has orders:
+// ImportOrderRows) every order is new, so the file goes through COPY into
+// a staging table, one row per item (an order without items: one row with
+// a NULL idx), and one INSERT ... SELECT per table writes orders (each from
+// its first row: DISTINCT ON) and items (numbered in file order), sorted by
+// key. Batch by batch, each of thousands of 250-row statements took its
+// round trip and its parse. The staging table lives in the transaction
+// only and has no account column: the statements that move its rows write
+// the Store's account ($1).
 const (
 	copyOrdersStage = `CREATE TEMP TABLE orders_stage ON COMMIT DROP AS
 		SELECT 0::bigint AS seq, 0::integer AS idx, o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
 			o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency,
 			o.ship_country, o.buyer_cancelled, i.sku, i.category, i.quantity, i.price, i.shipping, i.status AS item_status, i.name
 		FROM orders o, order_items i WITH NO DATA`
-	copyOrdersFromStage = `INSERT INTO orders (` + orderColumns + `)
-		SELECT DISTINCT ON (order_id) ` + orderColumns + ` FROM orders_stage ORDER BY order_id, seq`
-	copyItemsFromStage = `INSERT INTO order_items (` + itemColumns + `)
-		SELECT order_id, row_number() OVER (PARTITION BY order_id ORDER BY seq, idx), sku, category, quantity, price,
+	copyOrdersFromStage = `INSERT INTO orders (account, ` + orderColumns + `)
+		SELECT DISTINCT ON (order_id) $1, ` + orderColumns + ` FROM orders_stage ORDER BY order_id, seq`
+	copyItemsFromStage = `INSERT INTO order_items (account, ` + itemColumns + `)
+		SELECT $1, order_id, row_number() OVER (PARTITION BY order_id ORDER BY seq, idx), sku, category, quantity, price,
 			shipping, item_status, name
 		FROM orders_stage WHERE idx IS NOT NULL ORDER BY order_id, seq, idx`
-	copyStagedWithPackages = `SELECT order_id FROM orders WHERE order_id IN (SELECT order_id FROM packages) ORDER BY order_id`
+	copyStagedWithPackages = `SELECT order_id FROM orders WHERE account = $1
+		AND order_id IN (SELECT order_id FROM packages WHERE account = $1) ORDER BY order_id`
 )
 
 var copyOrderColumns = []string{"seq", "idx", "order_id", "sales_channel", "marketplace", "status", "fulfillment",
@@ -393,8 +415,9 @@ var copyOrderColumns = []string{"seq", "idx", "order_id", "sales_channel", "mark
 	"ship_country", "buyer_cancelled", "sku", "category", "quantity", "price", "shipping", "item_status", "name"}
 
 // importOrdersCopy is ImportOrderRows into an empty orders table on
-// PostgreSQL, on the transaction tx of conn. It returns the orders to
-// reclassify (those with packages stored, of shipments imported first).
+// PostgreSQL, on the transaction tx of conn, writing the Store's account's
+// rows. It returns the orders to reclassify (those with packages stored,
+// of shipments imported first).
 func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.Tx, next func() (*vtr.Order, error), sum *ImportSummary) ([]string, error) {
 	if _, err := tx.ExecContext(ctx, copyOrdersStage); err != nil {
 		return nil, fmt.Errorf("stage orders: %w", err)
@@ -441,7 +464,7 @@ func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.
 	}
 	// A big file goes into the empty tables without their secondary
 	// indexes and the items' foreign key, built once at the end
-	// (pgbulk.go).
+	// (pgbulk.go; dropDeferred makes sure no account has rows there).
 	var deferred *pgDeferred
 	if sum.Rows >= s.bulkMinRows {
 		if deferred, err = dropDeferred(ctx, tx, "orders,order_items"); err != nil {
@@ -449,7 +472,7 @@ func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.
 		}
 	}
 	for _, q := range []string{copyOrdersFromStage, copyItemsFromStage} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, q, s.account); err != nil {
 			return nil, fmt.Errorf("write orders: %w", err)
 		}
 	}
@@ -457,7 +480,7 @@ func (s *Store) importOrdersCopy(ctx context.Context, conn *sqlx.Conn, tx *sqlx.
 		return nil, err
 	}
 	var ids []string
-	if err := tx.SelectContext(ctx, &ids, copyStagedWithPackages); err != nil {
+	if err := tx.SelectContext(ctx, &ids, copyStagedWithPackages, s.account); err != nil {
 		return nil, fmt.Errorf("orders with packages: %w", err)
 	}
 	return ids, nil

@@ -114,14 +114,15 @@ const (
 	verdictColumns = "marketplace, window_date, category, carrier, ineligible, exemption, reason, hint"
 )
 
-// dump returns every package row, every column, in key order.
+// dump returns every package row of s's account, every column, in key
+// order.
 func dump(t *testing.T, s *store.Store) []string {
 	return dumpColumns(t, s, dataColumns+", "+verdictColumns)
 }
 
 func dumpColumns(t *testing.T, s *store.Store, cols string) []string {
 	t.Helper()
-	return dumpQuery(t, s, "SELECT "+cols+" FROM packages ORDER BY order_id, tracking_number")
+	return dumpQuery(t, s, "SELECT "+cols+" FROM packages WHERE account = ? ORDER BY order_id, tracking_number", s.Account())
 }
 
 // shipFunc imports a shipments file by one of the two paths.

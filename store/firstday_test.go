@@ -10,18 +10,20 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// tableDump is every row of the tables an import writes, in key order.
+// tableDump is every row of s's account in the tables an import writes,
+// in key order, every column but account (so that two accounts' rows
+// compare).
 func tableDump(t *testing.T, s *store.Store) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
-		`SELECT * FROM orders ORDER BY order_id`,
-		`SELECT * FROM order_items ORDER BY order_id, line`,
-		`SELECT * FROM packages ORDER BY order_id, tracking_number`,
-		`SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies
+		`SELECT * FROM orders WHERE account = ? ORDER BY order_id`,
+		`SELECT * FROM order_items WHERE account = ? ORDER BY order_id, line`,
+		`SELECT * FROM packages WHERE account = ? ORDER BY order_id, tracking_number`,
+		`SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies WHERE account = ?
 			ORDER BY marketplace, window_date, category, ineligible, reason`,
 	} {
-		out = append(out, dumpQuery(t, s, q)...)
+		out = append(out, dumpRows(t, s, "account", q, s.Account())...)
 		out = append(out, "--")
 	}
 	return out
@@ -149,6 +151,7 @@ func TestFirstDay_postgresBuildsIndexesAfter(t *testing.T) {
 	if len(catalog) < 9 {
 		t.Fatalf("catalog of a fresh database: %d entries, want the migrations' indexes and keys:\n%v", len(catalog), catalog)
 	}
+	fresh := pgIndexRelations(t, s)
 	s.SetBulkMinRows(10)
 	if _, err := s.ImportOrders(t.Context(), sl.orders); err != nil {
 		t.Fatal(err)
@@ -165,9 +168,51 @@ func TestFirstDay_postgresBuildsIndexesAfter(t *testing.T) {
 	if got, want := tableDump(t, s), tableDump(t, ref); !reflect.DeepEqual(got, want) {
 		t.Fatalf("tables after bulk imports:\n%v\nwant (indexed imports)\n%v", got, want)
 	}
-	// The foreign key is enforced again: an item of no order is refused.
-	if _, err := s.DB().ExecContext(t.Context(), `INSERT INTO order_items (order_id, line, sku, category, quantity, price, shipping, status, name)
-		VALUES ('no-such-order', 1, 'sku', '', 1, 0, 0, '', '')`); err == nil || !strings.Contains(err.Error(), "foreign key") {
-		t.Fatalf("an item of no order: error %v, want the foreign key's refusal", err)
+	// The foreign key is enforced again: an item of no order is refused,
+	// and so is an item of another account's order.
+	for _, item := range [][2]string{{s.Account(), "no-such-order"}, {storetest.TwinAccount, sl.orders[0].ID}} {
+		if _, err := s.DB().ExecContext(t.Context(), `INSERT INTO order_items
+			(account, order_id, line, sku, category, quantity, price, shipping, status, name)
+			VALUES ($1, $2, 1000, 'sku', '', 1, 0, 0, '', '')`, item[0], item[1]); err == nil || !strings.Contains(err.Error(), "foreign key") {
+			t.Fatalf("an item of no order (account %s, order %s): error %v, want the foreign key's refusal", item[0], item[1], err)
+		}
 	}
+
+	// The tables are every account's: another account's first imports,
+	// however big, keep their indexes (the same ones: an index dropped and
+	// built again is a new relation, as the bulk imports above made them)
+	// and write the same rows.
+	relations := pgIndexRelations(t, s)
+	if reflect.DeepEqual(relations, fresh) {
+		t.Fatalf("the bulk imports into empty tables kept the indexes %v: they were not dropped and built again", fresh)
+	}
+	twin := storetest.Twin(t, s)
+	twin.SetBulkMinRows(10)
+	if _, err := twin.ImportOrders(t.Context(), sl.orders); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := twin.ImportShipments(t.Context(), rows(t, "shipments.tsv", sl.shipments)); err != nil {
+		t.Fatal(err)
+	}
+	if got := pgIndexRelations(t, s); !reflect.DeepEqual(got, relations) {
+		t.Fatalf("indexes after another account's bulk imports:\n%v\nwant them kept\n%v", got, relations)
+	}
+	if got := pgCatalog(t, s); !reflect.DeepEqual(got, catalog) {
+		t.Fatalf("indexes and keys after another account's bulk imports:\n%v\nwant\n%v", got, catalog)
+	}
+	if got, want := tableDump(t, twin), tableDump(t, ref); !reflect.DeepEqual(got, want) {
+		t.Fatalf("tables of account %s:\n%v\nwant (indexed imports)\n%v", twin.Account(), got, want)
+	}
+	if got, want := tableDump(t, s), tableDump(t, ref); !reflect.DeepEqual(got, want) {
+		t.Fatalf("tables of account default after account %s's imports:\n%v\nwant\n%v", twin.Account(), got, want)
+	}
+}
+
+// pgIndexRelations names each index of the tables an import writes with
+// its relation's OID, which DROP INDEX and CREATE INDEX change.
+func pgIndexRelations(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	return dumpQuery(t, s, `SELECT indexname, (quote_ident(schemaname) || '.' || quote_ident(indexname))::regclass::oid
+		FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('orders', 'order_items', 'packages')
+		ORDER BY indexname`)
 }

@@ -21,6 +21,7 @@ func openPostgres(ctx context.Context, dsn string) (*sqlx.DB, error) {
 	}
 	// A small pool: the bot is one process with a few goroutines, and
 	// PostgreSQL's default max_connections is 100 across all clients.
+	// Every account's Store shares it (OpenAccount).
 	db.SetMaxOpenConns(8)
 	return db, nil
 }
@@ -65,9 +66,10 @@ func (postgresDialect) skipLocked() string { return ` FOR UPDATE OF o SKIP LOCKE
 func (postgresDialect) bind(s *Store) dialect { return postgresDialect{s} }
 
 // migrationLock is a session advisory lock of the schema being migrated
-// (the account's, by search_path), not goose's one lock ID for every
-// schema: accounts migrate side by side, two processes never migrate one
-// schema together. The lock is retried every second for five minutes
+// (the one DATABASE_URL's search_path names), not goose's one lock ID for
+// every schema: two processes never migrate one schema together, and the
+// schema an account's data was kept in before version 10 has a lock of
+// its own (legacy.go). The lock is retried every second for five minutes
 // (goose: every 5 s).
 func (d postgresDialect) migrationLock(ctx context.Context) ([]goose.ProviderOption, error) {
 	var schema sql.NullString

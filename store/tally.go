@@ -10,7 +10,7 @@ import (
 	"github.com/vtrbot/vtrbot/vtr"
 )
 
-// Package tallies (migration 00002): package_tallies holds, per
+// Package tallies (migration 00002): package_tallies holds, per account,
 // marketplace, window date, category and verdict, how many packages there
 // are. Status and History read it instead of grouping packages: a 30-day
 // window is a few hundred rows however many packages it holds.
@@ -81,25 +81,25 @@ func (s *Store) applyTallies(ctx context.Context, tx *sqlx.Tx, d tallyDelta) err
 	// seller moves thousands of keys, and one statement each took seconds
 	// of round trips on PostgreSQL.
 	for batch := range slices.Chunk(keys, tallyBatch) {
-		args := make([]any, 0, len(batch)*6)
+		args := make([]any, 0, len(batch)*7)
 		var gone []any
 		for _, k := range batch {
 			n := d[k]
-			args = append(args, k.market, k.day, k.category, k.ineligible, k.reason, n)
+			args = append(args, s.account, k.market, k.day, k.category, k.ineligible, k.reason, n)
 			if n < 0 {
 				gone = append(gone, k.market, k.day, k.category, k.ineligible, k.reason)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO package_tallies (marketplace, window_date, category, ineligible, reason, n)
-			VALUES `+valueRows(len(batch), 6)+` ON CONFLICT (marketplace, window_date, category, ineligible, reason)
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO package_tallies (account, marketplace, window_date, category, ineligible, reason, n)
+			VALUES `+valueRows(len(batch), 7)+` ON CONFLICT (account, marketplace, window_date, category, ineligible, reason)
 			DO UPDATE SET n = package_tallies.n + excluded.n`), args...); err != nil {
 			return fmt.Errorf("package tallies: %w", err)
 		}
 		if len(gone) == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM package_tallies WHERE n = 0
-			AND (marketplace, window_date, category, ineligible, reason) IN (VALUES `+valueRows(len(gone)/5, 5)+`)`), gone...); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM package_tallies WHERE account = ? AND n = 0
+			AND (marketplace, window_date, category, ineligible, reason) IN (VALUES `+valueRows(len(gone)/5, 5)+`)`), append([]any{s.account}, gone...)...); err != nil {
 			return fmt.Errorf("package tallies: %w", err)
 		}
 	}
@@ -116,8 +116,8 @@ func (s *Store) tallyRows(ctx context.Context, market string, w vtr.Window, cate
 	if byDay {
 		cols = `window_date, ` + cols
 	}
-	q := `SELECT ` + cols + `, sum(n) FROM package_tallies WHERE marketplace = ? AND window_date >= ? AND window_date <= ?`
-	args := []any{market, w.From.String(), w.To.String()}
+	q := `SELECT ` + cols + `, sum(n) FROM package_tallies WHERE account = ? AND marketplace = ? AND window_date >= ? AND window_date <= ?`
+	args := []any{s.account, market, w.From.String(), w.To.String()}
 	if category != "" {
 		q += ` AND category = ?`
 		args = append(args, category)

@@ -13,46 +13,58 @@ import (
 	"github.com/vtrbot/vtrbot/vtr/flatfile"
 )
 
-// tallyDump is package_tallies, or the same counts grouped from packages,
-// one "marketplace|day|category|ineligible|reason|n" line per row in key
-// order.
+// tallyDump is s's account's package_tallies, or the same counts grouped
+// from its packages, one "marketplace|day|category|ineligible|reason|n"
+// line per row in key order.
 func tallyDump(t *testing.T, s *store.Store, fromPackages bool) []string {
 	t.Helper()
-	q := `SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies
+	q := `SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies WHERE account = ?
 		ORDER BY marketplace, window_date, category, ineligible, reason`
 	if fromPackages {
 		q = `SELECT marketplace, window_date, category, ineligible, reason, count(*) AS n FROM packages
-			WHERE marketplace <> '' GROUP BY marketplace, window_date, category, ineligible, reason
+			WHERE account = ? AND marketplace <> '' GROUP BY marketplace, window_date, category, ineligible, reason
 			ORDER BY marketplace, window_date, category, ineligible, reason`
 	}
-	return dumpQuery(t, s, q)
+	return dumpQuery(t, s, q, s.Account())
 }
 
-// dumpQuery returns the rows of q, each as its values joined by "|".
-func dumpQuery(t *testing.T, s *store.Store, q string) []string {
+// dumpQuery returns the rows of q (written with ?, of arguments args),
+// each as its values joined by "|". The tables hold every account's rows:
+// a query of a test run by storetest.Each names s.Account().
+func dumpQuery(t *testing.T, s *store.Store, q string, args ...any) []string {
 	t.Helper()
-	rs, err := s.DB().QueryxContext(t.Context(), q)
+	return dumpRows(t, s, "", q, args...)
+}
+
+// dumpRows is dumpQuery leaving out the column named skip (when not "").
+func dumpRows(t *testing.T, s *store.Store, skip, q string, args ...any) []string {
+	t.Helper()
+	rs, err := s.DB().QueryxContext(t.Context(), s.DB().Rebind(q), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rs.Close()
+	cols, err := rs.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for rs.Next() {
 		vals, err := rs.SliceScan()
 		if err != nil {
 			t.Fatal(err)
 		}
-		line := ""
+		var line []string
 		for i, v := range vals {
+			if cols[i] == skip {
+				continue
+			}
 			if b, ok := v.([]byte); ok {
 				v = string(b)
 			}
-			if i > 0 {
-				line += "|"
-			}
-			line += fmt.Sprint(v)
+			line = append(line, fmt.Sprint(v))
 		}
-		out = append(out, line)
+		out = append(out, strings.Join(line, "|"))
 	}
 	if err := rs.Err(); err != nil {
 		t.Fatal(err)
