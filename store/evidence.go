@@ -24,19 +24,26 @@ func (s *Store) ImportVTRReport(ctx context.Context, source string, rows []flatf
 		}
 	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		before, err := count(ctx, tx, "vtr_report_rows")
-		if err != nil {
+		// The account's rows: the table holds every account's.
+		countRows := func(n *int) error {
+			if err := tx.GetContext(ctx, n, s.q(`SELECT count(*) FROM vtr_report_rows WHERE account = ?`), s.account); err != nil {
+				return fmt.Errorf("count vtr_report_rows: %w", err)
+			}
+			return nil
+		}
+		var before, after int
+		if err := countRows(&before); err != nil {
 			return err
 		}
 		seen := map[string]bool{}
 		var ids []string
 		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO vtr_report_rows (order_id, tracking_number, carrier_name, ship_method,
-				promised_delivery, category, package_value, valid, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (order_id, tracking_number) DO UPDATE SET carrier_name = excluded.carrier_name,
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO vtr_report_rows (account, order_id, tracking_number, carrier_name, ship_method,
+				promised_delivery, category, package_value, valid, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (account, order_id, tracking_number) DO UPDATE SET carrier_name = excluded.carrier_name,
 				ship_method = excluded.ship_method, promised_delivery = excluded.promised_delivery, category = excluded.category,
 				package_value = excluded.package_value, valid = excluded.valid, source = excluded.source`),
-				r.OrderID, r.TrackingNumber, r.CarrierName, r.ShipMethod, r.PromisedDelivery.String(), r.Category, r.Value, r.Valid, source); err != nil {
+				s.account, r.OrderID, r.TrackingNumber, r.CarrierName, r.ShipMethod, r.PromisedDelivery.String(), r.Category, r.Value, r.Valid, source); err != nil {
 				return fmt.Errorf("save the report row of order %s: %w", r.OrderID, err)
 			}
 			if !seen[r.OrderID] {
@@ -44,8 +51,7 @@ func (s *Store) ImportVTRReport(ctx context.Context, source string, rows []flatf
 				ids = append(ids, r.OrderID)
 			}
 		}
-		after, err := count(ctx, tx, "vtr_report_rows")
-		if err != nil {
+		if err := countRows(&after); err != nil {
 			return err
 		}
 		sum.New = after - before
@@ -72,8 +78,8 @@ func (s *Store) addCarrierEvents(ctx context.Context, tx *sqlx.Tx, noticeID stri
 	numbers := map[string]bool{}
 	for _, e := range events {
 		n := vtr.NormalizeTracking(e.TrackingNumber)
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO carrier_events (tracking_number, status, at, notice_id) VALUES (?, ?, ?, ?)
-			ON CONFLICT (tracking_number, status, at) DO NOTHING`), n, string(e.Status), fmtTime(e.At), noticeID)
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO carrier_events (account, tracking_number, status, at, notice_id) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (account, tracking_number, status, at) DO NOTHING`), s.account, n, string(e.Status), fmtTime(e.At), noticeID)
 		if err != nil {
 			return 0, fmt.Errorf("add carrier event of %s: %w", n, err)
 		}
@@ -90,9 +96,17 @@ func (s *Store) addCarrierEvents(ctx context.Context, tx *sqlx.Tx, noticeID stri
 		list = append(list, n)
 	}
 	sort.Strings(list)
+	// SQLite plans without statistics and then prefers the primary key
+	// (account, order_id, tracking_number), which covers the query, read
+	// for the whole account, to seeking packages_tracking (account,
+	// tracking_number): the index is named.
+	indexed := ""
+	if s.Dialect() == SQLite {
+		indexed = ` INDEXED BY packages_tracking`
+	}
 	var ids []string
 	for _, c := range chunks(list, 500) {
-		q, args, err := sqlx.In(`SELECT DISTINCT order_id FROM packages WHERE tracking_number IN (?)`, c)
+		q, args, err := sqlx.In(`SELECT DISTINCT order_id FROM packages`+indexed+` WHERE account = ? AND tracking_number IN (?)`, s.account, c)
 		if err != nil {
 			return 0, err
 		}

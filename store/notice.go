@@ -60,9 +60,9 @@ func (s *Store) SaveMail(ctx context.Context, m Mail) (id string, created bool, 
 	id = NoticeID(m.MessageID, m.Raw)
 	h := sha256.Sum256(m.Raw)
 	err = s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notices (notice_id, imap_account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-			id, m.Account, m.Mailbox, int64(m.UIDValidity), int64(m.UID), m.Raw, hex.EncodeToString(h[:]), fmtTime(s.Now()), m.Source)
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notices (account, notice_id, imap_account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+			s.account, id, m.Account, m.Mailbox, int64(m.UIDValidity), int64(m.UID), m.Raw, hex.EncodeToString(h[:]), fmtTime(s.Now()), m.Source)
 		if err != nil {
 			return fmt.Errorf("store mail: %w", err)
 		}
@@ -71,7 +71,8 @@ func (s *Store) SaveMail(ctx context.Context, m Mail) (id string, created bool, 
 		if !created {
 			// Same bytes under another Message-ID key: report the stored one.
 			var have string
-			if err := tx.GetContext(ctx, &have, s.q(`SELECT notice_id FROM notices WHERE notice_id = ? OR raw_sha256 = ?`), id, hex.EncodeToString(h[:])); err == nil {
+			if err := tx.GetContext(ctx, &have, s.q(`SELECT notice_id FROM notices WHERE account = ? AND (notice_id = ? OR raw_sha256 = ?)`),
+				s.account, id, hex.EncodeToString(h[:])); err == nil {
 				id = have
 			}
 		}
@@ -131,9 +132,9 @@ func (s *Store) PendingNotices(ctx context.Context, after *StoredNotice, limit i
 		afterAt, afterID = after.ReceivedAt, after.ID
 	}
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state IN (?, ?, ?)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE account = ? AND state IN (?, ?, ?)
 		AND (received_at > ? OR (received_at = ? AND notice_id > ?)) ORDER BY received_at, notice_id LIMIT ?`),
-		NoticeStored, NoticeParsed, NoticeReconciled, afterAt, afterAt, afterID, limit)
+		s.account, NoticeStored, NoticeParsed, NoticeReconciled, afterAt, afterAt, afterID, limit)
 	if err != nil {
 		return out, fmt.Errorf("pending notices: %w", err)
 	}
@@ -143,7 +144,7 @@ func (s *Store) PendingNotices(ctx context.Context, after *StoredNotice, limit i
 // StoredNotice returns one notice by ID. ENOTFOUND when unknown.
 func (s *Store) StoredNotice(ctx context.Context, id string) (*StoredNotice, error) {
 	var n StoredNotice
-	if err := s.db.GetContext(ctx, &n, s.q(noticeSelect+` WHERE notice_id = ?`), id); err != nil {
+	if err := s.db.GetContext(ctx, &n, s.q(noticeSelect+` WHERE account = ? AND notice_id = ?`), s.account, id); err != nil {
 		return nil, notFound(err, "notice %s not found", id)
 	}
 	return &n, nil
@@ -152,8 +153,8 @@ func (s *Store) StoredNotice(ctx context.Context, id string) (*StoredNotice, err
 // Notices lists the latest notices (newest first), without raw bytes.
 func (s *Store) Notices(ctx context.Context, limit int) ([]StoredNotice, error) {
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices
-		ORDER BY notice_date DESC, received_at DESC, notice_id LIMIT ?`), limit)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE account = ?
+		ORDER BY notice_date DESC, received_at DESC, notice_id LIMIT ?`), s.account, limit)
 	if err != nil {
 		return out, fmt.Errorf("list notices: %w", err)
 	}
@@ -177,8 +178,8 @@ func (s *Store) SaveParsed(ctx context.Context, id string, n *vtr.Notice, parseE
 		state = NoticeParseFailed
 	}
 	_, err := s.db.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, parsed = ?, kind = ?, parse_error = ?, notice_date = ?,
-		metric = ?, authentic = ? WHERE notice_id = ?`),
-		state, parsed, kind, parseErr, date, metric, authentic, id)
+		metric = ?, authentic = ? WHERE account = ? AND notice_id = ?`),
+		state, parsed, kind, parseErr, date, metric, authentic, s.account, id)
 	if err != nil {
 		return fmt.Errorf("record the parse of notice %s: %w", id, err)
 	}
@@ -195,8 +196,8 @@ func (s *Store) SaveReconciled(ctx context.Context, id, caseKey, caseRef string,
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ? WHERE notice_id = ?`),
-			NoticeReconciled, caseKey, caseRef, id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, case_key = ?, case_ref = ? WHERE account = ? AND notice_id = ?`),
+			NoticeReconciled, caseKey, caseRef, s.account, id)
 		if err != nil {
 			return fmt.Errorf("record the reconciliation of notice %s: %w", id, err)
 		}
@@ -213,7 +214,8 @@ func (s *Store) FinishNotice(ctx context.Context, id string, result []byte, post
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, result = ? WHERE notice_id = ?`), NoticeDone, string(result), id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE notices SET state = ?, result = ? WHERE account = ? AND notice_id = ?`),
+			NoticeDone, string(result), s.account, id)
 		if err != nil {
 			return fmt.Errorf("finish notice %s: %w", id, err)
 		}
@@ -234,8 +236,8 @@ func (s *Store) FindCase(ctx context.Context, ids []string) (string, error) {
 	}
 	var first *hit
 	for _, c := range chunks(unique(ids), findCaseChunk) {
-		q, args, err := sqlx.In(`SELECT case_key, received_at, notice_id FROM notices WHERE notice_id IN (?) AND case_key <> ''
-			ORDER BY received_at, notice_id LIMIT 1`, c)
+		q, args, err := sqlx.In(`SELECT case_key, received_at, notice_id FROM notices WHERE account = ? AND notice_id IN (?) AND case_key <> ''
+			ORDER BY received_at, notice_id LIMIT 1`, s.account, c)
 		if err != nil {
 			return "", err
 		}
@@ -272,10 +274,10 @@ func unique(ids []string) []string {
 // LatestWarningCase returns the case key of the latest authentic
 // performance warning or deactivation (other than the notice except) about
 // metric ("": any), dated from from to to (both zero: any date), or "". It
-// is one range read of the index notices_warnings (kind, notice_date),
-// however many other mails are stored.
+// is one range read of the index notices_warnings (account, kind,
+// notice_date), however many other mails are stored.
 func (s *Store) LatestWarningCase(ctx context.Context, except string, metric vtr.Metric, from, to time.Time) (string, error) {
-	q, args := latestWarningQuery(except, metric, from, to)
+	q, args := latestWarningQuery(s.account, except, metric, from, to)
 	var keys []string
 	if err := s.db.SelectContext(ctx, &keys, s.q(q), args...); err != nil {
 		return "", fmt.Errorf("latest warning: %w", err)
@@ -285,9 +287,10 @@ func (s *Store) LatestWarningCase(ctx context.Context, except string, metric vtr
 	return keys[0], nil
 }
 
-func latestWarningQuery(except string, metric vtr.Metric, from, to time.Time) (string, []any) {
-	q := `SELECT case_key FROM notices WHERE kind IN (?, ?) AND authentic = ? AND case_key <> '' AND notice_id <> ?`
-	args := []any{string(vtr.KindPerformanceWarning), string(vtr.KindDeactivation), true, except}
+// latestWarningQuery is LatestWarningCase's statement on account's notices.
+func latestWarningQuery(account, except string, metric vtr.Metric, from, to time.Time) (string, []any) {
+	q := `SELECT case_key FROM notices WHERE account = ? AND kind IN (?, ?) AND authentic = ? AND case_key <> '' AND notice_id <> ?`
+	args := []any{account, string(vtr.KindPerformanceWarning), string(vtr.KindDeactivation), true, except}
 	if !from.IsZero() || !to.IsZero() {
 		q += ` AND notice_date >= ? AND notice_date <= ?`
 		args = append(args, fmtTime(from), fmtTime(to))
@@ -311,8 +314,8 @@ func (s *Store) RecordNoticeFailure(ctx context.Context, id, errText string, max
 	}
 	err = s.db.GetContext(ctx, &row, s.q(`UPDATE notices SET attempts = attempts + 1, last_error = ?,
 		state = CASE WHEN attempts + 1 >= ? THEN ? ELSE state END
-		WHERE notice_id = ? AND state IN (?, ?, ?) RETURNING attempts, state`),
-		errText, max, NoticeFailed, id, NoticeStored, NoticeParsed, NoticeReconciled)
+		WHERE account = ? AND notice_id = ? AND state IN (?, ?, ?) RETURNING attempts, state`),
+		errText, max, NoticeFailed, s.account, id, NoticeStored, NoticeParsed, NoticeReconciled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -326,8 +329,8 @@ func (s *Store) RecordNoticeFailure(ctx context.Context, id, errText string, max
 // without raw bytes (e.g. the failed ones for /vtr notices).
 func (s *Store) NoticesInState(ctx context.Context, state NoticeState, limit int) ([]StoredNotice, error) {
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ?
-		ORDER BY received_at DESC, notice_id LIMIT ?`), state, limit)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE account = ? AND state = ?
+		ORDER BY received_at DESC, notice_id LIMIT ?`), s.account, state, limit)
 	if err != nil {
 		return out, fmt.Errorf("notices in state %s: %w", state, err)
 	}
@@ -337,7 +340,7 @@ func (s *Store) NoticesInState(ctx context.Context, state NoticeState, limit int
 // CountNotices counts the notices in a state.
 func (s *Store) CountNotices(ctx context.Context, state NoticeState) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM notices WHERE state = ?`), state)
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM notices WHERE account = ? AND state = ?`), s.account, state)
 	if err != nil {
 		return n, fmt.Errorf("count notices in state %s: %w", state, err)
 	}
@@ -347,7 +350,8 @@ func (s *Store) CountNotices(ctx context.Context, state NoticeState) (int, error
 // FailedNotices lists mails that could not be parsed.
 func (s *Store) FailedNotices(ctx context.Context) ([]StoredNotice, error) {
 	var out []StoredNotice
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE state = ? ORDER BY received_at`), NoticeParseFailed)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+noticeColumns+` FROM notices WHERE account = ? AND state = ? ORDER BY received_at`),
+		s.account, NoticeParseFailed)
 	if err != nil {
 		return out, fmt.Errorf("failed notices: %w", err)
 	}
@@ -358,8 +362,8 @@ func (s *Store) FailedNotices(ctx context.Context) ([]StoredNotice, error) {
 // except) that carries the same "[CASE n]" reference, or "".
 func (s *Store) FindCaseByRef(ctx context.Context, ref, except string) (string, error) {
 	var keys []string
-	err := s.db.SelectContext(ctx, &keys, s.q(`SELECT case_key FROM notices WHERE case_ref = ? AND notice_id <> ? AND case_key <> ''
-		ORDER BY received_at LIMIT 1`), ref, except)
+	err := s.db.SelectContext(ctx, &keys, s.q(`SELECT case_key FROM notices WHERE account = ? AND case_ref = ? AND notice_id <> ? AND case_key <> ''
+		ORDER BY received_at LIMIT 1`), s.account, ref, except)
 	if err != nil {
 		return "", fmt.Errorf("case of reference %s: %w", ref, err)
 	} else if len(keys) == 0 {

@@ -91,7 +91,8 @@ func TestLatestWarningCase(t *testing.T) {
 	})
 }
 
-// The look-up reads the index on (kind, notice_date), not every notice.
+// The look-up reads the index on (account, kind, notice_date), not every
+// notice (nor every account's).
 func TestLatestWarningCase_readsTheIndex(t *testing.T) {
 	s, err := store.Open(t.Context(), storetest.URL(t, "sqlite"), store.Options{})
 	if err != nil {
@@ -99,7 +100,7 @@ func TestLatestWarningCase_readsTheIndex(t *testing.T) {
 	}
 	defer s.Close()
 	for _, metric := range []vtr.Metric{vtr.MetricVTR, ""} {
-		q, args := store.LatestWarningQuery("<x>", metric, at("2024-05-01 00:00"), at("2024-07-01 00:00"))
+		q, args := store.LatestWarningQuery(s.Account(), "<x>", metric, at("2024-05-01 00:00"), at("2024-07-01 00:00"))
 		rows, err := s.DB().Queryx("EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
 			t.Fatal(err)
@@ -114,8 +115,8 @@ func TestLatestWarningCase_readsTheIndex(t *testing.T) {
 			plan = append(plan, detail)
 		}
 		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, "USING INDEX notices_warnings (kind=? AND notice_date>? AND notice_date<?)") {
-			t.Errorf("metric %q: plan %q does not read notices_warnings by kind and date", metric, p)
+		if p := strings.Join(plan, "; "); !strings.Contains(p, "USING INDEX notices_warnings (account=? AND kind=? AND notice_date>? AND notice_date<?)") {
+			t.Errorf("metric %q: plan %q does not read notices_warnings by account, kind and date", metric, p)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -244,6 +246,65 @@ func TestClaimOutbox_threadAfterParent(t *testing.T) {
 		got, err := s.ClaimOutbox(ctx, "B", time.Minute, 10)
 		if err != nil || len(got) != 1 || got[0].ID != "thread:<r>" || got[0].ThreadTS != "1700000000.000100" {
 			t.Fatalf("claimed %+v (%v), want the reply with its parent's ts", got, err)
+		}
+	})
+}
+
+// ClaimOutboxAll claims the due entries of every account, each saying
+// whose it is (an ID may be in two accounts), and holds them as ClaimOutbox
+// does; a thread reply waits for its parent in its own account and carries
+// that parent's ts. It reads across accounts, so it runs once per database
+// (EachDB) on the registry's Store and a second account's.
+func TestClaimOutboxAll_everyAccount(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, reg *store.Store) {
+		ctx := context.Background()
+		twin := storetest.Twin(t, reg)
+		enqueue(t, reg, "triage:<1>", "")
+		enqueue(t, twin, "triage:<1>", "")
+		enqueue(t, twin, "thread:<r>", "triage:<1>")
+
+		claim := func(owner string) []string {
+			t.Helper()
+			got, err := reg.ClaimOutboxAll(ctx, owner, time.Hour, 10)
+			if err != nil {
+				t.Fatalf("%s claims: %v", owner, err)
+			}
+			var ids []string
+			for _, e := range got {
+				if e.ClaimedBy != owner {
+					t.Errorf("%s claimed %s of %s, which says it is %q's", owner, e.ID, e.Account, e.ClaimedBy)
+				}
+				ids = append(ids, e.Account+" "+e.ID+" "+e.ThreadTS)
+			}
+			sort.Strings(ids)
+			return ids
+		}
+		if got, want := claim("A"), []string{store.DefaultAccount + " triage:<1> ", storetest.TwinAccount + " triage:<1> "}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("A claimed %q, want %q (both accounts' parents, not the reply)", got, want)
+		}
+		for _, s := range []*store.Store{reg, twin} {
+			if e, err := s.OutboxEntry(ctx, "triage:<1>"); err != nil || e.ClaimedBy != "A" || e.Account != s.Account() {
+				t.Errorf("%s's entry after the claim: %+v, %v; want A's", s.Account(), e, err)
+			}
+		}
+		if got := claim("B"); got != nil {
+			t.Fatalf("B claimed %q while A's claims hold, want none", got)
+		}
+		if got := claimIDs(t, twin, "B", time.Hour, 10); got != nil {
+			t.Fatalf("B claimed %q of the twin's while A's claims hold, want none", got)
+		}
+		// The sender marks each entry through its account's Store.
+		if err := twin.MarkAttempt(ctx, "triage:<1>", "A", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if err := twin.MarkSent(ctx, "triage:<1>", "C1", "2.000"); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := claim("B"), []string{storetest.TwinAccount + " thread:<r> 2.000"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("B claimed %q once the twin's parent was sent, want %q", got, want)
+		}
+		if e, err := reg.OutboxEntry(ctx, "triage:<1>"); err != nil || e.State != "pending" || e.Attempts != 0 || e.ClaimedBy != "A" {
+			t.Errorf("the default's entry after the twin's was sent: %+v, %v; want pending, A's, no attempt", e, err)
 		}
 	})
 }

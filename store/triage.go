@@ -33,7 +33,7 @@ const (
 func (s *Store) Triage(ctx context.Context, noticeID string) (Triage, error) {
 	var t Triage
 	err := s.db.GetContext(ctx, &t, s.q(`SELECT notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at
-		FROM triage WHERE notice_id = ?`), noticeID)
+		FROM triage WHERE account = ? AND notice_id = ?`), s.account, noticeID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Triage{NoticeID: noticeID}, nil
 	}
@@ -48,28 +48,31 @@ func (s *Store) Triage(ctx context.Context, noticeID string) (Triage, error) {
 func (s *Store) RecordAction(ctx context.Context, noticeID, user, action string, until time.Time) (Triage, error) {
 	now := s.Now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage (notice_id) VALUES (?) ON CONFLICT (notice_id) DO NOTHING`), noticeID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage (account, notice_id) VALUES (?, ?) ON CONFLICT (account, notice_id) DO NOTHING`),
+			s.account, noticeID); err != nil {
 			return fmt.Errorf("create triage of notice %s: %w", noticeID, err)
 		}
 		var q string
 		var args []any
 		switch action {
 		case ActionAssign:
-			q, args = `UPDATE triage SET assignee = ? WHERE notice_id = ?`, []any{user, noticeID}
+			q, args = `UPDATE triage SET assignee = ? WHERE account = ? AND notice_id = ?`, []any{user, s.account, noticeID}
 		case ActionSnooze:
-			q, args = `UPDATE triage SET snoozed_until = ? WHERE notice_id = ?`, []any{fmtTime(until), noticeID}
+			q, args = `UPDATE triage SET snoozed_until = ? WHERE account = ? AND notice_id = ?`, []any{fmtTime(until), s.account, noticeID}
 		case ActionHandled:
-			q, args = `UPDATE triage SET handled_by = ?, handled_at = ? WHERE notice_id = ?`, []any{user, fmtTime(now), noticeID}
+			q, args = `UPDATE triage SET handled_by = ?, handled_at = ? WHERE account = ? AND notice_id = ?`,
+				[]any{user, fmtTime(now), s.account, noticeID}
 		case ActionReopen:
-			q, args = `UPDATE triage SET handled_by = '', handled_at = '', snoozed_until = '' WHERE notice_id = ?`, []any{noticeID}
+			q, args = `UPDATE triage SET handled_by = '', handled_at = '', snoozed_until = '' WHERE account = ? AND notice_id = ?`,
+				[]any{s.account, noticeID}
 		}
 		if q != "" {
 			if _, err := tx.ExecContext(ctx, s.q(q), args...); err != nil {
 				return fmt.Errorf("update triage of notice %s: %w", noticeID, err)
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage_actions (notice_id, at, user_id, action, value) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`), noticeID, now.UTC().Format(time.RFC3339Nano), user, action, fmtTime(until))
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO triage_actions (account, notice_id, at, user_id, action, value) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`), s.account, noticeID, now.UTC().Format(time.RFC3339Nano), user, action, fmtTime(until))
 		if err != nil {
 			return fmt.Errorf("record a triage action on notice %s: %w", noticeID, err)
 		}
@@ -83,8 +86,9 @@ func (s *Store) RecordAction(ctx context.Context, noticeID, user, action string,
 
 // SetTriagePosted records where a notice's triage message is.
 func (s *Store) SetTriagePosted(ctx context.Context, noticeID, channel, ts string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO triage (notice_id, channel, slack_ts) VALUES (?, ?, ?)
-		ON CONFLICT (notice_id) DO UPDATE SET channel = excluded.channel, slack_ts = excluded.slack_ts`), noticeID, channel, ts)
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO triage (account, notice_id, channel, slack_ts) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account, notice_id) DO UPDATE SET channel = excluded.channel, slack_ts = excluded.slack_ts`),
+		s.account, noticeID, channel, ts)
 	if err != nil {
 		return fmt.Errorf("record the triage post of notice %s: %w", noticeID, err)
 	}
