@@ -21,13 +21,18 @@ func (s *Store) OrderFacts(ctx context.Context, market string, w vtr.Window) ([]
 		FirstConfirmed string `db:"first_confirmed_at"`
 	}
 	from, to := w.From.String(), w.To.String()
+	// Sorted by o.order_id || '', the same order as o.order_id: SQLite,
+	// which plans without statistics, would otherwise read all the
+	// account's orders in primary key order (account, order_id) to spare
+	// the sort, instead of the window's ranges of orders_latest_ship and
+	// orders_market_purchase.
 	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
 		o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency, o.ship_country,
 		o.buyer_cancelled, COALESCE(p.order_id, '') AS package_order, COALESCE(p.ship_date, '') AS ship_date,
 		COALESCE(p.first_confirmed_at, '') AS first_confirmed_at
 		FROM orders o LEFT JOIN packages p ON p.account = o.account AND p.order_id = o.order_id
 		WHERE o.account = ? AND o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
-		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id, p.tracking_number`), s.account, market, from, to, from, to)
+		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id || '', p.tracking_number`), s.account, market, from, to, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("order facts: %w", err)
 	}
@@ -140,6 +145,10 @@ func (s *Store) exemptReasons(ctx context.Context, orderIDs []string, facts []vt
 func (s *Store) PackagesByTracking(ctx context.Context, numbers []string) ([]PackageInfo, error) {
 	var out []PackageInfo
 	for _, c := range chunks(numbers, 500) {
+		// Sorted by p.order_id || '', the same order as p.order_id, so that
+		// SQLite, which plans without statistics, seeks each number in
+		// packages_tracking rather than read all the account's packages in
+		// primary key order to spare the sort.
 		args := make([]any, 1, 1+len(c))
 		args[0] = s.account
 		for _, n := range c {
@@ -149,7 +158,7 @@ func (s *Store) PackagesByTracking(ctx context.Context, numbers []string) ([]Pac
 			p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
 			p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
 			FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
-			WHERE p.account = ? AND p.tracking_number IN (`+placeholders(len(c))+`) ORDER BY p.order_id`, args...)
+			WHERE p.account = ? AND p.tracking_number IN (`+placeholders(len(c))+`) ORDER BY p.order_id || ''`, args...)
 		if err != nil {
 			return nil, err
 		}
