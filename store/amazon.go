@@ -39,8 +39,8 @@ func (r ReportRequest) Finished() bool {
 // AddReportRequest records a report just asked for (before waiting for
 // it, so a restart waits for it instead of asking again).
 func (s *Store) AddReportRequest(ctx context.Context, market, reportType, reportID string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO spapi_reports (report_id, marketplace, report_type, requested_at, status)
-		VALUES (?, ?, ?, ?, 'IN_QUEUE') ON CONFLICT (report_id) DO NOTHING`), reportID, market, reportType, fmtTime(at))
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO spapi_reports (account, report_id, marketplace, report_type, requested_at, status)
+		VALUES (?, ?, ?, ?, ?, 'IN_QUEUE') ON CONFLICT (account, report_id) DO NOTHING`), s.account, reportID, market, reportType, fmtTime(at))
 	if err != nil {
 		return fmt.Errorf("record report %s: %w", reportID, err)
 	}
@@ -52,7 +52,8 @@ func (s *Store) AddReportRequest(ctx context.Context, market, reportType, report
 func (s *Store) LastReportRequest(ctx context.Context, market, reportType string) (ReportRequest, error) {
 	var r ReportRequest
 	err := s.db.GetContext(ctx, &r, s.q(`SELECT report_id, marketplace, report_type, requested_at, status, finished_at, error
-		FROM spapi_reports WHERE marketplace = ? AND report_type = ? ORDER BY requested_at DESC, report_id DESC LIMIT 1`), market, reportType)
+		FROM spapi_reports WHERE account = ? AND marketplace = ? AND report_type = ? ORDER BY requested_at DESC, report_id DESC LIMIT 1`),
+		s.account, market, reportType)
 	if err != nil {
 		return r, notFound(err, "no %s report was requested for %s", reportType, market)
 	}
@@ -63,8 +64,8 @@ func (s *Store) LastReportRequest(ctx context.Context, market, reportType string
 // Amazon's figure it gave, kept in the same transaction.
 func (s *Store) FinishReport(ctx context.Context, reportID, status, errText string, snap *vtr.AmazonVTR) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE spapi_reports SET status = ?, finished_at = ?, error = ? WHERE report_id = ?`),
-			status, fmtTime(s.Now()), errText, reportID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE spapi_reports SET status = ?, finished_at = ?, error = ? WHERE account = ? AND report_id = ?`),
+			status, fmtTime(s.Now()), errText, s.account, reportID); err != nil {
 			return fmt.Errorf("finish report %s: %w", reportID, err)
 		}
 		if snap == nil {
@@ -74,9 +75,9 @@ func (s *Store) FinishReport(ctx context.Context, reportID, status, errText stri
 		if snap.Rate != nil {
 			rate = sql.NullFloat64{Float64: *snap.Rate, Valid: true}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO amazon_vtr (marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (marketplace, report_id) DO NOTHING`),
-			snap.Marketplace, reportID, fmtTime(snap.FetchedAt), dateString(snap.From), dateString(snap.To), rate,
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO amazon_vtr (account, marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, marketplace, report_id) DO NOTHING`),
+			s.account, snap.Marketplace, reportID, fmtTime(snap.FetchedAt), dateString(snap.From), dateString(snap.To), rate,
 			snap.Valid, snap.Eligible, snap.Status)
 		if err != nil {
 			return fmt.Errorf("keep Amazon's figure: %w", err)
@@ -103,7 +104,7 @@ func (s *Store) amazonVTR(ctx context.Context, q sqlx.QueryerContext, market str
 		Status    string          `db:"status"`
 	}
 	err := sqlx.GetContext(ctx, q, &r, s.q(`SELECT report_id, fetched_at, date_from, date_to, rate, valid, eligible, status
-		FROM amazon_vtr WHERE marketplace = ? ORDER BY fetched_at DESC, report_id DESC LIMIT 1`), market)
+		FROM amazon_vtr WHERE account = ? AND marketplace = ? ORDER BY fetched_at DESC, report_id DESC LIMIT 1`), s.account, market)
 	if err != nil {
 		return nil, notFound(err, "no figure from Amazon for %s yet (bot sync)", market)
 	}
@@ -119,7 +120,7 @@ func (s *Store) amazonVTR(ctx context.Context, q sqlx.QueryerContext, market str
 // AmazonVTRCount returns how many of Amazon's figures are kept for a marketplace.
 func (s *Store) AmazonVTRCount(ctx context.Context, market string) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM amazon_vtr WHERE marketplace = ?`), market)
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT count(*) FROM amazon_vtr WHERE account = ? AND marketplace = ?`), s.account, market)
 	if err != nil {
 		return n, fmt.Errorf("count Amazon's rates of %s: %w", market, err)
 	}

@@ -30,18 +30,20 @@ func (s *Store) QueueDigest(ctx context.Context, f DigestFigures, entries []Outb
 	queued := false
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var n int
-		if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM outbox WHERE outbox_id = ?`), DigestKey(f.Marketplace, f.Date)); err != nil {
+		if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM outbox WHERE account = ? AND outbox_id = ?`),
+			s.account, DigestKey(f.Marketplace, f.Date)); err != nil {
 			return fmt.Errorf("look for digest %s: %w", DigestKey(f.Marketplace, f.Date), err)
 		}
 		if n > 0 {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM digests WHERE marketplace = ? AND digest_date = ?`), f.Marketplace, f.Date.String()); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM digests WHERE account = ? AND marketplace = ? AND digest_date = ?`),
+			s.account, f.Marketplace, f.Date.String()); err != nil {
 			return fmt.Errorf("delete the figures of digest %s: %w", DigestKey(f.Marketplace, f.Date), err)
 		}
 		for cat, c := range f.Counts {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO digests (marketplace, digest_date, category, eligible, valid) VALUES (?, ?, ?, ?, ?)`),
-				f.Marketplace, f.Date.String(), cat, c.Eligible, c.Valid); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO digests (account, marketplace, digest_date, category, eligible, valid)
+				VALUES (?, ?, ?, ?, ?, ?)`), s.account, f.Marketplace, f.Date.String(), cat, c.Eligible, c.Valid); err != nil {
 				return fmt.Errorf("save the figures of digest %s: %w", DigestKey(f.Marketplace, f.Date), err)
 			}
 		}
@@ -60,7 +62,7 @@ func (s *Store) QueueDigest(ctx context.Context, f DigestFigures, entries []Outb
 // (or sent).
 func (s *Store) DigestQueued(ctx context.Context, market string, d vtr.Date) (bool, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM outbox WHERE outbox_id = ?`), DigestKey(market, d))
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM outbox WHERE account = ? AND outbox_id = ?`), s.account, DigestKey(market, d))
 	if err != nil {
 		return n > 0, fmt.Errorf("look for digest %s: %w", DigestKey(market, d), err)
 	}
@@ -71,7 +73,8 @@ func (s *Store) DigestQueued(ctx context.Context, market string, d vtr.Date) (bo
 // or nil when there is none.
 func (s *Store) LastDigest(ctx context.Context, market string, d vtr.Date) (*DigestFigures, error) {
 	var last sql.NullString // MAX over no rows is NULL
-	if err := s.db.GetContext(ctx, &last, s.q(`SELECT MAX(digest_date) FROM digests WHERE marketplace = ? AND digest_date < ?`), market, d.String()); err != nil {
+	if err := s.db.GetContext(ctx, &last, s.q(`SELECT MAX(digest_date) FROM digests WHERE account = ? AND marketplace = ? AND digest_date < ?`),
+		s.account, market, d.String()); err != nil {
 		return nil, fmt.Errorf("last digest of %s before %s: %w", market, d, err)
 	}
 	if !last.Valid {
@@ -87,7 +90,8 @@ func (s *Store) LastDigest(ctx context.Context, market string, d vtr.Date) (*Dig
 		Eligible int    `db:"eligible"`
 		Valid    int    `db:"valid"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT category, eligible, valid FROM digests WHERE marketplace = ? AND digest_date = ?`), market, day); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT category, eligible, valid FROM digests WHERE account = ? AND marketplace = ? AND digest_date = ?`),
+		s.account, market, day); err != nil {
 		return nil, fmt.Errorf("figures of the digest of %s on %s: %w", market, day, err)
 	}
 	f := &DigestFigures{Marketplace: market, Date: date, Counts: map[string]vtr.Counts{}}

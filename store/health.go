@@ -18,7 +18,8 @@ type NoticeTally struct {
 // GROUP BY over the notices (a seller gets a few a week).
 func (s *Store) NoticeTallies(ctx context.Context) ([]NoticeTally, error) {
 	var out []NoticeTally
-	err := s.db.SelectContext(ctx, &out, `SELECT kind, state, count(*) AS n FROM notices GROUP BY kind, state ORDER BY kind, state`)
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT kind, state, count(*) AS n FROM notices WHERE account = ?
+		GROUP BY kind, state ORDER BY kind, state`), s.account)
 	if err != nil {
 		return out, fmt.Errorf("count notices: %w", err)
 	}
@@ -32,7 +33,8 @@ func (s *Store) OutboxDepth(ctx context.Context) (int, time.Time, error) {
 		N      int            `db:"n"`
 		Oldest sql.NullString `db:"oldest"`
 	}
-	if err := s.db.GetContext(ctx, &row, `SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE state <> 'sent'`); err != nil {
+	if err := s.db.GetContext(ctx, &row, s.q(`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox
+		WHERE account = ? AND state <> 'sent'`), s.account); err != nil {
 		return 0, time.Time{}, fmt.Errorf("read the outbox backlog: %w", err)
 	}
 	var oldest time.Time

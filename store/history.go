@@ -19,8 +19,8 @@ func (s *Store) DayTallies(ctx context.Context, market string, w vtr.Window, cat
 // delivered as far as vtrbot knows (their verdict can still change).
 func (s *Store) Pending(ctx context.Context, market string, w vtr.Window) (map[vtr.Date]int, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT window_date, count(*) FROM packages
-		WHERE marketplace = ? AND window_date >= ? AND window_date <= ? AND ineligible = '' AND delivered_at = ''
-		GROUP BY window_date`), market, w.From.String(), w.To.String())
+		WHERE account = ? AND marketplace = ? AND window_date >= ? AND window_date <= ? AND ineligible = '' AND delivered_at = ''
+		GROUP BY window_date`), s.account, market, w.From.String(), w.To.String())
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", market, err)
 	}
@@ -50,10 +50,10 @@ func (s *Store) Fixable(ctx context.Context, market string, today vtr.Date) ([]v
 	list, err := s.packageInfos(ctx, `SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method, p.ship_date,
 		p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
 		p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
-		FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
-		WHERE p.marketplace = ? AND p.window_date >= ? AND p.ineligible = '' AND p.delivered_at = ''
+		FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+		WHERE p.account = ? AND p.marketplace = ? AND p.window_date >= ? AND p.ineligible = '' AND p.delivered_at = ''
 		AND p.reason IN (`+placeholders(len(codes))+`) ORDER BY p.window_date, p.order_id`,
-		append([]any{market, today.String()}, codes...)...)
+		append([]any{s.account, market, today.String()}, codes...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -21,13 +21,18 @@ func (s *Store) OrderFacts(ctx context.Context, market string, w vtr.Window) ([]
 		FirstConfirmed string `db:"first_confirmed_at"`
 	}
 	from, to := w.From.String(), w.To.String()
+	// Sorted by o.order_id || '', the same order as o.order_id: SQLite,
+	// which plans without statistics, would otherwise read all the
+	// account's orders in primary key order (account, order_id) to spare
+	// the sort, instead of the window's ranges of orders_latest_ship and
+	// orders_market_purchase.
 	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT o.order_id, o.sales_channel, o.marketplace, o.status, o.fulfillment,
 		o.purchase_date, o.purchased_at, o.promised_delivery, o.latest_ship_date, o.latest_ship_at, o.currency, o.ship_country,
 		o.buyer_cancelled, COALESCE(p.order_id, '') AS package_order, COALESCE(p.ship_date, '') AS ship_date,
 		COALESCE(p.first_confirmed_at, '') AS first_confirmed_at
-		FROM orders o LEFT JOIN packages p ON p.order_id = o.order_id
-		WHERE o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
-		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id, p.tracking_number`), market, from, to, from, to)
+		FROM orders o LEFT JOIN packages p ON p.account = o.account AND p.order_id = o.order_id
+		WHERE o.account = ? AND o.marketplace = ? AND ((o.latest_ship_date >= ? AND o.latest_ship_date <= ?)
+		OR (o.purchase_date >= ? AND o.purchase_date <= ?)) ORDER BY o.order_id || '', p.tracking_number`), s.account, market, from, to, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("order facts: %w", err)
 	}
@@ -58,10 +63,11 @@ func (s *Store) PackageFacts(ctx context.Context, market string, w vtr.Window) (
 	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method,
 		p.ship_date, p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
 		p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery,
-		COALESCE((SELECT MIN(e.at) FROM carrier_events e WHERE e.tracking_number = p.tracking_number AND e.status = 'delivered'), '') AS mail_delivered
-		FROM packages p JOIN orders o ON o.order_id = p.order_id
-		WHERE p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ? ORDER BY p.order_id, p.tracking_number`),
-		market, w.From.String(), w.To.String())
+		COALESCE((SELECT MIN(e.at) FROM carrier_events e WHERE e.account = p.account AND e.tracking_number = p.tracking_number
+			AND e.status = 'delivered'), '') AS mail_delivered
+		FROM packages p JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+		WHERE p.account = ? AND p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ? ORDER BY p.order_id, p.tracking_number`),
+		s.account, market, w.From.String(), w.To.String())
 	if err != nil {
 		return nil, fmt.Errorf("package facts: %w", err)
 	}
@@ -107,7 +113,8 @@ func (s *Store) exemptReasons(ctx context.Context, orderIDs []string, facts []vt
 		if err != nil {
 			return err
 		}
-		q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?) AND ineligible = ? AND tracking_number <> ''`, ids, string(vtr.Exempt))
+		q, args, err := sqlx.In(packageSelect+` WHERE account = ? AND order_id IN (?) AND ineligible = ? AND tracking_number <> ''`,
+			s.account, ids, string(vtr.Exempt))
 		if err != nil {
 			return err
 		}
@@ -138,15 +145,20 @@ func (s *Store) exemptReasons(ctx context.Context, orderIDs []string, facts []vt
 func (s *Store) PackagesByTracking(ctx context.Context, numbers []string) ([]PackageInfo, error) {
 	var out []PackageInfo
 	for _, c := range chunks(numbers, 500) {
-		args := make([]any, len(c))
-		for i, n := range c {
-			args[i] = n
+		// Sorted by p.order_id || '', the same order as p.order_id, so that
+		// SQLite, which plans without statistics, seeks each number in
+		// packages_tracking rather than read all the account's packages in
+		// primary key order to spare the sort.
+		args := make([]any, 1, 1+len(c))
+		args[0] = s.account
+		for _, n := range c {
+			args = append(args, n)
 		}
 		list, err := s.packageInfos(ctx, `SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method, p.ship_date,
 			p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
 			p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
-			FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
-			WHERE p.tracking_number IN (`+placeholders(len(c))+`) ORDER BY p.order_id`, args...)
+			FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+			WHERE p.account = ? AND p.tracking_number IN (`+placeholders(len(c))+`) ORDER BY p.order_id || ''`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -155,10 +167,11 @@ func (s *Store) PackagesByTracking(ctx context.Context, numbers []string) ([]Pac
 	return out, nil
 }
 
-// HasData reports whether any order or package is stored.
+// HasData reports whether any order or package of the account is stored.
 func (s *Store) HasData(ctx context.Context) (bool, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) a) + (SELECT count(*) FROM (SELECT 1 FROM packages LIMIT 1) b)`)
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT (SELECT count(*) FROM (SELECT 1 FROM orders WHERE account = ? LIMIT 1) a)
+		+ (SELECT count(*) FROM (SELECT 1 FROM packages WHERE account = ? LIMIT 1) b)`), s.account, s.account)
 	if err != nil {
 		return n > 0, fmt.Errorf("look for data: %w", err)
 	}

@@ -51,7 +51,7 @@ type syncRow struct {
 func (s *Store) SyncState(ctx context.Context, market string) (SyncState, error) {
 	var r syncRow
 	err := s.db.GetContext(ctx, &r, s.q(`SELECT marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders
-		FROM spapi_sync WHERE marketplace = ?`), market)
+		FROM spapi_sync WHERE account = ? AND marketplace = ?`), s.account, market)
 	if errors.Is(err, sql.ErrNoRows) {
 		return SyncState{Marketplace: market}, nil
 	} else if err != nil {
@@ -68,11 +68,11 @@ func (s *Store) StartSync(ctx context.Context, market string, after, before time
 		if err := s.checkFence(ctx, tx); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO spapi_sync (marketplace, run_after, run_before, next_token, token_at, pages, orders, updated_at)
-			VALUES (?, ?, ?, '', '', 0, 0, ?)
-			ON CONFLICT (marketplace) DO UPDATE SET run_after = excluded.run_after, run_before = excluded.run_before,
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO spapi_sync (account, marketplace, run_after, run_before, next_token, token_at, pages, orders, updated_at)
+			VALUES (?, ?, ?, ?, '', '', 0, 0, ?)
+			ON CONFLICT (account, marketplace) DO UPDATE SET run_after = excluded.run_after, run_before = excluded.run_before,
 			next_token = '', token_at = '', pages = 0, orders = 0, updated_at = excluded.updated_at`),
-			market, fmtTime(after), fmtTime(before), fmtTime(s.Now()))
+			s.account, market, fmtTime(after), fmtTime(before), fmtTime(s.Now()))
 		if err != nil {
 			return fmt.Errorf("start a sync of %s: %w", market, err)
 		}
@@ -195,12 +195,13 @@ func (s *Store) advanceSync(ctx context.Context, tx *sqlx.Tx, p SyncPage) error 
 	var q string
 	args := []any{}
 	if p.NextToken != "" {
-		q = `UPDATE spapi_sync SET next_token = ?, token_at = ?, pages = pages + 1, orders = orders + ?, updated_at = ? WHERE marketplace = ?`
-		args = append(args, p.NextToken, fmtTime(p.TokenAt), len(p.Orders), fmtTime(s.Now()), p.Marketplace)
+		q = `UPDATE spapi_sync SET next_token = ?, token_at = ?, pages = pages + 1, orders = orders + ?, updated_at = ?
+			WHERE account = ? AND marketplace = ?`
+		args = append(args, p.NextToken, fmtTime(p.TokenAt), len(p.Orders), fmtTime(s.Now()), s.account, p.Marketplace)
 	} else {
 		q = `UPDATE spapi_sync SET watermark = run_before, run_after = '', run_before = '', next_token = '', token_at = '',
-			pages = pages + 1, orders = orders + ?, updated_at = ? WHERE marketplace = ? AND run_before <> ''`
-		args = append(args, len(p.Orders), fmtTime(s.Now()), p.Marketplace)
+			pages = pages + 1, orders = orders + ?, updated_at = ? WHERE account = ? AND marketplace = ? AND run_before <> ''`
+		args = append(args, len(p.Orders), fmtTime(s.Now()), s.account, p.Marketplace)
 	}
 	res, err := tx.ExecContext(ctx, s.q(q), args...)
 	if err != nil {
@@ -217,7 +218,7 @@ func (s *Store) advanceSync(ctx context.Context, tx *sqlx.Tx, p SyncPage) error 
 func (s *Store) rawOrders(ctx context.Context, tx *sqlx.Tx, ids []string) (map[string]*vtr.Order, error) {
 	out := map[string]*vtr.Order{}
 	for _, chunk := range chunks(ids, 500) {
-		q, args, err := sqlx.In(orderSelect+` WHERE order_id IN (?)`, chunk)
+		q, args, err := sqlx.In(orderSelect+` WHERE account = ? AND order_id IN (?)`, s.account, chunk)
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +230,7 @@ func (s *Store) rawOrders(ctx context.Context, tx *sqlx.Tx, ids []string) (map[s
 			out[rows[i].OrderID] = rows[i].order()
 		}
 		q, args, err = sqlx.In(`SELECT order_id, line, sku, category, quantity, price, shipping, status, name
-			FROM order_items WHERE order_id IN (?) ORDER BY order_id, line`, chunk)
+			FROM order_items WHERE account = ? AND order_id IN (?) ORDER BY order_id, line`, s.account, chunk)
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +323,7 @@ func (s *Store) changedPackages(ctx context.Context, tx *sqlx.Tx, pkgs []vtr.Pac
 	}
 	stored := map[pkgKey]vtr.Package{}
 	for _, chunk := range chunks(orders, 500) {
-		q, args, err := sqlx.In(packageSelect+` WHERE order_id IN (?)`, chunk)
+		q, args, err := sqlx.In(packageSelect+` WHERE account = ? AND order_id IN (?)`, s.account, chunk)
 		if err != nil {
 			return nil, err
 		}

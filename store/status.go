@@ -28,8 +28,8 @@ func (s *Store) Tallies(ctx context.Context, market string, w vtr.Window, catego
 // order), which package_tallies does not count.
 func (s *Store) packageTallies(ctx context.Context, w vtr.Window, category string) ([]vtr.Tally, error) {
 	q := `SELECT category, ineligible, reason, count(*) AS n FROM packages
-		WHERE marketplace = '' AND window_date >= ? AND window_date <= ?`
-	args := []any{w.From.String(), w.To.String()}
+		WHERE account = ? AND marketplace = '' AND window_date >= ? AND window_date <= ?`
+	args := []any{s.account, w.From.String(), w.To.String()}
 	if category != "" {
 		q += ` AND category = ?`
 		args = append(args, category)
@@ -115,14 +115,14 @@ func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vt
 	// Each count reads an index range (packages_ship, orders_promised,
 	// orders_purchase): an empty window costs nothing however much
 	// history the database holds.
-	err := s.db.GetContext(ctx, &f.PDDOutside, s.q(`SELECT count(*) FROM packages WHERE marketplace = ?
-		AND ship_date >= ? AND ship_date <= ? AND (window_date < ? OR window_date > ?)`), market, from, to, from, to)
+	err := s.db.GetContext(ctx, &f.PDDOutside, s.q(`SELECT count(*) FROM packages WHERE account = ? AND marketplace = ?
+		AND ship_date >= ? AND ship_date <= ? AND (window_date < ? OR window_date > ?)`), s.account, market, from, to, from, to)
 	if err != nil {
 		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
 	// A package of an unknown order has no marketplace yet.
-	err = s.db.GetContext(ctx, &f.UnknownOrders, s.q(`SELECT count(*) FROM packages WHERE marketplace = ''
-		AND ship_date >= ? AND ship_date <= ? AND ineligible = ?`), from, to, string(vtr.NoOrder))
+	err = s.db.GetContext(ctx, &f.UnknownOrders, s.q(`SELECT count(*) FROM packages WHERE account = ? AND marketplace = ''
+		AND ship_date >= ? AND ship_date <= ? AND ineligible = ?`), s.account, from, to, string(vtr.NoOrder))
 	if err != nil {
 		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
@@ -130,16 +130,16 @@ func (s *Store) naFacts(ctx context.Context, market string, w vtr.Window, t []vt
 	// in the window, merchant-fulfilled, not cancelled, with no package.
 	// Two counts, so that each is one range of orders_promised.
 	const unconfirmed = ` AND LOWER(o.fulfillment) IN ('merchant', 'mfn') AND LOWER(o.status) NOT IN ('cancelled', 'canceled')
-		AND NOT EXISTS (SELECT 1 FROM packages p WHERE p.order_id = o.order_id)`
+		AND NOT EXISTS (SELECT 1 FROM packages p WHERE p.account = o.account AND p.order_id = o.order_id)`
 	err = s.db.GetContext(ctx, &f.Unconfirmed, s.q(`SELECT
-		(SELECT count(*) FROM orders o WHERE o.marketplace = ? AND o.promised_delivery >= ? AND o.promised_delivery <= ?`+unconfirmed+`) +
-		(SELECT count(*) FROM orders o WHERE o.marketplace = ? AND o.promised_delivery = '' AND o.purchase_date >= ? AND o.purchase_date <= ?`+unconfirmed+`)`),
-		market, from, to, market, from, to)
+		(SELECT count(*) FROM orders o WHERE o.account = ? AND o.marketplace = ? AND o.promised_delivery >= ? AND o.promised_delivery <= ?`+unconfirmed+`) +
+		(SELECT count(*) FROM orders o WHERE o.account = ? AND o.marketplace = ? AND o.promised_delivery = '' AND o.purchase_date >= ? AND o.purchase_date <= ?`+unconfirmed+`)`),
+		s.account, market, from, to, s.account, market, from, to)
 	if err != nil {
 		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
-	err = s.db.GetContext(ctx, &f.Orders, s.q(`SELECT count(*) FROM orders WHERE marketplace = ?
-		AND purchase_date >= ? AND purchase_date <= ?`), market, from, to)
+	err = s.db.GetContext(ctx, &f.Orders, s.q(`SELECT count(*) FROM orders WHERE account = ? AND marketplace = ?
+		AND purchase_date >= ? AND purchase_date <= ?`), s.account, market, from, to)
 	if err != nil {
 		return f, fmt.Errorf("N/A facts of %s: %w", market, err)
 	}
@@ -159,10 +159,10 @@ func (s *Store) Untracked(ctx context.Context, market string, w vtr.Window, cate
 	q := `SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method, p.ship_date,
 		p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
 		p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
-		FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
-		WHERE p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ? AND p.ineligible = ''
+		FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+		WHERE p.account = ? AND p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ? AND p.ineligible = ''
 		AND p.reason <> ? AND p.reason <> ?`
-	args := []any{market, w.From.String(), w.To.String(), string(vtr.Verified), string(vtr.Unverified)}
+	args := []any{s.account, market, w.From.String(), w.To.String(), string(vtr.Verified), string(vtr.Unverified)}
 	if category != "" {
 		q += ` AND p.category = ?`
 		args = append(args, category)
@@ -177,9 +177,9 @@ func (s *Store) Packages(ctx context.Context, market string, w vtr.Window, categ
 	q := `SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method, p.ship_date,
 		p.confirmed_at, p.delivered_at, p.first_scan_at, p.marketplace, p.window_date, p.category, p.carrier,
 		p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
-		FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
-		WHERE p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ?`
-	args := []any{market, w.From.String(), w.To.String()}
+		FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+		WHERE p.account = ? AND p.marketplace = ? AND p.window_date >= ? AND p.window_date <= ?`
+	args := []any{s.account, market, w.From.String(), w.To.String()}
 	if category != "" {
 		q += ` AND p.category = ?`
 		args = append(args, category)
@@ -193,8 +193,8 @@ func (s *Store) OrderPackages(ctx context.Context, orderID string) ([]PackageInf
 	return s.packageInfos(ctx, `SELECT p.order_id, p.tracking_number, p.carrier_code, p.carrier_name, p.ship_method, p.ship_date,
 		p.confirmed_at, p.delivered_at, p.first_scan_at, p.first_confirmed_at, p.marketplace, p.window_date, p.category, p.carrier,
 		p.ineligible, p.exemption, p.reason, p.hint, COALESCE(o.promised_delivery, '') AS promised_delivery
-		FROM packages p LEFT JOIN orders o ON o.order_id = p.order_id
-		WHERE p.order_id = ? ORDER BY p.tracking_number`, orderID)
+		FROM packages p LEFT JOIN orders o ON o.account = p.account AND o.order_id = p.order_id
+		WHERE p.account = ? AND p.order_id = ? ORDER BY p.tracking_number`, s.account, orderID)
 }
 
 func (s *Store) packageInfos(ctx context.Context, q string, args ...any) ([]PackageInfo, error) {

@@ -15,10 +15,10 @@ import (
 )
 
 // A team asks for the same status again and again (`/vtr status` is the
-// last 30 days for everyone). A status with a rate depends on
-// package_tallies alone, and the meta row "tallies" holds a new random
-// generation whenever package_tallies changes, in the same transaction
-// (applyTallies). So Status keeps the statuses it computed for the
+// last 30 days for everyone). A status with a rate depends on the
+// account's rows of package_tallies alone, and the account's meta row
+// "tallies" holds a new random generation whenever they change, in the
+// same transaction (applyTallies). So Status keeps the statuses it computed for the
 // generation it read before computing them, and answers a repeat with one
 // primary-key read, whichever process wrote last. N/A statuses also count
 // orders and are never kept.
