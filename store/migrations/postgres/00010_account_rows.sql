@@ -1,7 +1,8 @@
 -- Version 10: accounts as rows. Every table of a seller's data gains the
 -- column account (the registry's name; 'default' for the environment-only
 -- setup), first in its primary key and in every index, and the rows already
--- here are the account default's. The tables that are not a seller's
+-- here are the account default's (the column has no default: every
+-- statement says whose row it writes). The tables that are not a seller's
 -- (marketplaces, accounts, replicas, leases) keep their shape. The IMAP
 -- login that notices and mailbox checkpoints called account is now
 -- imap_account. fence has one row per account. An account kept in a schema
@@ -85,6 +86,26 @@ CREATE INDEX spapi_reports_market ON spapi_reports (account, marketplace, reques
 CREATE INDEX amazon_vtr_latest ON amazon_vtr (account, marketplace, fetched_at);
 -- outbox_due (state, next_attempt_at) stays across accounts: any replica
 -- drains every account's outbox (ClaimOutbox).
+-- No default from here on: a statement that does not say whose row it
+-- writes fails instead of writing into default's.
+ALTER TABLE meta ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE orders ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE order_items ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE sku_categories ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE packages ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE vtr_report_rows ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE carrier_events ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE notices ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE mailbox_checkpoints ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE outbox ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE triage ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE triage_actions ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE package_tallies ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE spapi_sync ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE spapi_reports ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE amazon_vtr ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE digests ALTER COLUMN account DROP DEFAULT;
+ALTER TABLE fence ALTER COLUMN account DROP DEFAULT;
 
 -- +goose Down
 -- Only the account default's rows can go back to the single-account shape:

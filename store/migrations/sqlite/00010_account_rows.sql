@@ -1,7 +1,8 @@
 -- Version 10: accounts as rows. Every table of a seller's data gains the
 -- column account (the registry's name; 'default' for the environment-only
 -- setup), first in its primary key and in every index, and the rows already
--- here are the account default's. The tables that are not a seller's
+-- here are the account default's (the column has no default: every
+-- statement says whose row it writes). The tables that are not a seller's
 -- (marketplaces, accounts, replicas, leases) keep their shape. The IMAP
 -- login that notices and mailbox checkpoints called account is now
 -- imap_account. fence has one row per account. SQLite cannot change a
@@ -15,7 +16,7 @@
 CREATE TABLE meta_new (
     key TEXT NOT NULL,
     value TEXT NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, key)
 );
 CREATE TABLE orders_new (
@@ -33,7 +34,7 @@ CREATE TABLE orders_new (
     ship_country TEXT NOT NULL DEFAULT '',
     buyer_cancelled BOOLEAN NOT NULL DEFAULT FALSE,
     source TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, order_id)
 );
 CREATE TABLE order_items_new (
@@ -46,14 +47,14 @@ CREATE TABLE order_items_new (
     shipping BIGINT NOT NULL DEFAULT 0,
     status TEXT NOT NULL DEFAULT '',
     name TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, order_id, line),
     FOREIGN KEY (account, order_id) REFERENCES orders_new (account, order_id) ON DELETE CASCADE
 );
 CREATE TABLE sku_categories_new (
     sku TEXT NOT NULL,
     category TEXT NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, sku)
 );
 CREATE TABLE packages_new (
@@ -75,7 +76,7 @@ CREATE TABLE packages_new (
     reason TEXT NOT NULL DEFAULT '',
     hint TEXT NOT NULL DEFAULT '',
     first_confirmed_at TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, order_id, tracking_number)
 );
 CREATE TABLE vtr_report_rows_new (
@@ -88,7 +89,7 @@ CREATE TABLE vtr_report_rows_new (
     package_value TEXT NOT NULL DEFAULT '',
     valid BOOLEAN NOT NULL,
     source TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, order_id, tracking_number)
 );
 CREATE TABLE carrier_events_new (
@@ -96,7 +97,7 @@ CREATE TABLE carrier_events_new (
     status TEXT NOT NULL,
     at TEXT NOT NULL,
     notice_id TEXT NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, tracking_number, status, at)
 );
 CREATE TABLE notices_new (
@@ -121,7 +122,7 @@ CREATE TABLE notices_new (
     authentic BOOLEAN NOT NULL DEFAULT FALSE,
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, notice_id)
 );
 CREATE TABLE mailbox_checkpoints_new (
@@ -130,7 +131,7 @@ CREATE TABLE mailbox_checkpoints_new (
     uidvalidity BIGINT NOT NULL,
     last_uid BIGINT NOT NULL,
     updated_at TEXT NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, imap_account, mailbox)
 );
 CREATE TABLE outbox_new (
@@ -150,7 +151,7 @@ CREATE TABLE outbox_new (
     claimed_by TEXT NOT NULL DEFAULT '',
     claim_until TEXT NOT NULL DEFAULT '',
     first_attempt_at TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, outbox_id)
 );
 CREATE TABLE triage_new (
@@ -161,7 +162,7 @@ CREATE TABLE triage_new (
     snoozed_until TEXT NOT NULL DEFAULT '',
     handled_by TEXT NOT NULL DEFAULT '',
     handled_at TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, notice_id)
 );
 CREATE TABLE triage_actions_new (
@@ -170,7 +171,7 @@ CREATE TABLE triage_actions_new (
     user_id TEXT NOT NULL,
     action TEXT NOT NULL,
     value TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, notice_id, at, user_id, action)
 );
 CREATE TABLE package_tallies_new (
@@ -180,7 +181,7 @@ CREATE TABLE package_tallies_new (
     ineligible TEXT NOT NULL,
     reason TEXT NOT NULL,
     n INTEGER NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, marketplace, window_date, category, ineligible, reason)
 ) WITHOUT ROWID;
 CREATE TABLE spapi_sync_new (
@@ -193,7 +194,7 @@ CREATE TABLE spapi_sync_new (
     pages INTEGER NOT NULL DEFAULT 0,
     orders INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, marketplace)
 );
 CREATE TABLE spapi_reports_new (
@@ -204,7 +205,7 @@ CREATE TABLE spapi_reports_new (
     status TEXT NOT NULL,
     finished_at TEXT NOT NULL DEFAULT '',
     error TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, report_id)
 );
 CREATE TABLE amazon_vtr_new (
@@ -217,7 +218,7 @@ CREATE TABLE amazon_vtr_new (
     valid INTEGER NOT NULL,
     eligible INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT '',
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, marketplace, report_id)
 );
 CREATE TABLE digests_new (
@@ -226,12 +227,12 @@ CREATE TABLE digests_new (
     category TEXT NOT NULL,
     eligible INTEGER NOT NULL,
     valid INTEGER NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account, marketplace, digest_date, category)
 );
 CREATE TABLE fence_new (
     epoch BIGINT NOT NULL,
-    account TEXT NOT NULL DEFAULT 'default',
+    account TEXT NOT NULL,
     PRIMARY KEY (account)
 );
 
