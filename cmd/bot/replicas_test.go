@@ -855,6 +855,11 @@ func TestReplicas_partition(t *testing.T) {
 	if !stopped.Before(took) {
 		t.Errorf("the cut-off leader stopped brand_a's work at %v, after the follower started it at %v", stopped, took)
 	}
+	// The follower's catch-up posts mail 4; mail 5 goes in once it idles
+	// (the in-memory server drops a wake-up that comes before the first
+	// IDLE, as waitSettled says).
+	c.waitPostsIn(channelOf("brand_a"), 4, 30*time.Second)
+	time.Sleep(200 * time.Millisecond)
 	srv.deliver(t, warningMail(5))
 	c.waitPostsIn(channelOf("brand_a"), 5, 30*time.Second)
 

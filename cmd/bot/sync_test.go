@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -312,8 +313,8 @@ func dumpTables(t *testing.T, db string) map[string][]string {
 			if err := rows.Scan(ptrs...); err != nil {
 				t.Fatal(err)
 			}
-			if table == "spapi_sync" {
-				vals[len(vals)-1] = nil // updated_at
+			if i := slices.Index(cols, "updated_at"); i >= 0 && table == "spapi_sync" {
+				vals[i] = nil
 			}
 			out[table] = append(out[table], fmt.Sprint(vals...))
 		}
