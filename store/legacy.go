@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // Versions 6 to 9 kept each account's data (other than default's) in a
@@ -72,7 +74,16 @@ func (s *Store) movePostgresLegacy(ctx context.Context, name string) error {
 		return err
 	}
 	defer old.Close()
-	if err := migrateLegacy(ctx, old.DB, Postgres); err != nil {
+	// The old schema's own migration lock (migrationLock's): two replicas
+	// opening the account at once do not migrate it together.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID(schema)), lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return err
+	}
+	if err := migrateLegacy(ctx, old.DB, Postgres, goose.WithSessionLocker(locker)); err != nil {
+		if ok, _ := exists(s.db); !ok {
+			return nil // another process moved it meanwhile
+		}
 		return err
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -143,8 +154,8 @@ func (s *Store) moveSQLiteLegacy(ctx context.Context, name string) error {
 
 // migrateLegacy brings an old place to legacyVersion (the last before
 // rows), whatever version it was left at.
-func migrateLegacy(ctx context.Context, db *sql.DB, d Dialect) error {
-	p, err := newProvider(db, d)
+func migrateLegacy(ctx context.Context, db *sql.DB, d Dialect, opts ...goose.ProviderOption) error {
+	p, err := newProvider(db, d, opts...)
 	if err != nil {
 		return err
 	}

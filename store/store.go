@@ -2,11 +2,16 @@
 // PostgreSQL, behind one concrete *Store built on sqlx. Queries are written
 // once with ? placeholders and rebound per driver; what must differ (the
 // bulk paths of the imports, a clock expression, row locking, analyze,
-// where an account's data lives) is one small interface, dialect
-// (dialect.go), that Open chooses: sqliteDialect in sqlite.go,
+// where an older vtrbot kept an account's data) is one small interface,
+// dialect (dialect.go), that Open chooses: sqliteDialect in sqlite.go,
 // sqlitebulk.go and sqliteorders.go, postgresDialect in postgres.go and
 // copy.go. Once a Store is open no other file asks which database it runs
-// on (reading a DATABASE_URL does: dsn.go, inspect.go, AccountURL).
+// on (reading a DATABASE_URL does: dsn.go, inspect.go).
+//
+// Every account's data is rows of the same tables, marked with the
+// account (docs/accounts.md): a Store reads and writes one account's rows,
+// and every statement says account = ? with its account. OpenAccount gives
+// another account's Store on the same connections.
 //
 // The store also keeps every package's classification (vtr.Classify)
 // current: whenever an order, a shipment, a category or a piece of scan

@@ -68,7 +68,7 @@ func newBotMetrics(s *store.Store, now func() time.Time) *botMetrics {
 
 	reg.GaugeFunc("vtrbot_notices", "Stored notices by kind (\"\" until parsed) and pipeline state.", []string{"kind", "state"},
 		func(ctx context.Context) ([]obs.Sample, error) {
-			ts, err := s.NoticeTallies(ctx)
+			ts, err := s.NoticeTalliesAll(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -79,12 +79,12 @@ func newBotMetrics(s *store.Store, now func() time.Time) *botMetrics {
 			return out, nil
 		})
 	reg.GaugeFunc("vtrbot_outbox_pending", "Slack posts queued and not sent yet.", nil, func(ctx context.Context) ([]obs.Sample, error) {
-		n, _, err := s.OutboxDepth(ctx)
+		n, _, err := s.OutboxDepthAll(ctx)
 		return []obs.Sample{{Value: float64(n)}}, err
 	})
 	reg.GaugeFunc("vtrbot_outbox_oldest_pending_seconds", "Age of the oldest post not sent yet (0 when none): Slack down, or a post it keeps refusing.", nil,
 		func(ctx context.Context) ([]obs.Sample, error) {
-			_, oldest, err := s.OutboxDepth(ctx)
+			_, oldest, err := s.OutboxDepthAll(ctx)
 			age := 0.0
 			if !oldest.IsZero() {
 				age = max(0, now().Sub(oldest).Seconds())
