@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/vtrbot/vtrbot/store"
@@ -69,12 +70,19 @@ type Sender struct {
 	// jitter; a Retry-After from Slack lengthens it).
 	Backoff func(attempts int) time.Duration
 
+	// Workers is how many posts Run sends at once (default 1): each claims
+	// and sends one entry at a time, side by side. A replica's sender of
+	// every account's outbox runs several, so one slow post or one
+	// account's backlog does not hold up the others.
+	Workers int
+
 	wake chan struct{}
 }
 
 // NewSender returns a Sender; Wake and Run may then be used.
 func NewSender(s *Sender) *Sender {
-	s.wake = make(chan struct{}, 1)
+	s.Workers = max(s.Workers, 1)
+	s.wake = make(chan struct{}, s.Workers)
 	if s.Now == nil {
 		s.Now = time.Now
 	}
@@ -104,7 +112,9 @@ func NewSender(s *Sender) *Sender {
 // crashed sender's entry waits at most this long.
 const DefaultLease = 30 * time.Second
 
-// Wake makes Run look at the outbox now.
+// Wake makes Run look at the outbox now: one idle worker per call (a
+// queued post wakes one; a burst of them, as many workers as there are
+// posts).
 func (s *Sender) Wake() {
 	select {
 	case s.wake <- struct{}{}:
@@ -112,8 +122,17 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run sends due posts until ctx ends.
+// Run sends due posts until ctx ends, with Workers side by side.
 func (s *Sender) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range s.Workers {
+		wg.Go(func() { s.run(ctx) })
+	}
+	wg.Wait()
+	return nil
+}
+
+func (s *Sender) run(ctx context.Context) {
 	t := time.NewTicker(s.Every)
 	defer t.Stop()
 	for {
@@ -122,7 +141,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-s.wake:
 		case <-t.C:
 		}

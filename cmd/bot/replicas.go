@@ -215,7 +215,7 @@ func newSupervisor(env *Env, cfg *Config, reg *store.Store, log *slog.Logger) (*
 		}
 	}
 	sv.front = front
-	sv.sender = commands.NewSender(&commands.Sender{Store: reg, AllAccounts: true, Logger: log.With("component", "outbox"),
+	sv.sender = commands.NewSender(&commands.Sender{Store: reg, AllAccounts: true, Workers: senderWorkers, Logger: log.With("component", "outbox"),
 		Now: env.Now, Post: front.post, Find: front.find, RetryAfter: slackapp.RetryAfter})
 	return sv, nil
 }
@@ -701,6 +701,12 @@ func (sv *supervisor) stopAll() {
 	}
 	wg.Wait()
 }
+
+// senderWorkers is how many posts a replica's sender of every account's
+// outbox sends at once: a post Slack is slow to answer (up to 15 s) holds
+// up one worker, not every account's posts. The pool (8 connections)
+// bounds it too.
+const senderWorkers = 4
 
 // workerRetry is how often an account's worker retries the notices whose
 // pipeline failed part-way: sooner than the single-account daemon (every
