@@ -95,7 +95,7 @@ func TestImportShipments_bulkLoadKeepsIndexes(t *testing.T) {
 	// Rows of one package far apart in the file still merge.
 	var dates []string
 	if err := s.DB().SelectContext(t.Context(), &dates, `SELECT ship_date FROM packages WHERE account = ? AND tracking_number = ?`,
-		s.Account(), fmt.Sprintf("1Z%016d", 40_000)); err != nil || len(dates) != 1 {
+		s.AccountKey(), fmt.Sprintf("1Z%016d", 40_000)); err != nil || len(dates) != 1 {
 		t.Fatalf("package 40000: %v, %v", dates, err)
 	}
 	for _, q := range []string{
@@ -105,7 +105,7 @@ func TestImportShipments_bulkLoadKeepsIndexes(t *testing.T) {
 		`SELECT window_date, category, ineligible, reason, count(*) AS n FROM packages
 			WHERE account = ? AND marketplace = ? AND window_date >= ? AND window_date <= ? GROUP BY window_date, category, ineligible, reason`,
 	} {
-		plan := queryPlan(t, s, q, s.Account(), "US", "2025-01-01", "2025-01-30")
+		plan := queryPlan(t, s, q, s.AccountKey(), "US", "2025-01-01", "2025-01-30")
 		if !strings.Contains(plan, "USING COVERING INDEX packages_window") {
 			t.Errorf("query plan of\n%s\nis %q, want a scan of the covering index packages_window", q, plan)
 		}
@@ -218,7 +218,7 @@ func TestImportShipments_farRowsMergeVerdict(t *testing.T) {
 		}
 		var got []string
 		if err := s.DB().SelectContext(t.Context(), &got, s.DB().Rebind(`SELECT ship_date || '|' || window_date || '|' || carrier_code || '|' || carrier
-			FROM packages WHERE account = ? AND order_id = ?`), s.Account(), "X"); err != nil {
+			FROM packages WHERE account = ? AND order_id = ?`), s.AccountKey(), "X"); err != nil {
 			t.Fatal(err)
 		}
 		if want := []string{"2025-01-05|2025-01-05|USPS|USPS"}; !reflect.DeepEqual(got, want) {

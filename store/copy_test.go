@@ -122,7 +122,7 @@ func dump(t *testing.T, s *store.Store) []string {
 
 func dumpColumns(t *testing.T, s *store.Store, cols string) []string {
 	t.Helper()
-	return dumpQuery(t, s, "SELECT "+cols+" FROM packages WHERE account = ? ORDER BY order_id, tracking_number", s.Account())
+	return dumpQuery(t, s, "SELECT "+cols+" FROM packages WHERE account = ? ORDER BY order_id, tracking_number", s.AccountKey())
 }
 
 // shipFunc imports a shipments file by one of the two paths.

@@ -71,3 +71,7 @@ var (
 	LegacySchema = legacySchema
 	LegacyFile   = legacyFile
 )
+
+// AccountKey is what the column account holds for the store's account
+// (accountKey: '' for default), for tests that query tables.
+func (s *Store) AccountKey() string { return s.account }

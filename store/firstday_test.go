@@ -23,7 +23,7 @@ func tableDump(t *testing.T, s *store.Store) []string {
 		`SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies WHERE account = ?
 			ORDER BY marketplace, window_date, category, ineligible, reason`,
 	} {
-		out = append(out, dumpRows(t, s, "account", q, s.Account())...)
+		out = append(out, dumpRows(t, s, "account", q, s.AccountKey())...)
 		out = append(out, "--")
 	}
 	return out
@@ -170,7 +170,7 @@ func TestFirstDay_postgresBuildsIndexesAfter(t *testing.T) {
 	}
 	// The foreign key is enforced again: an item of no order is refused,
 	// and so is an item of another account's order.
-	for _, item := range [][2]string{{s.Account(), "no-such-order"}, {storetest.TwinAccount, sl.orders[0].ID}} {
+	for _, item := range [][2]string{{s.AccountKey(), "no-such-order"}, {storetest.TwinAccount, sl.orders[0].ID}} {
 		if _, err := s.DB().ExecContext(t.Context(), `INSERT INTO order_items
 			(account, order_id, line, sku, category, quantity, price, shipping, status, name)
 			VALUES ($1, $2, 1000, 'sku', '', 1, 0, 0, '', '')`, item[0], item[1]); err == nil || !strings.Contains(err.Error(), "foreign key") {

@@ -203,7 +203,7 @@ func (s *Store) copyLegacy(ctx context.Context, tx *sqlx.Tx, name, prefix string
 		}
 		q := `INSERT INTO ` + t + ` (account, ` + strings.Join(into, ", ") + `) SELECT ?, ` +
 			strings.Join(from, ", ") + ` FROM ` + prefix + t
-		if _, err := tx.ExecContext(ctx, s.q(q), name); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(q), accountKey(name)); err != nil {
 			return fmt.Errorf("copy %s: %w", t, err)
 		}
 	}

@@ -93,7 +93,7 @@ func TestOrderFacts_firstConfirmation(t *testing.T) {
 		if _, err := s.ImportShipments(ctx, rows(t, "earlier.tsv", []byte(earlier))); err != nil {
 			t.Fatal(err)
 		}
-		got2 := dumpQuery(t, s, `SELECT order_id, confirmed_at, first_confirmed_at FROM packages WHERE account = '`+s.Account()+`' AND order_id = 'X'`)
+		got2 := dumpQuery(t, s, `SELECT order_id, confirmed_at, first_confirmed_at FROM packages WHERE account = '`+s.AccountKey()+`' AND order_id = 'X'`)
 		if want := []string{"X|2024-03-07T20:00:00Z|2024-03-05T08:00:00Z"}; !reflect.DeepEqual(got2, want) {
 			t.Errorf("after an earlier confirmation: %q, want %q", got2, want)
 		}
@@ -149,7 +149,7 @@ func TestPackageFacts_exemptTracking(t *testing.T) {
 		if m.Numerator != 1 || m.Denominator != 2 || m.NotDelivered != 1 {
 			t.Errorf("OnTimeDeliveryRate = %d/%d, %d not delivered; want 1/2 (L4 late), 1 (L2)", m.Numerator, m.Denominator, m.NotDelivered)
 		}
-		stored := dumpQuery(t, s, `SELECT order_id, ineligible, exemption, reason FROM packages WHERE account = '`+s.Account()+`' ORDER BY order_id`)
+		stored := dumpQuery(t, s, `SELECT order_id, ineligible, exemption, reason FROM packages WHERE account = '`+s.AccountKey()+`' ORDER BY order_id`)
 		for _, r := range stored {
 			if !strings.HasSuffix(r, "|EXEMPT|us_letter_flat_under_10|") {
 				t.Errorf("stored verdict %s, want EXEMPT by us_letter_flat_under_10 with no reason", r)

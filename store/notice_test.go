@@ -100,7 +100,7 @@ func TestLatestWarningCase_readsTheIndex(t *testing.T) {
 	}
 	defer s.Close()
 	for _, metric := range []vtr.Metric{vtr.MetricVTR, ""} {
-		q, args := store.LatestWarningQuery(s.Account(), "<x>", metric, at("2024-05-01 00:00"), at("2024-07-01 00:00"))
+		q, args := store.LatestWarningQuery(s.AccountKey(), "<x>", metric, at("2024-05-01 00:00"), at("2024-07-01 00:00"))
 		rows, err := s.DB().Queryx("EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
 			t.Fatal(err)

@@ -67,7 +67,7 @@ func TestImportOrders(t *testing.T) {
 		}
 		got := dumpQuery(t, s, `SELECT o.order_id, o.status, o.purchase_date, o.purchased_at, o.latest_ship_date, i.line, i.sku, i.price, i.name
 			FROM orders o JOIN order_items i ON i.account = o.account AND i.order_id = o.order_id
-			WHERE o.account = '`+s.Account()+`'
+			WHERE o.account = '`+s.AccountKey()+`'
 				AND o.order_id IN ('111-0000005-0000000', '111-0000007-0000000', '111-0000900-0000000', '111-0000008-0000000')
 			ORDER BY o.order_id, i.line`)
 		want := []string{
@@ -132,7 +132,7 @@ func TestImportOrders_firstImportOfAnAccount(t *testing.T) {
 		}
 		got := dumpQuery(t, s, `SELECT o.account, count(*) FROM orders o JOIN order_items i ON i.account = o.account AND i.order_id = o.order_id
 			GROUP BY o.account ORDER BY o.account`)
-		if want := []string{"default|80", storetest.TwinAccount + "|80"}; !slices.Equal(got, want) {
+		if want := []string{s.AccountKey() + "|80", storetest.TwinAccount + "|80"}; !slices.Equal(got, want) {
 			t.Errorf("items by account: %v, want %v", got, want)
 		}
 	})
@@ -190,7 +190,7 @@ func TestImportCategories_orderInTwoChunks(t *testing.T) {
 		if _, err := s.ImportCategories(ctx, cats); err != nil {
 			t.Fatal(err)
 		}
-		if got := dumpQuery(t, s, `SELECT category, count(*) FROM packages WHERE account = '`+s.Account()+`' GROUP BY category`); !slices.Equal(got, []string{"Toys|686"}) {
+		if got := dumpQuery(t, s, `SELECT category, count(*) FROM packages WHERE account = '`+s.AccountKey()+`' GROUP BY category`); !slices.Equal(got, []string{"Toys|686"}) {
 			t.Errorf("categories of packages: %v, want [Toys|686]", got)
 		}
 		if got, want := tallyDump(t, s, false), tallyDump(t, s, true); !slices.Equal(got, want) {

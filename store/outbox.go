@@ -154,6 +154,7 @@ func (s *Store) claimOutbox(ctx context.Context, owner string, lease time.Durati
 	}
 	for i := range out {
 		out[i].ClaimedBy, out[i].ClaimUntil = owner, until
+		out[i].Account = accountName(out[i].Account)
 	}
 	return out, nil
 }
@@ -215,6 +216,9 @@ func (s *Store) OutboxEntries(ctx context.Context) ([]OutboxEntry, error) {
 	if err != nil {
 		return out, fmt.Errorf("list outbox: %w", err)
 	}
+	for i := range out {
+		out[i].Account = accountName(out[i].Account)
+	}
 	return out, nil
 }
 
@@ -227,5 +231,6 @@ func (s *Store) OutboxEntry(ctx context.Context, id string) (*OutboxEntry, error
 	if err != nil {
 		return nil, notFound(err, "outbox entry %s not found", id)
 	}
+	e.Account = accountName(e.Account)
 	return &e, nil
 }

@@ -50,7 +50,7 @@ const (
 // Store is vtrbot's database.
 type Store struct {
 	db      *sqlx.DB
-	account string  // whose rows it reads and writes: every query says account = s.account
+	account string  // whose rows it reads and writes, as the column holds it (accountKey): every query says account = s.account
 	shared  bool    // an account's handle on the registry's pool: Close leaves db open
 	dialect dialect // dialect.go
 	rules   vtr.Rules
@@ -113,7 +113,7 @@ func open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.Rules.DefaultMarketplace == "" {
 		opts.Rules = vtr.DefaultRules("US")
 	}
-	s := &Store{db: db, account: DefaultAccount, rules: opts.Rules, Now: time.Now, dsn: dsn, target: target,
+	s := &Store{db: db, account: accountKey(DefaultAccount), rules: opts.Rules, Now: time.Now, dsn: dsn, target: target,
 		ordersPending: ordersPending, bulkMinRows: bulkMinRows}
 	if d == Postgres {
 		s.dialect = postgresDialect{s}
@@ -154,7 +154,7 @@ func (s *Store) Dialect() Dialect { return s.dialect.kind() }
 
 // Account names whose data the store reads and writes: DefaultAccount for
 // the Store Open returns, the account's name for one OpenAccount returns.
-func (s *Store) Account() string { return s.account }
+func (s *Store) Account() string { return accountName(s.account) }
 
 // OwnConnections makes Close of an account's Store (OpenAccount) close the
 // connections it shares with the registry's Store, which must then no

@@ -25,7 +25,7 @@ func tallyDump(t *testing.T, s *store.Store, fromPackages bool) []string {
 			WHERE account = ? AND marketplace <> '' GROUP BY marketplace, window_date, category, ineligible, reason
 			ORDER BY marketplace, window_date, category, ineligible, reason`
 	}
-	return dumpQuery(t, s, q, s.Account())
+	return dumpQuery(t, s, q, s.AccountKey())
 }
 
 // dumpQuery returns the rows of q (written with ?, of arguments args),

@@ -1,8 +1,9 @@
 -- Version 10: accounts as rows. Every table of a seller's data gains the
--- column account (the registry's name; 'default' for the environment-only
--- setup), first in its primary key and in every index, and the rows already
--- here are the account default's (the column has no default: every
--- statement says whose row it writes). The tables that are not a seller's
+-- column account (the registry's name; '' for the account default, the
+-- environment-only setup: an empty key costs the indexes nothing, and most
+-- databases hold default alone), first in its primary key and in every
+-- index, and the rows already here are the account default's. The column
+-- has no default: every statement says whose row it writes. The tables that are not a seller's
 -- (marketplaces, accounts, replicas, leases) keep their shape. The IMAP
 -- login that notices and mailbox checkpoints called account is now
 -- imap_account. fence has one row per account. An account kept in a schema
@@ -14,24 +15,24 @@
 ALTER TABLE notices RENAME COLUMN account TO imap_account;
 ALTER TABLE mailbox_checkpoints RENAME COLUMN account TO imap_account;
 
-ALTER TABLE meta ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE orders ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE order_items ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE sku_categories ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE packages ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE vtr_report_rows ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE carrier_events ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE notices ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE mailbox_checkpoints ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE outbox ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE triage ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE triage_actions ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE package_tallies ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE spapi_sync ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE spapi_reports ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE amazon_vtr ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE digests ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
-ALTER TABLE fence ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE meta ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE order_items ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE sku_categories ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE vtr_report_rows ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE carrier_events ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE notices ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE mailbox_checkpoints ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE triage ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE triage_actions ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE package_tallies ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE spapi_sync ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE spapi_reports ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE amazon_vtr ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE digests ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE fence ADD COLUMN account TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE meta DROP CONSTRAINT meta_pkey, ADD PRIMARY KEY (account, key);
 ALTER TABLE order_items DROP CONSTRAINT order_items_order_id_fkey;
@@ -110,24 +111,24 @@ ALTER TABLE fence ALTER COLUMN account DROP DEFAULT;
 -- +goose Down
 -- Only the account default's rows can go back to the single-account shape:
 -- the other accounts' rows are deleted (export them first).
-DELETE FROM fence WHERE account <> 'default';
-DELETE FROM digests WHERE account <> 'default';
-DELETE FROM amazon_vtr WHERE account <> 'default';
-DELETE FROM spapi_reports WHERE account <> 'default';
-DELETE FROM spapi_sync WHERE account <> 'default';
-DELETE FROM package_tallies WHERE account <> 'default';
-DELETE FROM triage_actions WHERE account <> 'default';
-DELETE FROM triage WHERE account <> 'default';
-DELETE FROM outbox WHERE account <> 'default';
-DELETE FROM mailbox_checkpoints WHERE account <> 'default';
-DELETE FROM notices WHERE account <> 'default';
-DELETE FROM carrier_events WHERE account <> 'default';
-DELETE FROM vtr_report_rows WHERE account <> 'default';
-DELETE FROM packages WHERE account <> 'default';
-DELETE FROM sku_categories WHERE account <> 'default';
-DELETE FROM order_items WHERE account <> 'default';
-DELETE FROM meta WHERE account <> 'default';
-DELETE FROM orders WHERE account <> 'default';
+DELETE FROM fence WHERE account <> '';
+DELETE FROM digests WHERE account <> '';
+DELETE FROM amazon_vtr WHERE account <> '';
+DELETE FROM spapi_reports WHERE account <> '';
+DELETE FROM spapi_sync WHERE account <> '';
+DELETE FROM package_tallies WHERE account <> '';
+DELETE FROM triage_actions WHERE account <> '';
+DELETE FROM triage WHERE account <> '';
+DELETE FROM outbox WHERE account <> '';
+DELETE FROM mailbox_checkpoints WHERE account <> '';
+DELETE FROM notices WHERE account <> '';
+DELETE FROM carrier_events WHERE account <> '';
+DELETE FROM vtr_report_rows WHERE account <> '';
+DELETE FROM packages WHERE account <> '';
+DELETE FROM sku_categories WHERE account <> '';
+DELETE FROM order_items WHERE account <> '';
+DELETE FROM meta WHERE account <> '';
+DELETE FROM orders WHERE account <> '';
 DROP INDEX orders_purchase;
 DROP INDEX orders_latest_ship;
 DROP INDEX orders_promised;

@@ -1,8 +1,9 @@
 -- Version 10: accounts as rows. Every table of a seller's data gains the
--- column account (the registry's name; 'default' for the environment-only
--- setup), first in its primary key and in every index, and the rows already
--- here are the account default's (the column has no default: every
--- statement says whose row it writes). The tables that are not a seller's
+-- column account (the registry's name; '' for the account default, the
+-- environment-only setup: an empty key costs the indexes nothing, and most
+-- databases hold default alone), first in its primary key and in every
+-- index, and the rows already here are the account default's. The column
+-- has no default: every statement says whose row it writes. The tables that are not a seller's
 -- (marketplaces, accounts, replicas, leases) keep their shape. The IMAP
 -- login that notices and mailbox checkpoints called account is now
 -- imap_account. fence has one row per account. SQLite cannot change a
@@ -237,41 +238,41 @@ CREATE TABLE fence_new (
 );
 
 INSERT INTO meta_new (key, value, account)
-    SELECT key, value, 'default' FROM meta;
+    SELECT key, value, '' FROM meta;
 INSERT INTO orders_new (order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at, promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled, source, account)
-    SELECT order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at, promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled, source, 'default' FROM orders;
+    SELECT order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at, promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled, source, '' FROM orders;
 INSERT INTO order_items_new (order_id, line, sku, category, quantity, price, shipping, status, name, account)
-    SELECT order_id, line, sku, category, quantity, price, shipping, status, name, 'default' FROM order_items;
+    SELECT order_id, line, sku, category, quantity, price, shipping, status, name, '' FROM order_items;
 INSERT INTO sku_categories_new (sku, category, account)
-    SELECT sku, category, 'default' FROM sku_categories;
+    SELECT sku, category, '' FROM sku_categories;
 INSERT INTO packages_new (order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint, first_confirmed_at, account)
-    SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint, first_confirmed_at, 'default' FROM packages;
+    SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint, first_confirmed_at, '' FROM packages;
 INSERT INTO vtr_report_rows_new (order_id, tracking_number, carrier_name, ship_method, promised_delivery, category, package_value, valid, source, account)
-    SELECT order_id, tracking_number, carrier_name, ship_method, promised_delivery, category, package_value, valid, source, 'default' FROM vtr_report_rows;
+    SELECT order_id, tracking_number, carrier_name, ship_method, promised_delivery, category, package_value, valid, source, '' FROM vtr_report_rows;
 INSERT INTO carrier_events_new (tracking_number, status, at, notice_id, account)
-    SELECT tracking_number, status, at, notice_id, 'default' FROM carrier_events;
+    SELECT tracking_number, status, at, notice_id, '' FROM carrier_events;
 INSERT INTO notices_new (notice_id, imap_account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, state, kind, parsed, parse_error, case_key, case_ref, result, notice_date, source, metric, authentic, attempts, last_error, account)
-    SELECT notice_id, account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, state, kind, parsed, parse_error, case_key, case_ref, result, notice_date, source, metric, authentic, attempts, last_error, 'default' FROM notices;
+    SELECT notice_id, account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, state, kind, parsed, parse_error, case_key, case_ref, result, notice_date, source, metric, authentic, attempts, last_error, '' FROM notices;
 INSERT INTO mailbox_checkpoints_new (imap_account, mailbox, uidvalidity, last_uid, updated_at, account)
-    SELECT account, mailbox, uidvalidity, last_uid, updated_at, 'default' FROM mailbox_checkpoints;
+    SELECT account, mailbox, uidvalidity, last_uid, updated_at, '' FROM mailbox_checkpoints;
 INSERT INTO outbox_new (outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts, next_attempt_at, last_error, slack_ts, created_at, sent_at, claimed_by, claim_until, first_attempt_at, account)
-    SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts, next_attempt_at, last_error, slack_ts, created_at, sent_at, claimed_by, claim_until, first_attempt_at, 'default' FROM outbox;
+    SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts, next_attempt_at, last_error, slack_ts, created_at, sent_at, claimed_by, claim_until, first_attempt_at, '' FROM outbox;
 INSERT INTO triage_new (notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at, account)
-    SELECT notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at, 'default' FROM triage;
+    SELECT notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at, '' FROM triage;
 INSERT INTO triage_actions_new (notice_id, at, user_id, action, value, account)
-    SELECT notice_id, at, user_id, action, value, 'default' FROM triage_actions;
+    SELECT notice_id, at, user_id, action, value, '' FROM triage_actions;
 INSERT INTO package_tallies_new (marketplace, window_date, category, ineligible, reason, n, account)
-    SELECT marketplace, window_date, category, ineligible, reason, n, 'default' FROM package_tallies;
+    SELECT marketplace, window_date, category, ineligible, reason, n, '' FROM package_tallies;
 INSERT INTO spapi_sync_new (marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders, updated_at, account)
-    SELECT marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders, updated_at, 'default' FROM spapi_sync;
+    SELECT marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders, updated_at, '' FROM spapi_sync;
 INSERT INTO spapi_reports_new (report_id, marketplace, report_type, requested_at, status, finished_at, error, account)
-    SELECT report_id, marketplace, report_type, requested_at, status, finished_at, error, 'default' FROM spapi_reports;
+    SELECT report_id, marketplace, report_type, requested_at, status, finished_at, error, '' FROM spapi_reports;
 INSERT INTO amazon_vtr_new (marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status, account)
-    SELECT marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status, 'default' FROM amazon_vtr;
+    SELECT marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status, '' FROM amazon_vtr;
 INSERT INTO digests_new (marketplace, digest_date, category, eligible, valid, account)
-    SELECT marketplace, digest_date, category, eligible, valid, 'default' FROM digests;
+    SELECT marketplace, digest_date, category, eligible, valid, '' FROM digests;
 INSERT INTO fence_new (epoch, account)
-    SELECT epoch, 'default' FROM fence;
+    SELECT epoch, '' FROM fence;
 
 DROP TABLE order_items;
 DROP TABLE meta;
@@ -520,40 +521,40 @@ CREATE TABLE fence_old (
     epoch BIGINT NOT NULL
 );
 INSERT INTO meta_old (key, value)
-    SELECT key, value FROM meta WHERE account = 'default';
+    SELECT key, value FROM meta WHERE account = '';
 INSERT INTO orders_old (order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at, promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled, source)
-    SELECT order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at, promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled, source FROM orders WHERE account = 'default';
+    SELECT order_id, sales_channel, marketplace, status, fulfillment, purchase_date, purchased_at, promised_delivery, latest_ship_date, latest_ship_at, currency, ship_country, buyer_cancelled, source FROM orders WHERE account = '';
 INSERT INTO order_items_old (order_id, line, sku, category, quantity, price, shipping, status, name)
-    SELECT order_id, line, sku, category, quantity, price, shipping, status, name FROM order_items WHERE account = 'default';
+    SELECT order_id, line, sku, category, quantity, price, shipping, status, name FROM order_items WHERE account = '';
 INSERT INTO sku_categories_old (sku, category)
-    SELECT sku, category FROM sku_categories WHERE account = 'default';
+    SELECT sku, category FROM sku_categories WHERE account = '';
 INSERT INTO packages_old (order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint, first_confirmed_at)
-    SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint, first_confirmed_at FROM packages WHERE account = 'default';
+    SELECT order_id, tracking_number, carrier_code, carrier_name, ship_method, ship_date, confirmed_at, delivered_at, first_scan_at, marketplace, window_date, category, carrier, ineligible, exemption, reason, hint, first_confirmed_at FROM packages WHERE account = '';
 INSERT INTO vtr_report_rows_old (order_id, tracking_number, carrier_name, ship_method, promised_delivery, category, package_value, valid, source)
-    SELECT order_id, tracking_number, carrier_name, ship_method, promised_delivery, category, package_value, valid, source FROM vtr_report_rows WHERE account = 'default';
+    SELECT order_id, tracking_number, carrier_name, ship_method, promised_delivery, category, package_value, valid, source FROM vtr_report_rows WHERE account = '';
 INSERT INTO carrier_events_old (tracking_number, status, at, notice_id)
-    SELECT tracking_number, status, at, notice_id FROM carrier_events WHERE account = 'default';
+    SELECT tracking_number, status, at, notice_id FROM carrier_events WHERE account = '';
 INSERT INTO notices_old (notice_id, account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, state, kind, parsed, parse_error, case_key, case_ref, result, notice_date, source, metric, authentic, attempts, last_error)
-    SELECT notice_id, imap_account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, state, kind, parsed, parse_error, case_key, case_ref, result, notice_date, source, metric, authentic, attempts, last_error FROM notices WHERE account = 'default';
+    SELECT notice_id, imap_account, mailbox, uidvalidity, uid, raw, raw_sha256, received_at, state, kind, parsed, parse_error, case_key, case_ref, result, notice_date, source, metric, authentic, attempts, last_error FROM notices WHERE account = '';
 INSERT INTO mailbox_checkpoints_old (account, mailbox, uidvalidity, last_uid, updated_at)
-    SELECT imap_account, mailbox, uidvalidity, last_uid, updated_at FROM mailbox_checkpoints WHERE account = 'default';
+    SELECT imap_account, mailbox, uidvalidity, last_uid, updated_at FROM mailbox_checkpoints WHERE account = '';
 INSERT INTO outbox_old (outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts, next_attempt_at, last_error, slack_ts, created_at, sent_at, claimed_by, claim_until, first_attempt_at)
-    SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts, next_attempt_at, last_error, slack_ts, created_at, sent_at, claimed_by, claim_until, first_attempt_at FROM outbox WHERE account = 'default';
+    SELECT outbox_id, notice_id, kind, channel, thread_of, payload, state, attempts, next_attempt_at, last_error, slack_ts, created_at, sent_at, claimed_by, claim_until, first_attempt_at FROM outbox WHERE account = '';
 INSERT INTO triage_old (notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at)
-    SELECT notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at FROM triage WHERE account = 'default';
+    SELECT notice_id, channel, slack_ts, assignee, snoozed_until, handled_by, handled_at FROM triage WHERE account = '';
 INSERT INTO triage_actions_old (notice_id, at, user_id, action, value)
-    SELECT notice_id, at, user_id, action, value FROM triage_actions WHERE account = 'default';
+    SELECT notice_id, at, user_id, action, value FROM triage_actions WHERE account = '';
 INSERT INTO package_tallies_old (marketplace, window_date, category, ineligible, reason, n)
-    SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies WHERE account = 'default';
+    SELECT marketplace, window_date, category, ineligible, reason, n FROM package_tallies WHERE account = '';
 INSERT INTO spapi_sync_old (marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders, updated_at)
-    SELECT marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders, updated_at FROM spapi_sync WHERE account = 'default';
+    SELECT marketplace, watermark, run_after, run_before, next_token, token_at, pages, orders, updated_at FROM spapi_sync WHERE account = '';
 INSERT INTO spapi_reports_old (report_id, marketplace, report_type, requested_at, status, finished_at, error)
-    SELECT report_id, marketplace, report_type, requested_at, status, finished_at, error FROM spapi_reports WHERE account = 'default';
+    SELECT report_id, marketplace, report_type, requested_at, status, finished_at, error FROM spapi_reports WHERE account = '';
 INSERT INTO amazon_vtr_old (marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status)
-    SELECT marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status FROM amazon_vtr WHERE account = 'default';
+    SELECT marketplace, report_id, fetched_at, date_from, date_to, rate, valid, eligible, status FROM amazon_vtr WHERE account = '';
 INSERT INTO digests_old (marketplace, digest_date, category, eligible, valid)
-    SELECT marketplace, digest_date, category, eligible, valid FROM digests WHERE account = 'default';
-INSERT INTO fence_old (id, epoch) SELECT 1, epoch FROM fence WHERE account = 'default';
+    SELECT marketplace, digest_date, category, eligible, valid FROM digests WHERE account = '';
+INSERT INTO fence_old (id, epoch) SELECT 1, epoch FROM fence WHERE account = '';
 DROP TABLE order_items;
 DROP TABLE meta;
 DROP TABLE orders;
