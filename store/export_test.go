@@ -73,5 +73,5 @@ var (
 )
 
 // AccountKey is what the column account holds for the store's account
-// (accountKey: '' for default), for tests that query tables.
+// (accountKey: empty for default), for tests that query tables.
 func (s *Store) AccountKey() string { return s.account }
