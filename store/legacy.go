@@ -114,7 +114,16 @@ func (s *Store) moveSQLiteLegacy(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	old.SetMaxOpenConns(1)
 	err = migrateLegacy(ctx, old.DB, SQLite)
+	if err == nil {
+		// Out of WAL mode, the file is whole by itself (its -wal and -shm
+		// gone): attached read-only below, it makes none, and the renamed
+		// backup is the whole old store.
+		if _, err = old.ExecContext(ctx, `PRAGMA journal_mode=DELETE`); err != nil {
+			err = fmt.Errorf("%s: %w", file, err)
+		}
+	}
 	if cerr := old.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close %s: %w", file, cerr)
 	}

@@ -76,6 +76,11 @@ func TestOpenAccount_movesLegacyData(t *testing.T) {
 				if _, err := os.Stat(f + ".moved"); err != nil {
 					t.Errorf("the old file is not kept as .moved: %v", err)
 				}
+				for _, side := range []string{"-wal", "-shm"} {
+					if _, err := os.Stat(f + side); !errors.Is(err, fs.ErrNotExist) {
+						t.Errorf("the old file's %s is left behind (%v)", side, err)
+					}
+				}
 			}
 			again, err := reg.OpenAccount(ctx, "brand_a", store.Options{Rules: vtr.DefaultRules("US")})
 			if err != nil {
