@@ -51,6 +51,7 @@ type Config struct {
 	IMAPAuth     string
 	IMAPToken    secret
 	IMAPPoll     time.Duration
+	IMAPRecheck  time.Duration // how long one IDLE lasts before the watcher looks anyway
 	IMAPSince    int
 	IMAPMoveTo   string
 
@@ -211,6 +212,14 @@ func configVars() []configVar {
 				return fmt.Errorf("want a duration of at least 1s such as 30s or 5m, got %q", v)
 			}
 			c.IMAPPoll = d
+			return nil
+		}},
+		{"IMAP_IDLE_RECHECK", "4m", false, "how long one IDLE lasts before the watcher looks for new mail anyway, in case the server\nsent no notice (Go duration, 1s to 28m)", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 28*time.Minute {
+				return fmt.Errorf("want a duration from 1s to 28m such as 4m, got %q", v)
+			}
+			c.IMAPRecheck = d
 			return nil
 		}},
 		{"IMAP_SINCE", "90", false, "on the first run, read mail of the last N days only", func(c *Config, v string) error {

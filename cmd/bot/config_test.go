@@ -17,6 +17,7 @@ func TestConfig_badSettingExits2(t *testing.T) {
 		{[]string{"IMAP_TLS", "bogus"}, `IMAP_TLS: want tls, starttls or none, got "bogus"`},
 		{[]string{"VTR_MARKETPLACE", "XX"}, "VTR_MARKETPLACE: "},
 		{[]string{"IMAP_POLL", "soon"}, "IMAP_POLL: "},
+		{[]string{"IMAP_IDLE_RECHECK", "30m"}, "IMAP_IDLE_RECHECK: "},
 		{[]string{"SLACK_BOT_TOKEN", "nope"}, "SLACK_BOT_TOKEN: "},
 		{[]string{"SLACK_API_URL", "http://slack.example.com/api/"}, `SLACK_API_URL: want https:// (http:// only for a loopback host such as 127.0.0.1), got "http://slack.example.com/api/"`},
 		{[]string{"DATABASE_URL", "mysql://vtr@db/vtrbot"}, `DATABASE_URL: unknown database scheme "mysql"`},

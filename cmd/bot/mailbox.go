@@ -115,7 +115,7 @@ func imapConfig(cfg *Config, env *Env, log *slog.Logger) imapwatch.Config {
 	return imapwatch.Config{OAuth: oauth,
 		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: string(cfg.IMAPPassword),
 		TLS: cfg.IMAPTLS, Auth: cfg.IMAPAuth, Token: string(cfg.IMAPToken),
-		Mailbox: cfg.IMAPMailbox, Poll: cfg.IMAPPoll, Since: time.Duration(cfg.IMAPSince) * 24 * time.Hour,
+		Mailbox: cfg.IMAPMailbox, Poll: cfg.IMAPPoll, Recheck: cfg.IMAPRecheck, Since: time.Duration(cfg.IMAPSince) * 24 * time.Hour,
 		MoveTo: cfg.IMAPMoveTo, Logger: log, Now: env.Now,
 	}
 }
