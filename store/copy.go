@@ -179,14 +179,7 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	defer tx.Rollback() // a no-op after Commit
 
 	// The account's packages before and after: the file's new ones.
-	accountPackages := func() (int, error) {
-		var n int
-		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM packages WHERE account = $1`, s.account); err != nil {
-			return n, fmt.Errorf("count packages: %w", err)
-		}
-		return n, nil
-	}
-	before, err := accountPackages()
+	before, err := s.countAccount(ctx, tx, "packages")
 	if err != nil {
 		return sum, err
 	}
@@ -260,7 +253,7 @@ func (s *Store) importShipmentsCopy(ctx context.Context, next func() (*vtr.Packa
 	} else if err := s.copyFirstVerdicts(ctx, conn, tx, deferred); err != nil {
 		return sum, err
 	}
-	after, err := accountPackages()
+	after, err := s.countAccount(ctx, tx, "packages")
 	if err != nil {
 		return sum, err
 	}

@@ -24,15 +24,8 @@ func (s *Store) ImportVTRReport(ctx context.Context, source string, rows []flatf
 		}
 	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		// The account's rows: the table holds every account's.
-		countRows := func(n *int) error {
-			if err := tx.GetContext(ctx, n, s.q(`SELECT count(*) FROM vtr_report_rows WHERE account = ?`), s.account); err != nil {
-				return fmt.Errorf("count vtr_report_rows: %w", err)
-			}
-			return nil
-		}
-		var before, after int
-		if err := countRows(&before); err != nil {
+		before, err := s.countAccount(ctx, tx, "vtr_report_rows")
+		if err != nil {
 			return err
 		}
 		seen := map[string]bool{}
@@ -51,7 +44,8 @@ func (s *Store) ImportVTRReport(ctx context.Context, source string, rows []flatf
 				ids = append(ids, r.OrderID)
 			}
 		}
-		if err := countRows(&after); err != nil {
+		after, err := s.countAccount(ctx, tx, "vtr_report_rows")
+		if err != nil {
 			return err
 		}
 		sum.New = after - before

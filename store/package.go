@@ -59,7 +59,7 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 	}
 	err = s.dialect.importTx(ctx, "packages", func(tx *sqlx.Tx, bulk bulkLoad) error {
 		// The account's packages before and after: its new ones.
-		before, err := s.countPackages(ctx, tx)
+		before, err := s.countAccount(ctx, tx, "packages")
 		if err != nil {
 			return err
 		}
@@ -147,20 +147,11 @@ func (s *Store) importShipmentsBatch(ctx context.Context, next func() (*vtr.Pack
 		if err := bulk.finish(ctx, sum.Rows, "packages"); err != nil {
 			return err
 		}
-		after, err := s.countPackages(ctx, tx)
+		after, err := s.countAccount(ctx, tx, "packages")
 		sum.New = after - before
 		return err
 	})
 	return sum, err
-}
-
-// countPackages counts the account's packages.
-func (s *Store) countPackages(ctx context.Context, tx *sqlx.Tx) (int, error) {
-	var n int
-	if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM packages WHERE account = ?`), s.account); err != nil {
-		return n, fmt.Errorf("count packages: %w", err)
-	}
-	return n, nil
 }
 
 type pkgKey struct{ order, tracking string }
